@@ -1,0 +1,102 @@
+#pragma once
+// Column: a lazy expression, as in PySpark's Column. Operators build unresolved expression trees;
+// nothing is evaluated until an action runs. Plain C++ values (1, 2.5, "EU", true) used with a
+// Column become literals, like PySpark's implicit lit().
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "ember/expr/expression.h"
+
+namespace ember {
+
+class Column {
+ public:
+  explicit Column(ExprPtr expr) : expr_(std::move(expr)) {}
+  // Literals.
+  Column(int v);          // NOLINT(google-explicit-constructor): literals convert, as in PySpark
+  Column(int64_t v);      // NOLINT
+  Column(double v);       // NOLINT
+  Column(bool v);         // NOLINT
+  Column(const char* v);  // NOLINT: a string literal (use col("x") for a column)
+  Column(const std::string& v);  // NOLINT
+  Column(const Value& v);        // NOLINT
+
+  const ExprPtr& expr() const { return expr_; }
+
+  Column alias(const std::string& name) const;
+  Column as(const std::string& name) const { return alias(name); }
+  Column name(const std::string& n) const { return alias(n); }
+  // cast("int"), cast("decimal(10,2)"), cast(DataType::int64()).
+  Column cast(const std::string& type) const;
+  Column cast(const DataType& type) const;
+  Column try_cast(const std::string& type) const;
+  Column astype(const std::string& type) const { return cast(type); }
+
+  Column is_null() const;
+  Column is_not_null() const;
+  Column isin(const std::vector<Column>& values) const;
+  Column isin(std::initializer_list<Column> values) const { return isin(std::vector<Column>(values)); }
+  Column between(const Column& lower, const Column& upper) const;
+  Column like(const std::string& pattern) const;
+  Column rlike(const std::string& pattern) const;
+  Column ilike(const std::string& pattern) const;
+  Column startswith(const Column& prefix) const;
+  Column endswith(const Column& suffix) const;
+  Column contains(const Column& part) const;
+  Column substr(const Column& pos, const Column& len) const;
+  Column eq_null_safe(const Column& other) const;
+
+  // CASE WHEN chains: when(cond, v).when(cond2, v2).otherwise(v3).
+  Column when(const Column& condition, const Column& value) const;
+  Column otherwise(const Column& value) const;
+
+  Column asc() const;
+  Column desc() const;
+  Column asc_nulls_first() const;
+  Column asc_nulls_last() const;
+  Column desc_nulls_first() const;
+  Column desc_nulls_last() const;
+
+  std::string to_string() const { return expr_->to_string(); }
+
+ private:
+  ExprPtr expr_;
+};
+
+Column operator+(const Column& a, const Column& b);
+Column operator-(const Column& a, const Column& b);
+Column operator*(const Column& a, const Column& b);
+Column operator/(const Column& a, const Column& b);
+Column operator%(const Column& a, const Column& b);
+Column operator-(const Column& a);
+Column operator==(const Column& a, const Column& b);
+Column operator!=(const Column& a, const Column& b);
+Column operator<(const Column& a, const Column& b);
+Column operator<=(const Column& a, const Column& b);
+Column operator>(const Column& a, const Column& b);
+Column operator>=(const Column& a, const Column& b);
+// PySpark's & | ~ on boolean columns.
+Column operator&&(const Column& a, const Column& b);
+Column operator||(const Column& a, const Column& b);
+Column operator!(const Column& a);
+Column operator&(const Column& a, const Column& b);
+Column operator|(const Column& a, const Column& b);
+Column operator~(const Column& a);
+
+// A column argument given either as a name ("amount") or as a Column (col("amount") * 2), as
+// PySpark's functions accept both.
+class ColumnOrName {
+ public:
+  ColumnOrName(const char* name) : column_(make_column(name)) {}         // NOLINT
+  ColumnOrName(const std::string& name) : column_(make_column(name)) {}  // NOLINT
+  ColumnOrName(const Column& c) : column_(c) {}                          // NOLINT
+  const Column& column() const { return column_; }
+  const ExprPtr& expr() const { return column_.expr(); }
+
+ private:
+  Column column_;
+};
+
+}  // namespace ember

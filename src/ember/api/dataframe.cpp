@@ -1,0 +1,262 @@
+#include "ember/api/dataframe.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "ember/api/functions.h"
+#include "ember/api/query_execution.h"
+#include "ember/api/reader_writer.h"
+#include "ember/api/session_state.h"
+#include "ember/api/show_format.h"
+#include "ember/common/error.h"
+#include "ember/types/time_zone.h"
+
+namespace ember {
+
+namespace {
+
+std::vector<ExprPtr> to_exprs(const std::vector<ColumnOrName>& cols) {
+  std::vector<ExprPtr> out;
+  for (const auto& c : cols) out.push_back(c.expr());
+  return out;
+}
+
+std::vector<Row> to_rows(const std::vector<Batch>& batches, const Schema& schema, int64_t limit = -1) {
+  auto shared = std::make_shared<const Schema>(schema);
+  std::vector<Row> rows;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows; ++r) {
+      if (limit >= 0 && static_cast<int64_t>(rows.size()) >= limit) return rows;
+      std::vector<Value> values;
+      values.reserve(b.num_columns());
+      for (const auto& c : b.columns) values.push_back(c->value_at(r));
+      rows.emplace_back(std::move(values), shared);
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+const Value& Row::operator[](const std::string& name) const {
+  int i = schema_ ? schema_->index_of(name) : -1;
+  if (i < 0) {
+    throw_error(ErrorKind::kIllegalArgument, "FIELD_NOT_FOUND",
+                "no field '" + name + "' in row; fields: " + (schema_ ? schema_->to_ddl() : ""));
+  }
+  return values_[static_cast<size_t>(i)];
+}
+
+std::string Row::to_string() const {
+  std::string s = "Row(";
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (i) s += ", ";
+    if (schema_ && i < schema_->size()) s += schema_->field(i).name + "=";
+    const Value& v = values_[i];
+    if (v.is_null()) s += "None";
+    else if (v.type().id() == TypeId::kString) s += "'" + v.as_string() + "'";
+    else s += v.to_string();
+  }
+  return s + ")";
+}
+
+std::string QueryMetrics::to_string() const {
+  std::string s = std::to_string(num_stages) + " stages, " + std::to_string(num_tasks) + " tasks\n";
+  for (const auto& op : operators) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "  %-24s rows=%lld batches=%lld time=%.3f ms\n", op.name.c_str(),
+                  static_cast<long long>(op.rows_out), static_cast<long long>(op.batches_out), op.nanos / 1e6);
+    s += line;
+  }
+  return s;
+}
+
+DataFrame::DataFrame(std::shared_ptr<SessionState> session, PlanPtr plan)
+    : session_(std::move(session)), plan_(std::move(plan)), metrics_(std::make_shared<QueryMetrics>()) {}
+
+DataFrame DataFrame::select(const std::vector<ColumnOrName>& cols) const { return derive(make_project(plan_, to_exprs(cols))); }
+DataFrame DataFrame::filter(const Column& condition) const { return derive(make_filter(plan_, condition.expr())); }
+DataFrame DataFrame::with_column(const std::string& name, const Column& value) const {
+  return derive(make_with_columns(plan_, {name}, {value.expr()}));
+}
+DataFrame DataFrame::with_columns(const std::map<std::string, Column>& columns) const {
+  std::vector<std::string> names;
+  std::vector<ExprPtr> exprs;
+  for (const auto& [n, c] : columns) {
+    names.push_back(n);
+    exprs.push_back(c.expr());
+  }
+  return derive(make_with_columns(plan_, std::move(names), std::move(exprs)));
+}
+DataFrame DataFrame::with_column_renamed(const std::string& existing, const std::string& new_name) const {
+  return derive(make_with_column_renamed(plan_, existing, new_name));
+}
+DataFrame DataFrame::drop(const std::vector<std::string>& names) const { return derive(make_drop(plan_, names)); }
+GroupedData DataFrame::group_by(const std::vector<ColumnOrName>& cols) const { return GroupedData(*this, to_exprs(cols)); }
+GroupedData DataFrame::groupBy(const std::vector<ColumnOrName>& cols) const { return group_by(cols); }
+DataFrame DataFrame::agg(const std::vector<Column>& aggregates) const { return GroupedData(*this, {}).agg(aggregates); }
+
+DataFrame DataFrame::order_by(const std::vector<ColumnOrName>& cols) const {
+  return derive(make_sort(plan_, to_exprs(cols), true));
+}
+DataFrame DataFrame::sort_within_partitions(const std::vector<ColumnOrName>& cols) const {
+  return derive(make_sort(plan_, to_exprs(cols), false));
+}
+DataFrame DataFrame::limit(int64_t n) const {
+  if (n < 0) throw_error(ErrorKind::kIllegalArgument, "limit() needs a non-negative number of rows, got " + std::to_string(n));
+  return derive(make_limit(plan_, n));
+}
+DataFrame DataFrame::distinct() const { return derive(make_distinct(plan_)); }
+DataFrame DataFrame::union_all(const DataFrame& other) const { return derive(make_union({plan_, other.plan_})); }
+DataFrame DataFrame::union_by_name(const DataFrame& other, bool allow_missing_columns) const {
+  return derive(make_union_by_name(plan_, other.plan_, allow_missing_columns));
+}
+DataFrame DataFrame::repartition(int num_partitions, const std::vector<ColumnOrName>& cols) const {
+  if (num_partitions < 1) {
+    throw_error(ErrorKind::kIllegalArgument, "repartition() needs a positive number of partitions, got " +
+                                                 std::to_string(num_partitions));
+  }
+  return derive(make_repartition(plan_, num_partitions, to_exprs(cols), true));
+}
+DataFrame DataFrame::repartition(const std::vector<ColumnOrName>& cols) const {
+  return derive(make_repartition(plan_, 0, to_exprs(cols), true));
+}
+DataFrame DataFrame::coalesce(int num_partitions) const {
+  if (num_partitions < 1) {
+    throw_error(ErrorKind::kIllegalArgument, "coalesce() needs a positive number of partitions, got " +
+                                                 std::to_string(num_partitions));
+  }
+  return derive(make_repartition(plan_, num_partitions, {}, false));
+}
+
+DataFrame DataFrame::cache() const {
+  QueryExecution qe(session_, plan_);
+  Schema schema = qe.analyzed()->schema();
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kLocalRows;
+  src->schema = schema;
+  src->batches = qe.collect(metrics_.get());
+  return derive(make_relation(src));
+}
+
+DataFrame DataFrame::alias(const std::string& name) const { return *this; }
+
+PlanPtr DataFrame::analyzed() const { return QueryExecution(session_, plan_).analyzed(); }
+Schema DataFrame::schema() const { return analyzed()->schema(); }
+std::vector<std::string> DataFrame::columns() const { return schema().names(); }
+std::vector<std::pair<std::string, std::string>> DataFrame::dtypes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Schema s = schema();
+  for (const auto& f : s.fields()) out.emplace_back(f.name, f.type.simple_string());
+  return out;
+}
+std::string DataFrame::schema_tree_string() const { return schema().tree_string(); }
+void DataFrame::print_schema() const { std::cout << schema_tree_string() << "\n" << std::flush; }
+
+std::vector<Row> DataFrame::collect() const {
+  QueryExecution qe(session_, plan_);
+  Schema schema = qe.analyzed()->schema();
+  return to_rows(qe.collect(metrics_.get()), schema);
+}
+
+int64_t DataFrame::count() const {
+  QueryExecution qe(session_, make_project(plan_, {functions::count("*").alias("count").expr()}));
+  auto batches = qe.collect(metrics_.get());
+  for (const auto& b : batches) {
+    if (b.num_rows > 0) return b.columns[0]->value_at(0).as_int64();
+  }
+  return 0;
+}
+
+std::vector<Row> DataFrame::take(int64_t n) const { return limit(n).collect(); }
+
+Row DataFrame::first() const {
+  auto rows = take(1);
+  if (rows.empty()) throw_error(ErrorKind::kIllegalArgument, "first() on an empty DataFrame");
+  return rows[0];
+}
+
+bool DataFrame::is_empty() const { return take(1).empty(); }
+
+std::string DataFrame::show_string(int num_rows, int truncate, bool vertical) const {
+  num_rows = std::max(num_rows, 0);
+  QueryExecution qe(session_, make_limit(plan_, static_cast<int64_t>(num_rows) + 1));
+  Schema schema = qe.analyzed()->schema();
+  auto batches = qe.collect(metrics_.get());
+  const TimeZone& tz = session_->time_zone();
+  std::vector<std::vector<std::string>> rows;
+  bool has_more = false;
+  for (const auto& b : batches) {
+    for (size_t r = 0; r < b.num_rows; ++r) {
+      if (static_cast<int>(rows.size()) >= num_rows) {
+        has_more = true;
+        break;
+      }
+      std::vector<std::string> cells;
+      for (const auto& c : b.columns) cells.push_back(c->value_at(r).to_string(tz));
+      rows.push_back(std::move(cells));
+    }
+  }
+  return format_show_table(schema.names(), rows, num_rows, truncate, vertical, has_more);
+}
+
+void DataFrame::show(int num_rows, int truncate, bool vertical) const {
+  std::cout << show_string(num_rows, truncate, vertical) << std::flush;
+}
+
+std::string DataFrame::explain_string(bool extended) const {
+  QueryExecution qe(session_, plan_);
+  return qe.explain_string(extended);
+}
+
+void DataFrame::explain(bool extended) const { std::cout << explain_string(extended) << "\n" << std::flush; }
+
+DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
+
+DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
+  std::vector<ExprPtr> exprs = keys_;
+  for (const auto& a : aggregates) exprs.push_back(a.expr());
+  return DataFrame(df_.session(), make_aggregate(df_.logical_plan(), keys_, std::move(exprs)));
+}
+
+DataFrame GroupedData::agg(const std::map<std::string, std::string>& column_to_function) const {
+  std::vector<Column> aggs;
+  for (const auto& [column, function] : column_to_function) {
+    std::string f = to_lower(function);
+    if (f == "mean") f = "avg";
+    if (column == "*" && f == "count") {
+      aggs.push_back(functions::count("*"));
+    } else {
+      aggs.push_back(Column(make_aggregate(f, {make_column(column)})));
+    }
+  }
+  return agg(aggs);
+}
+
+DataFrame GroupedData::count() const { return agg({functions::count("*").alias("count")}); }
+
+DataFrame GroupedData::simple(const char* function, const std::vector<std::string>& cols) const {
+  std::vector<std::string> names = cols;
+  if (names.empty()) {
+    // Spark applies sum()/avg()/... with no arguments to every numeric column.
+    std::vector<std::string> keys;
+    for (const auto& k : keys_) keys.push_back(k->name);
+    const Schema schema = df_.schema();
+    for (const auto& f : schema.fields()) {
+      if (!f.type.is_numeric()) continue;
+      bool is_key = false;
+      for (const auto& k : keys) is_key |= equals_ignore_case(k, f.name);
+      if (!is_key) names.push_back(f.name);
+    }
+  }
+  std::vector<Column> aggs;
+  for (const auto& n : names) aggs.push_back(Column(make_aggregate(function, {make_column(n)})));
+  return agg(aggs);
+}
+
+DataFrame GroupedData::sum(const std::vector<std::string>& cols) const { return simple("sum", cols); }
+DataFrame GroupedData::avg(const std::vector<std::string>& cols) const { return simple("avg", cols); }
+DataFrame GroupedData::min(const std::vector<std::string>& cols) const { return simple("min", cols); }
+DataFrame GroupedData::max(const std::vector<std::string>& cols) const { return simple("max", cols); }
+
+}  // namespace ember

@@ -1,0 +1,159 @@
+#pragma once
+// DataFrame: a lazy, immutable query, as in PySpark. Transformations return new DataFrames over a
+// bigger logical plan; actions (show, collect, count, take, first, write) analyse, optimise, plan
+// and run it.
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/api/column.h"
+#include "ember/api/row.h"
+#include "ember/plan/logical_plan.h"
+
+namespace ember {
+
+struct SessionState;
+class DataFrameWriter;
+class GroupedData;
+
+// Per-operator metrics of the last job a DataFrame ran (summed over tasks).
+struct QueryMetrics {
+  int num_stages = 0;
+  int num_tasks = 0;
+  struct OperatorTotals {
+    std::string name;
+    int64_t rows_out = 0;
+    int64_t batches_out = 0;
+    int64_t nanos = 0;
+  };
+  std::vector<OperatorTotals> operators;
+  std::string to_string() const;
+};
+
+class DataFrame {
+ public:
+  DataFrame(std::shared_ptr<SessionState> session, PlanPtr plan);
+
+  // --- transformations ---
+  DataFrame select(const std::vector<ColumnOrName>& cols) const;
+  template <class... Cs>
+  DataFrame select(const Cs&... cols) const {
+    return select(std::vector<ColumnOrName>{ColumnOrName(cols)...});
+  }
+  DataFrame filter(const Column& condition) const;
+  DataFrame where(const Column& condition) const { return filter(condition); }
+  DataFrame with_column(const std::string& name, const Column& value) const;
+  DataFrame with_columns(const std::map<std::string, Column>& columns) const;
+  DataFrame with_column_renamed(const std::string& existing, const std::string& new_name) const;
+  DataFrame drop(const std::vector<std::string>& names) const;
+  template <class... Ns>
+  DataFrame drop(const std::string& name, const Ns&... more) const {
+    return drop(std::vector<std::string>{name, std::string(more)...});
+  }
+  GroupedData group_by(const std::vector<ColumnOrName>& cols) const;
+  template <class... Cs>
+  GroupedData group_by(const Cs&... cols) const;
+  GroupedData groupBy(const std::vector<ColumnOrName>& cols) const;
+  // Global aggregation: df.agg(sum("x")).
+  DataFrame agg(const std::vector<Column>& aggregates) const;
+  template <class... Cs>
+  DataFrame agg(const Column& first, const Cs&... more) const {
+    return agg(std::vector<Column>{first, Column(more)...});
+  }
+  DataFrame order_by(const std::vector<ColumnOrName>& cols) const;
+  template <class... Cs>
+  DataFrame order_by(const Cs&... cols) const {
+    return order_by(std::vector<ColumnOrName>{ColumnOrName(cols)...});
+  }
+  template <class... Cs>
+  DataFrame sort(const Cs&... cols) const {
+    return order_by(std::vector<ColumnOrName>{ColumnOrName(cols)...});
+  }
+  DataFrame sort_within_partitions(const std::vector<ColumnOrName>& cols) const;
+  DataFrame limit(int64_t n) const;
+  DataFrame distinct() const;
+  DataFrame drop_duplicates() const { return distinct(); }
+  DataFrame union_all(const DataFrame& other) const;
+  DataFrame union_(const DataFrame& other) const { return union_all(other); }  // Spark's union is UNION ALL
+  DataFrame union_by_name(const DataFrame& other, bool allow_missing_columns = false) const;
+  DataFrame repartition(int num_partitions, const std::vector<ColumnOrName>& cols = {}) const;
+  DataFrame repartition(const std::vector<ColumnOrName>& cols) const;
+  DataFrame coalesce(int num_partitions) const;
+  // Computes the DataFrame once and keeps the result in memory; later actions read it from there.
+  // (Spark caches lazily at the next action; ember materialises at the call. Same results.)
+  DataFrame cache() const;
+  DataFrame persist() const { return cache(); }
+  DataFrame alias(const std::string& name) const;
+
+  // --- schema ---
+  Schema schema() const;
+  std::vector<std::string> columns() const;
+  std::vector<std::pair<std::string, std::string>> dtypes() const;
+  void print_schema() const;
+  std::string schema_tree_string() const;
+
+  // --- actions ---
+  std::vector<Row> collect() const;
+  int64_t count() const;
+  std::vector<Row> take(int64_t n) const;
+  std::vector<Row> head(int64_t n) const { return take(n); }
+  // The first row; throws kIllegalArgument when the DataFrame is empty (as Spark's first()).
+  Row first() const;
+  bool is_empty() const;
+  void show(int num_rows = 20, int truncate = 20, bool vertical = false) const;
+  void show(int num_rows, bool truncate, bool vertical = false) const { show(num_rows, truncate ? 20 : 0, vertical); }
+  // What show() prints, as a string.
+  std::string show_string(int num_rows = 20, int truncate = 20, bool vertical = false) const;
+  // explain(): physical plan; explain(true): parsed, analyzed, optimized and physical plans.
+  void explain(bool extended = false) const;
+  std::string explain_string(bool extended = false) const;
+  DataFrameWriter write() const;
+
+  // Metrics of the most recent action run through this DataFrame.
+  const QueryMetrics& last_metrics() const { return *metrics_; }
+  QueryMetrics* metrics_ptr() const { return metrics_.get(); }
+
+  const PlanPtr& logical_plan() const { return plan_; }
+  const std::shared_ptr<SessionState>& session() const { return session_; }
+
+ private:
+  DataFrame derive(PlanPtr plan) const { return DataFrame(session_, std::move(plan)); }
+  PlanPtr analyzed() const;
+
+  std::shared_ptr<SessionState> session_;
+  PlanPtr plan_;
+  std::shared_ptr<QueryMetrics> metrics_;
+};
+
+// df.group_by(...): aggregate methods, as PySpark's GroupedData.
+class GroupedData {
+ public:
+  GroupedData(DataFrame df, std::vector<ExprPtr> keys) : df_(std::move(df)), keys_(std::move(keys)) {}
+  DataFrame agg(const std::vector<Column>& aggregates) const;
+  template <class... Cs>
+  DataFrame agg(const Column& first, const Cs&... more) const {
+    return agg(std::vector<Column>{first, Column(more)...});
+  }
+  // agg({"amount": "sum", "id": "count"}) as PySpark's dict form.
+  DataFrame agg(const std::map<std::string, std::string>& column_to_function) const;
+  DataFrame count() const;
+  DataFrame sum(const std::vector<std::string>& cols = {}) const;
+  DataFrame avg(const std::vector<std::string>& cols = {}) const;
+  DataFrame mean(const std::vector<std::string>& cols = {}) const { return avg(cols); }
+  DataFrame min(const std::vector<std::string>& cols = {}) const;
+  DataFrame max(const std::vector<std::string>& cols = {}) const;
+
+ private:
+  DataFrame simple(const char* function, const std::vector<std::string>& cols) const;
+  DataFrame df_;
+  std::vector<ExprPtr> keys_;
+};
+
+template <class... Cs>
+GroupedData DataFrame::group_by(const Cs&... cols) const {
+  return group_by(std::vector<ColumnOrName>{ColumnOrName(cols)...});
+}
+
+}  // namespace ember

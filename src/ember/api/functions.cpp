@@ -1,0 +1,108 @@
+#include "ember/api/functions.h"
+
+namespace ember::functions {
+
+namespace {
+
+std::vector<ExprPtr> exprs(const std::vector<ColumnOrName>& cols) {
+  std::vector<ExprPtr> out;
+  for (const auto& c : cols) out.push_back(c.expr());
+  return out;
+}
+
+Column fn(const char* name, std::vector<ExprPtr> args) { return Column(make_call(name, std::move(args))); }
+Column agg(const char* name, std::vector<ExprPtr> args, bool distinct = false) {
+  return Column(make_aggregate(name, std::move(args), distinct));
+}
+ExprPtr str(const std::string& s) { return make_literal(Value::string(s)); }
+ExprPtr i32(int v) { return make_literal(Value::int32(v)); }
+
+}  // namespace
+
+Column col(const std::string& name) {
+  if (name == "*") return Column(make_star());
+  return Column(make_column(name));
+}
+Column column(const std::string& name) { return col(name); }
+Column lit(const Value& v) { return Column(v); }
+Column lit(int v) { return Column(v); }
+Column lit(int64_t v) { return Column(v); }
+Column lit(double v) { return Column(v); }
+Column lit(bool v) { return Column(v); }
+Column lit(const char* v) { return Column(v); }
+Column lit(const std::string& v) { return Column(v); }
+
+Column count(const ColumnOrName& c) {
+  // count("*") is count(1) in Spark, and is named so.
+  if (c.expr()->kind == ExprKind::kColumn && c.expr()->name == "*") return agg("count", {i32(1)});
+  if (c.expr()->kind == ExprKind::kStar) return agg("count", {i32(1)});
+  return agg("count", {c.expr()});
+}
+Column count_distinct(const ColumnOrName& c, const std::vector<ColumnOrName>& more) {
+  std::vector<ExprPtr> args{c.expr()};
+  for (const auto& m : more) args.push_back(m.expr());
+  return agg("count", std::move(args), true);
+}
+Column countDistinct(const ColumnOrName& c) { return count_distinct(c); }
+Column sum(const ColumnOrName& c) { return agg("sum", {c.expr()}); }
+Column sum_distinct(const ColumnOrName& c) { return agg("sum", {c.expr()}, true); }
+Column avg(const ColumnOrName& c) { return agg("avg", {c.expr()}); }
+Column mean(const ColumnOrName& c) { return agg("avg", {c.expr()}); }
+Column min(const ColumnOrName& c) { return agg("min", {c.expr()}); }
+Column max(const ColumnOrName& c) { return agg("max", {c.expr()}); }
+Column first(const ColumnOrName& c, bool ignore_nulls) {
+  if (!ignore_nulls) return agg("first", {c.expr()});
+  return agg("first", {c.expr(), make_literal(Value::boolean(true))});
+}
+Column any_value(const ColumnOrName& c, bool ignore_nulls) {
+  if (!ignore_nulls) return agg("any_value", {c.expr()});
+  return agg("any_value", {c.expr(), make_literal(Value::boolean(true))});
+}
+
+Column when(const Column& condition, const Column& value) { return Column(make_case({condition.expr(), value.expr()})); }
+Column coalesce(const std::vector<ColumnOrName>& cols) { return fn("coalesce", exprs(cols)); }
+Column isnull(const ColumnOrName& c) { return fn("isnull", {c.expr()}); }
+Column isnotnull(const ColumnOrName& c) { return fn("isnotnull", {c.expr()}); }
+Column nvl(const ColumnOrName& a, const ColumnOrName& b) { return fn("nvl", {a.expr(), b.expr()}); }
+Column nullif(const ColumnOrName& a, const ColumnOrName& b) { return fn("nullif", {a.expr(), b.expr()}); }
+
+Column upper(const ColumnOrName& c) { return fn("upper", {c.expr()}); }
+Column lower(const ColumnOrName& c) { return fn("lower", {c.expr()}); }
+Column trim(const ColumnOrName& c) { return fn("trim", {c.expr()}); }
+Column ltrim(const ColumnOrName& c) { return fn("ltrim", {c.expr()}); }
+Column rtrim(const ColumnOrName& c) { return fn("rtrim", {c.expr()}); }
+Column substring(const ColumnOrName& c, int pos, int len) { return fn("substring", {c.expr(), i32(pos), i32(len)}); }
+Column concat(const std::vector<ColumnOrName>& cols) { return fn("concat", exprs(cols)); }
+Column length(const ColumnOrName& c) { return fn("length", {c.expr()}); }
+Column regexp_replace(const ColumnOrName& c, const std::string& pattern, const std::string& replacement) {
+  return fn("regexp_replace", {c.expr(), str(pattern), str(replacement)});
+}
+Column split(const ColumnOrName& c, const std::string& pattern, int limit) {
+  return fn("split", {c.expr(), str(pattern), i32(limit)});
+}
+
+Column year(const ColumnOrName& c) { return fn("year", {c.expr()}); }
+Column month(const ColumnOrName& c) { return fn("month", {c.expr()}); }
+Column dayofmonth(const ColumnOrName& c) { return fn("dayofmonth", {c.expr()}); }
+Column quarter(const ColumnOrName& c) { return fn("quarter", {c.expr()}); }
+Column dayofweek(const ColumnOrName& c) { return fn("dayofweek", {c.expr()}); }
+Column to_date(const ColumnOrName& c) { return fn("to_date", {c.expr()}); }
+Column to_date(const ColumnOrName& c, const std::string& format) { return fn("to_date", {c.expr(), str(format)}); }
+Column date_add(const ColumnOrName& c, const Column& days) { return fn("date_add", {c.expr(), days.expr()}); }
+Column date_sub(const ColumnOrName& c, const Column& days) { return fn("date_sub", {c.expr(), days.expr()}); }
+Column datediff(const ColumnOrName& end, const ColumnOrName& start) { return fn("datediff", {end.expr(), start.expr()}); }
+Column date_trunc(const std::string& format, const ColumnOrName& c) { return fn("date_trunc", {str(format), c.expr()}); }
+Column current_date() { return fn("current_date", {}); }
+Column current_timestamp() { return fn("current_timestamp", {}); }
+
+Column abs(const ColumnOrName& c) { return fn("abs", {c.expr()}); }
+Column round(const ColumnOrName& c, int scale) { return fn("round", {c.expr(), i32(scale)}); }
+Column floor(const ColumnOrName& c) { return fn("floor", {c.expr()}); }
+Column ceil(const ColumnOrName& c) { return fn("ceil", {c.expr()}); }
+Column sqrt(const ColumnOrName& c) { return fn("sqrt", {c.expr()}); }
+
+Column call_function(const std::string& name, const std::vector<ColumnOrName>& args) {
+  return Column(make_call(name, exprs(args)));
+}
+
+}  // namespace ember::functions

@@ -1,0 +1,79 @@
+#pragma once
+// pyspark.sql.functions for C++: the same names (snake_case), the same arguments. Each builds an
+// unresolved call; the function registry resolves it when an action runs.
+#include <string>
+#include <vector>
+
+#include "ember/api/column.h"
+
+namespace ember::functions {
+
+Column col(const std::string& name);
+Column column(const std::string& name);
+Column lit(const Value& v);
+Column lit(int v);
+Column lit(int64_t v);
+Column lit(double v);
+Column lit(bool v);
+Column lit(const char* v);
+Column lit(const std::string& v);
+
+// Aggregates.
+Column count(const ColumnOrName& c);  // count("*") counts rows
+Column count_distinct(const ColumnOrName& c, const std::vector<ColumnOrName>& more = {});
+Column countDistinct(const ColumnOrName& c);
+Column sum(const ColumnOrName& c);
+Column sum_distinct(const ColumnOrName& c);
+Column avg(const ColumnOrName& c);
+Column mean(const ColumnOrName& c);
+Column min(const ColumnOrName& c);
+Column max(const ColumnOrName& c);
+Column first(const ColumnOrName& c, bool ignore_nulls = false);
+Column any_value(const ColumnOrName& c, bool ignore_nulls = false);
+
+// Conditional and null handling.
+Column when(const Column& condition, const Column& value);
+Column coalesce(const std::vector<ColumnOrName>& cols);
+Column isnull(const ColumnOrName& c);
+Column isnotnull(const ColumnOrName& c);
+Column nvl(const ColumnOrName& a, const ColumnOrName& b);
+Column nullif(const ColumnOrName& a, const ColumnOrName& b);
+
+// Strings.
+Column upper(const ColumnOrName& c);
+Column lower(const ColumnOrName& c);
+Column trim(const ColumnOrName& c);
+Column ltrim(const ColumnOrName& c);
+Column rtrim(const ColumnOrName& c);
+Column substring(const ColumnOrName& c, int pos, int len);
+Column concat(const std::vector<ColumnOrName>& cols);
+Column length(const ColumnOrName& c);
+Column regexp_replace(const ColumnOrName& c, const std::string& pattern, const std::string& replacement);
+Column split(const ColumnOrName& c, const std::string& pattern, int limit = -1);
+
+// Dates and times.
+Column year(const ColumnOrName& c);
+Column month(const ColumnOrName& c);
+Column dayofmonth(const ColumnOrName& c);
+Column quarter(const ColumnOrName& c);
+Column dayofweek(const ColumnOrName& c);
+Column to_date(const ColumnOrName& c);
+Column to_date(const ColumnOrName& c, const std::string& format);
+Column date_add(const ColumnOrName& c, const Column& days);
+Column date_sub(const ColumnOrName& c, const Column& days);
+Column datediff(const ColumnOrName& end, const ColumnOrName& start);
+Column date_trunc(const std::string& format, const ColumnOrName& c);
+Column current_date();
+Column current_timestamp();
+
+// Math.
+Column abs(const ColumnOrName& c);
+Column round(const ColumnOrName& c, int scale = 0);
+Column floor(const ColumnOrName& c);
+Column ceil(const ColumnOrName& c);
+Column sqrt(const ColumnOrName& c);
+
+// Any registered function by its Spark name (PySpark's call_function).
+Column call_function(const std::string& name, const std::vector<ColumnOrName>& args);
+
+}  // namespace ember::functions

@@ -1,0 +1,115 @@
+#include "ember/api/query_execution.h"
+
+#include "ember/analyzer/analyzer.h"
+#include "ember/optimizer/optimizer.h"
+
+namespace ember {
+
+QueryExecution::QueryExecution(std::shared_ptr<SessionState> session, PlanPtr logical)
+    : session_(std::move(session)), logical_(std::move(logical)) {
+  eval_ = session_->new_eval_context();
+}
+
+const PlanPtr& QueryExecution::analyzed() {
+  if (!analyzed_) {
+    AnalyzerOptions options;
+    options.ansi = session_->ansi();
+    options.case_sensitive = to_lower(session_->setting("spark.sql.caseSensitive", "false")) == "true";
+    analyzed_ = Analyzer(options).analyze(logical_);
+  }
+  return analyzed_;
+}
+
+const PlanPtr& QueryExecution::optimized() {
+  if (!optimized_) {
+    Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")));
+    OptimizerContext ctx{eval_};
+    optimized_ = optimizer.optimize(analyzed(), ctx);
+  }
+  return optimized_;
+}
+
+JobRunner& QueryExecution::runner() {
+  if (!runner_) {
+    JobEnvironment env;
+    env.scheduler = session_->scheduler.get();
+    env.shuffle = session_->shuffle.get();
+    env.eval = eval_;
+    {
+      std::lock_guard<std::mutex> lock(session_->mu);
+      env.job_id = session_->next_job_id++;
+    }
+    env.next_stage_id = &session_->next_stage_id;
+    env.next_shuffle_id = &session_->next_shuffle_id;
+    runner_ = std::make_unique<JobRunner>(env);
+  }
+  return *runner_;
+}
+
+const PhysPtr& QueryExecution::physical() {
+  if (!physical_) {
+    physical_ = plan_physical(optimized(), session_->planner_options());
+    JobRunner& job = runner();
+    std::lock_guard<std::mutex> lock(session_->mu);  // stage and shuffle ids are session-wide counters
+    job.assign_stages(physical_);
+  }
+  return physical_;
+}
+
+void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
+  if (out == nullptr) return;
+  out->num_stages = summary.num_stages;
+  out->num_tasks = summary.num_tasks;
+  out->operators.clear();
+  for (const auto& task : summary.tasks) {
+    for (const auto& op : task.operators) {
+      QueryMetrics::OperatorTotals* totals = nullptr;
+      for (auto& t : out->operators) {
+        if (t.name == op.name) totals = &t;
+      }
+      if (totals == nullptr) {
+        out->operators.push_back(QueryMetrics::OperatorTotals{op.name, 0, 0, 0});
+        totals = &out->operators.back();
+      }
+      totals->rows_out += op.rows_out;
+      totals->batches_out += op.batches_out;
+      totals->nanos += op.nanos;
+    }
+  }
+}
+
+void QueryExecution::run(const ResultSink& sink, QueryMetrics* metrics) {
+  session_->ensure_running();
+  const PhysPtr& plan = physical();
+  std::lock_guard<std::mutex> lock(session_->job_mu);
+  JobSummary summary = runner().run(plan, sink);
+  summarize_metrics(summary, metrics);
+}
+
+std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
+  session_->ensure_running();
+  const PhysPtr& plan = physical();
+  std::lock_guard<std::mutex> lock(session_->job_mu);
+  JobSummary summary;
+  std::vector<Batch> out = runner().collect(plan, &summary);
+  summarize_metrics(summary, metrics);
+  return out;
+}
+
+std::string QueryExecution::explain_string(bool extended) {
+  std::string out;
+  if (extended) {
+    out += "== Parsed Logical Plan ==\n" + plan_tree_string(logical_);
+    const PlanPtr& a = analyzed();
+    out += "\n== Analyzed Logical Plan ==\n";
+    std::string schema;
+    for (const auto& attr : a->output) schema += (schema.empty() ? "" : ", ") + attr->name + ": " + attr->type.simple_string();
+    out += schema + "\n" + plan_tree_string(a);
+    out += "\n== Optimized Logical Plan ==\n" + plan_tree_string(optimized());
+    out += "\n";
+  }
+  out += "== Physical Plan ==\n" + physical_tree_string(physical());
+  return out;
+}
+
+}  // namespace ember

@@ -1,0 +1,41 @@
+#pragma once
+// Internal: one query's journey from a DataFrame's logical plan to results, as Spark's
+// QueryExecution: analyzed -> optimized -> physical (with stages) -> run.
+#include <memory>
+#include <vector>
+
+#include "ember/api/dataframe.h"
+#include "ember/api/session_state.h"
+#include "ember/runtime/job_runner.h"
+
+namespace ember {
+
+class QueryExecution {
+ public:
+  QueryExecution(std::shared_ptr<SessionState> session, PlanPtr logical);
+
+  const PlanPtr& logical() const { return logical_; }
+  const PlanPtr& analyzed();
+  const PlanPtr& optimized();
+  const PhysPtr& physical();  // stage ids assigned
+  const EvalContext& eval() const { return eval_; }
+
+  std::vector<Batch> collect(QueryMetrics* metrics);
+  // Runs the plan, giving each final-stage task's pipeline to `sink`.
+  void run(const ResultSink& sink, QueryMetrics* metrics);
+  std::string explain_string(bool extended);
+
+ private:
+  JobRunner& runner();
+  std::shared_ptr<SessionState> session_;
+  PlanPtr logical_;
+  PlanPtr analyzed_;
+  PlanPtr optimized_;
+  PhysPtr physical_;
+  EvalContext eval_;
+  std::unique_ptr<JobRunner> runner_;
+};
+
+void summarize_metrics(const JobSummary& summary, QueryMetrics* out);
+
+}  // namespace ember

@@ -1,0 +1,237 @@
+#include "ember/api/session.h"
+
+#include <chrono>
+
+#include "ember/api/dataframe.h"
+#include "ember/api/reader_writer.h"
+#include "ember/api/session_state.h"
+#include "ember/common/error.h"
+#include "ember/types/temporal.h"
+#include "ember/types/time_zone.h"
+
+namespace ember {
+
+namespace {
+
+std::mutex g_default_mu;
+std::shared_ptr<SessionState> g_default_session;
+
+bool parse_bool_setting(const std::string& key, const std::string& value) {
+  std::string v = to_lower(value);
+  if (v == "true") return true;
+  if (v == "false") return false;
+  throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+              "The value '" + value + "' in the config \"" + key + "\" is invalid: expected true or false");
+}
+
+int64_t parse_int_setting(const std::string& key, const std::string& value) {
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(value, &used);
+    if (used == value.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+              "The value '" + value + "' in the config \"" + key + "\" is invalid: expected an integer");
+}
+
+std::shared_ptr<SessionState> start_session(std::map<std::string, std::string> settings) {
+  auto state = std::make_shared<SessionState>();
+  if (auto it = settings.find("spark.master"); it != settings.end()) state->master = it->second;
+  if (auto it = settings.find("spark.app.name"); it != settings.end()) state->app_name = it->second;
+  state->settings = std::move(settings);
+  LocalMaster master = parse_local_master_spec(state->master);
+  state->backend = std::make_unique<LocalExecutorBackend>(master.threads);
+  int64_t shuffle_memory = parse_int_setting(
+      "ember.shuffle.memoryLimitBytes", state->setting("ember.shuffle.memoryLimitBytes", "1073741824"));
+  state->shuffle = std::make_unique<LocalShuffleManager>(shuffle_memory);
+  SchedulerOptions options;
+  options.max_task_attempts = static_cast<int>(
+      parse_int_setting("spark.task.maxFailures", state->setting("spark.task.maxFailures", std::to_string(master.max_failures))));
+  options.show_progress = parse_bool_setting("spark.ui.showConsoleProgress", state->setting("spark.ui.showConsoleProgress", "true"));
+  state->scheduler = std::make_unique<Scheduler>(*state->backend, *state->shuffle, options);
+  return state;
+}
+
+}  // namespace
+
+const std::map<std::string, std::string>& default_settings() {
+  static const std::map<std::string, std::string> kDefaults = {
+      {"spark.sql.ansi.enabled", "true"},
+      {"spark.sql.caseSensitive", "false"},
+      {"spark.sql.optimizer.excludedRules", ""},
+      {"spark.sql.files.maxPartitionBytes", "134217728"},
+      {"spark.ui.showConsoleProgress", "true"},
+      {"ember.shuffle.memoryLimitBytes", "1073741824"},
+  };
+  return kDefaults;
+}
+
+std::string SessionState::setting(const std::string& key, const std::string& fallback) const {
+  auto it = settings.find(key);
+  return it == settings.end() ? fallback : it->second;
+}
+
+bool SessionState::ansi() const {
+  return parse_bool_setting("spark.sql.ansi.enabled", setting("spark.sql.ansi.enabled", "true"));
+}
+
+const TimeZone& SessionState::time_zone() const {
+  return *TimeZone::find(setting("spark.sql.session.timeZone", TimeZone::system_default_id()));
+}
+
+int SessionState::shuffle_partitions() const {
+  // Spark's default is 200 with adaptive coalescing; until ember coalesces adaptively it uses
+  // one shuffle partition per executor thread (see docs/deviations.md).
+  std::string v = setting("spark.sql.shuffle.partitions", "");
+  if (v.empty()) return backend->parallelism();
+  int64_t n = parse_int_setting("spark.sql.shuffle.partitions", v);
+  if (n < 1) {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE", "spark.sql.shuffle.partitions must be positive");
+  }
+  return static_cast<int>(n);
+}
+
+PhysicalPlannerOptions SessionState::planner_options() const {
+  PhysicalPlannerOptions o;
+  o.default_parallelism = backend->parallelism();
+  o.shuffle_partitions = shuffle_partitions();
+  o.max_partition_bytes = parse_int_setting("spark.sql.files.maxPartitionBytes",
+                                            setting("spark.sql.files.maxPartitionBytes", "134217728"));
+  o.ansi = ansi();
+  return o;
+}
+
+EvalContext SessionState::new_eval_context() const {
+  EvalContext ctx;
+  ctx.ansi = ansi();
+  ctx.time_zone = &time_zone();
+  auto now = std::chrono::system_clock::now();
+  ctx.current_timestamp = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  ctx.current_date = micros_to_days(ctx.current_timestamp, *ctx.time_zone);
+  return ctx;
+}
+
+void SessionState::ensure_running() const {
+  if (stopped) throw_error(ErrorKind::kIllegalArgument, "this session has been stopped");
+}
+
+void RuntimeConfig::set(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->settings[key] = value;
+}
+
+std::string RuntimeConfig::get(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  if (auto it = state_->settings.find(key); it != state_->settings.end()) return it->second;
+  if (auto it = default_settings().find(key); it != default_settings().end()) return it->second;
+  throw_error(ErrorKind::kIllegalArgument, "SQL_CONF_NOT_FOUND", "The SQL config \"" + key + "\" cannot be found");
+}
+
+std::string RuntimeConfig::get(const std::string& key, const std::string& fallback) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->setting(key, fallback);
+}
+
+void RuntimeConfig::unset(const std::string& key) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->settings.erase(key);
+}
+
+Session::Builder Session::builder() { return Builder(); }
+
+Session::Builder& Session::Builder::app_name(const std::string& name) {
+  settings_["spark.app.name"] = name;
+  return *this;
+}
+
+Session::Builder& Session::Builder::master(const std::string& master) {
+  settings_["spark.master"] = master;
+  return *this;
+}
+
+Session::Builder& Session::Builder::config(const std::string& key, const std::string& value) {
+  settings_[key] = value;
+  return *this;
+}
+
+Session Session::Builder::get_or_create() {
+  std::lock_guard<std::mutex> lock(g_default_mu);
+  if (g_default_session && !g_default_session->stopped) {
+    // As in Spark, options given to a later builder apply to the existing session's SQL conf.
+    for (const auto& [k, v] : settings_) {
+      if (k != "spark.master") g_default_session->settings[k] = v;
+    }
+    return Session(g_default_session);
+  }
+  g_default_session = start_session(settings_);
+  return Session(g_default_session);
+}
+
+Session Session::new_session() const { return Session(start_session(state_->settings)); }
+
+DataFrameReader Session::read() const { return DataFrameReader(state_); }
+
+DataFrame Session::range(int64_t end) const { return range(0, end, 1, 0); }
+
+DataFrame Session::range(int64_t start, int64_t end, int64_t step, int num_partitions) const {
+  if (step == 0) throw_error(ErrorKind::kIllegalArgument, "range(): step cannot be 0");
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kRange;
+  src->schema = Schema({Field{"id", DataType::int64(), false}});
+  src->start = start;
+  src->end = end;
+  src->step = step;
+  src->num_partitions = num_partitions > 0 ? num_partitions : state_->backend->parallelism();
+  return DataFrame(state_, make_relation(src));
+}
+
+DataFrame Session::create_data_frame(const std::vector<std::vector<Value>>& rows, const Schema& schema) const {
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kLocalRows;
+  src->schema = schema;
+  for (size_t start = 0; start < rows.size() || (start == 0 && rows.empty()); start += kBatchSize) {
+    size_t n = std::min(kBatchSize, rows.size() - start);
+    Batch b;
+    b.num_rows = n;
+    for (size_t c = 0; c < schema.size(); ++c) {
+      std::vector<Value> col;
+      for (size_t r = start; r < start + n; ++r) {
+        const auto& row = rows[r];
+        if (row.size() != schema.size()) {
+          throw_error(ErrorKind::kIllegalArgument, "AXIS_LENGTH_MISMATCH",
+                      "row " + std::to_string(r) + " has " + std::to_string(row.size()) + " values but the schema has " +
+                          std::to_string(schema.size()) + " fields");
+        }
+        const Value& v = row[c];
+        if (!v.is_null() && v.type() != schema.field(c).type) {
+          throw_error(ErrorKind::kIllegalArgument, "FIELD_DATA_TYPE_UNACCEPTABLE",
+                      "row " + std::to_string(r) + ", field '" + schema.field(c).name + "': value of type " +
+                          v.type().simple_string() + " does not match the schema type " +
+                          schema.field(c).type.simple_string());
+        }
+        col.push_back(v);
+      }
+      b.columns.push_back(Vector::from_values(schema.field(c).type, col));
+    }
+    if (n > 0) src->batches.push_back(std::move(b));
+    if (rows.empty()) break;
+  }
+  return DataFrame(state_, make_relation(src));
+}
+
+DataFrame Session::create_data_frame(const std::vector<std::vector<Value>>& rows, const std::string& ddl_schema) const {
+  return create_data_frame(rows, parse_ddl_schema(ddl_schema));
+}
+
+const std::string& Session::version() const {
+  static const std::string kVersion = "0.1.0";
+  return kVersion;
+}
+
+void Session::stop() {
+  std::lock_guard<std::mutex> lock(state_->job_mu);
+  state_->stopped = true;
+}
+
+}  // namespace ember

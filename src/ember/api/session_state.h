@@ -1,0 +1,46 @@
+#pragma once
+// Internal: what a Session owns. Not part of the public API.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ember/functions/function.h"
+#include "ember/physical/physical_plan.h"
+#include "ember/runtime/executor_backend.h"
+#include "ember/runtime/scheduler.h"
+#include "ember/runtime/shuffle/local_shuffle_manager.h"
+
+namespace ember {
+
+class TimeZone;
+
+struct SessionState {
+  std::mutex mu;  // guards settings and counters; jobs run one at a time (job_mu)
+  std::mutex job_mu;
+  std::map<std::string, std::string> settings;  // keys as given, looked up case-sensitively like Spark
+  std::string master = "local[*]";
+  std::string app_name = "ember";
+  std::unique_ptr<LocalExecutorBackend> backend;
+  std::unique_ptr<LocalShuffleManager> shuffle;
+  std::unique_ptr<Scheduler> scheduler;
+  int next_job_id = 0;
+  int next_stage_id = 0;
+  int next_shuffle_id = 0;
+  bool stopped = false;
+
+  std::string setting(const std::string& key, const std::string& fallback) const;
+  bool ansi() const;
+  const TimeZone& time_zone() const;
+  int shuffle_partitions() const;
+  PhysicalPlannerOptions planner_options() const;
+  // The evaluation context of a new query: ANSI flag, time zone, and the query's start instant
+  // (current_date() and current_timestamp() return the same value for every row of a query).
+  EvalContext new_eval_context() const;
+  void ensure_running() const;
+};
+
+// Spark's defaults for the settings ember reads.
+const std::map<std::string, std::string>& default_settings();
+
+}  // namespace ember

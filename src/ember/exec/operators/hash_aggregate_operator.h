@@ -1,0 +1,47 @@
+#pragma once
+#include "ember/exec/hashtable/group_hash_table.h"
+#include "ember/expr/evaluator.h"
+#include "ember/exec/operator.h"
+#include "ember/physical/physical_plan.h"
+
+namespace ember {
+
+// Hash aggregation in one of three modes:
+//  - partial: groups its input and emits [keys..., intermediate states...] per group, to be
+//    shuffled by key;
+//  - final: merges those intermediate states and emits the result expressions;
+//  - complete: both in one (used when an aggregate cannot ship partial states, e.g. DISTINCT).
+// With no grouping keys there is exactly one group, which exists even for empty input, so
+// count() of nothing is 0 and sum() of nothing is null, as in Spark.
+// Blocking: consumes all input on the first next(); then emits groups in insertion order.
+class HashAggregateOperator final : public UnaryOperator {
+ public:
+  struct Spec {
+    AggregateMode mode;
+    std::vector<ExprPtr> group_keys;        // bound to the input
+    std::vector<ExprPtr> aggregates;        // kAggregate exprs (args bound to the input)
+    std::vector<int> intermediate_offsets;  // final mode: first input column of each state
+    std::vector<ExprPtr> result_exprs;      // bound over [keys..., values...]; unused in partial
+  };
+  HashAggregateOperator(OperatorPtr child, Spec spec, const EvalContext& ctx);
+  ~HashAggregateOperator() override;
+
+ protected:
+  bool produce(Batch& out) override;
+
+ private:
+  void consume_all();
+  void ensure_global_group();
+
+  Spec spec_;
+  EvalContext ctx_;
+  ExpressionEvaluator evaluator_;
+  std::vector<const AggregateKernel*> kernels_;
+  std::vector<size_t> state_offsets_;
+  std::unique_ptr<GroupHashTable> table_;
+  bool consumed_ = false;
+  size_t emitted_groups_ = 0;
+  std::vector<uint8_t*> rows_;
+};
+
+}  // namespace ember

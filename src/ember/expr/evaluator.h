@@ -1,0 +1,44 @@
+#pragma once
+// Evaluates bound expressions (BoundRef, Literal, Call, Cast, Case, And, Or, Not) over batches.
+//
+// Evaluation is vectorised and selection-aware: eval(expr, batch, sel) computes the expression for
+// the rows sel[0..m) only and returns a vector of m rows. Conditional forms use this to evaluate a
+// branch only on the rows that reach it, so that `when(b != 0, a / b)` never divides by zero under
+// ANSI mode, and `x IS NOT NULL AND f(x)` never calls f on a null row — Spark's per-row semantics
+// with whole-vector execution.
+#include "ember/expr/expression.h"
+#include "ember/functions/function.h"
+#include "ember/vector/batch.h"
+
+namespace ember {
+
+class ExpressionEvaluator {
+ public:
+  explicit ExpressionEvaluator(const EvalContext& ctx) : ctx_(ctx) {}
+
+  // All rows of `input`. The result may be a constant vector (literals) or share a column of
+  // `input` (plain column references).
+  VectorPtr eval(const Expr& expr, const Batch& input);
+  // Rows sel[0..m) of `input` only; the result has m rows.
+  VectorPtr eval(const Expr& expr, const Batch& input, const SelectionVector& sel);
+
+  // Rows of `input` for which `predicate` is true (not false, not null), in increasing order.
+  // Conjunctions narrow the selection term by term.
+  void select(const Expr& predicate, const Batch& input, SelectionVector& out);
+
+  const EvalContext& context() const { return ctx_; }
+
+ private:
+  VectorPtr eval_rows(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
+  VectorPtr eval_call(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
+  VectorPtr eval_logical(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
+  VectorPtr eval_case(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
+  void select_rows(const Expr& predicate, const Batch& input, SelectionVector& rows);
+
+  EvalContext ctx_;
+};
+
+// Evaluates a bound expression with no column references (constant folding, literals in plans).
+Value evaluate_constant(const Expr& expr, const EvalContext& ctx);
+
+}  // namespace ember

@@ -1,0 +1,26 @@
+#pragma once
+// One optimizer rule: a named rewrite of a resolved logical plan that preserves its result.
+// Each rule lives in its own file under optimizer/rules/ and can be switched off with
+// spark.sql.optimizer.excludedRules (Spark's key; short names such as "PushDownPredicates" or
+// Spark's fully qualified names are both accepted).
+#include <string>
+
+#include "ember/functions/function.h"
+#include "ember/plan/logical_plan.h"
+
+namespace ember {
+
+struct OptimizerContext {
+  EvalContext eval;  // for constant folding (ANSI flag, time zone, current date)
+};
+
+class OptimizerRule {
+ public:
+  virtual ~OptimizerRule() = default;
+  virtual const char* name() const = 0;
+  // Returns the rewritten plan, or the same pointer when nothing changed (the driver uses pointer
+  // identity to detect a fixed point).
+  virtual PlanPtr apply(const PlanPtr& plan, const OptimizerContext& ctx) const = 0;
+};
+
+}  // namespace ember

@@ -1,0 +1,211 @@
+// PushDownPredicates (Spark's PushPredicateThroughNonJoin, the non-join half of
+// PushDownPredicates): moves filter conjuncts towards the scan so fewer rows flow through
+// projections, sorts, shuffles and aggregations.
+//
+//   Filter over Project      -> Project over Filter, aliases replaced by their expressions
+//                               (only when every projected expression is deterministic)
+//   Filter over Sort         -> Sort over Filter
+//   Filter over Repartition  -> Repartition over Filter (shuffling repartitions only, as asked of
+//                               this rule; a coalesce keeps its filter above)
+//   Filter over Union        -> Union of Filters, the condition rewritten per branch by position
+//   Filter over Aggregate    -> the conjuncts that only read grouping columns go below
+//   Filter over Relation     -> stays (a CSV scan cannot skip rows), but the Relation records the
+//                               conjuncts in `pushed_filters` for explain and future readers
+//
+// Never below a Limit (that changes which rows are kept). Only the deterministic prefix of a
+// condition moves: a deterministic conjunct after a rand() would otherwise change the rows rand()
+// is evaluated on. Filter over Filter is CombineFilters' job; the driver's fixed point lets the
+// two rules take a filter all the way down.
+#include <map>
+#include <set>
+
+#include "ember/optimizer/optimizer.h"
+
+namespace ember {
+
+namespace {
+
+using AttrMap = std::map<int64_t, ExprPtr>;
+
+PlanPtr rebuild(const LogicalPlan& plan, std::vector<PlanPtr> kids) {
+  auto out = clone(plan);
+  out->children = std::move(kids);
+  if (out->kind != PlanKind::kRelation) derive_output(*out);
+  return out;
+}
+
+PlanPtr make_filter_over(const PlanPtr& child, const std::vector<ExprPtr>& conjuncts) {
+  auto f = std::make_shared<LogicalPlan>();
+  f->kind = PlanKind::kFilter;
+  f->children = {child};
+  f->condition = join_conjuncts(conjuncts);
+  f->resolved = true;
+  derive_output(*f);
+  return f;
+}
+
+ExprPtr substitute(const ExprPtr& e, const AttrMap& map) {
+  return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kAttribute) return x;
+    auto it = map.find(x->id);
+    return it == map.end() ? x : it->second;
+  });
+}
+
+bool references_only(const ExprPtr& e, const std::set<int64_t>& allowed, bool require_some) {
+  std::vector<int64_t> ids;
+  collect_attribute_ids(e, ids);
+  if (require_some && ids.empty()) return false;
+  for (int64_t id : ids) {
+    if (!allowed.count(id)) return false;
+  }
+  return true;
+}
+
+// The conjuncts of `cond` up to the first non-deterministic one (`movable`) and the rest.
+void split_movable(const ExprPtr& cond, std::vector<ExprPtr>& movable, std::vector<ExprPtr>& rest) {
+  std::vector<ExprPtr> all;
+  split_conjuncts(cond, all);
+  bool stop = false;
+  for (const auto& c : all) {
+    stop |= !is_deterministic(c);
+    (stop ? rest : movable).push_back(c);
+  }
+}
+
+// `below` with the conjuncts that could not move kept in a filter above it.
+PlanPtr with_rest(const PlanPtr& below, const std::vector<ExprPtr>& rest) {
+  return rest.empty() ? below : make_filter_over(below, rest);
+}
+
+class PushDownPredicates : public OptimizerRule {
+ public:
+  const char* name() const override { return "PushDownPredicates"; }
+
+  PlanPtr apply(const PlanPtr& plan, const OptimizerContext&) const override { return rewrite(plan); }
+
+ private:
+  // Top-down: a filter moved below a node is visited again as that node's child, so it sinks as
+  // far as it can in one pass.
+  static PlanPtr rewrite(const PlanPtr& plan) {
+    PlanPtr node = plan;
+    if (node->kind == PlanKind::kFilter) node = push(node);
+    if (node->kind == PlanKind::kRelation) {
+      // A relation no longer directly under a filter must not claim pushed filters: a reader
+      // that skips rows by them would then lose rows nothing else filters out.
+      if (node->pushed_filters.empty()) return node;
+      auto out = clone(*node);
+      out->pushed_filters.clear();
+      return out;
+    }
+    std::vector<PlanPtr> kids;
+    bool kids_changed = false;
+    for (const auto& c : node->children) {
+      if (node->kind == PlanKind::kFilter && c->kind == PlanKind::kRelation && source_uses_pushed_filters(*c->source)) {
+        kids.push_back(record_pushed(*node, c));
+      } else {
+        kids.push_back(rewrite(c));
+      }
+      kids_changed |= kids.back() != c;
+    }
+    return kids_changed ? rebuild(*node, std::move(kids)) : node;
+  }
+
+  // Filter(cond) directly over a relation: remember the conjuncts a scan could evaluate itself.
+  static PlanPtr record_pushed(const LogicalPlan& filter, const PlanPtr& relation) {
+    std::vector<ExprPtr> movable, rest;
+    split_movable(filter.condition, movable, rest);
+    std::set<int64_t> cols;
+    for (const auto& a : relation->output) cols.insert(a->id);
+    std::vector<ExprPtr> pushed;
+    for (const auto& c : movable) {
+      if (references_only(c, cols, true)) pushed.push_back(c);
+    }
+    bool same = pushed.size() == relation->pushed_filters.size();
+    for (size_t i = 0; same && i < pushed.size(); ++i) {
+      same = pushed[i]->to_string() == relation->pushed_filters[i]->to_string();
+    }
+    if (same) return relation;
+    auto out = clone(*relation);
+    out->pushed_filters = std::move(pushed);
+    return out;
+  }
+
+  // One step: the filter moved below its child, or the filter itself when nothing can move.
+  static PlanPtr push(const PlanPtr& filter) {
+    const PlanPtr& child = filter->child();
+    std::vector<ExprPtr> movable, rest;
+    split_movable(filter->condition, movable, rest);
+    if (movable.empty()) return filter;
+    switch (child->kind) {
+      case PlanKind::kProject: {
+        for (const auto& e : child->exprs) {
+          if (!is_deterministic(e) || contains_aggregate(e)) return filter;
+        }
+        AttrMap aliases;
+        for (const auto& e : child->exprs) {
+          if (e->kind == ExprKind::kAlias) aliases[e->id] = e->children[0];
+        }
+        std::vector<ExprPtr> pushed;
+        pushed.reserve(movable.size());
+        for (const auto& c : movable) pushed.push_back(substitute(c, aliases));
+        return with_rest(rebuild(*child, {make_filter_over(child->child(), pushed)}), rest);
+      }
+      case PlanKind::kSort:
+        return with_rest(rebuild(*child, {make_filter_over(child->child(), movable)}), rest);
+      case PlanKind::kRepartition:
+        if (!child->shuffle) return filter;
+        return with_rest(rebuild(*child, {make_filter_over(child->child(), movable)}), rest);
+      case PlanKind::kUnion: {
+        std::vector<PlanPtr> branches;
+        for (const auto& branch : child->children) {
+          AttrMap by_position;
+          for (size_t i = 0; i < child->output.size(); ++i) {
+            by_position[child->output[i]->id] = branch->output[i];
+          }
+          std::vector<ExprPtr> mapped;
+          mapped.reserve(movable.size());
+          for (const auto& c : movable) mapped.push_back(substitute(c, by_position));
+          branches.push_back(make_filter_over(branch, mapped));
+        }
+        return with_rest(rebuild(*child, std::move(branches)), rest);
+      }
+      case PlanKind::kAggregate: {
+        // Grouping columns that are plain child attributes, by the id the aggregate outputs them
+        // under (the attribute itself, or an alias of it).
+        std::set<int64_t> grouping_attrs;
+        for (const auto& g : child->grouping) {
+          if (g->kind == ExprKind::kAttribute) grouping_attrs.insert(g->id);
+        }
+        AttrMap outputs;
+        std::set<int64_t> pushable_ids;
+        for (const auto& e : child->exprs) {
+          const ExprPtr& value = e->kind == ExprKind::kAlias ? e->children[0] : e;
+          if (value->kind == ExprKind::kAttribute && grouping_attrs.count(value->id)) {
+            outputs[e->id] = value;
+            pushable_ids.insert(e->id);
+          }
+        }
+        // A conjunct without columns (e.g. `false`) must stay above: over a global aggregate it
+        // decides whether the one result row exists, which filtering the input cannot express.
+        std::vector<ExprPtr> pushed, kept;
+        for (const auto& c : movable) {
+          if (references_only(c, pushable_ids, true)) pushed.push_back(substitute(c, outputs));
+          else kept.push_back(c);
+        }
+        if (pushed.empty()) return filter;
+        kept.insert(kept.end(), rest.begin(), rest.end());
+        return with_rest(rebuild(*child, {make_filter_over(child->child(), pushed)}), kept);
+      }
+      default: return filter;  // Relation (handled by record_pushed), Limit, Filter
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<OptimizerRule> make_push_down_predicates_rule() {
+  return std::make_unique<PushDownPredicates>();
+}
+
+}  // namespace ember

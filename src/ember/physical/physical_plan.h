@@ -1,0 +1,99 @@
+#pragma once
+// Physical plans: how a query runs. Every node knows its output attributes, the number of
+// partitions it produces, and (for expressions) their form bound to its input's column positions.
+// Exchanges are explicit nodes; the stage builder cuts the tree at them.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/expr/expression.h"
+#include "ember/plan/logical_plan.h"
+
+namespace ember {
+
+enum class PhysKind {
+  kScan,           // a DataSource (CSV splits, range slices, local batches)
+  kShuffleRead,    // leaf of a stage: the reduce side of `exchange`
+  kFilter,
+  kProject,
+  kHashAggregate,
+  kSort,           // per-partition sort, optionally keeping only the first `limit` rows (top-N)
+  kLimit,          // per-partition limit (the planner makes a global limit of local + single + local)
+  kUnion,          // partitions of all children, in order
+  kCoalesce,       // merges child partitions without a shuffle
+  kExchange,       // repartitions its child's rows: hash, range, round robin or single
+};
+
+enum class PartitioningKind { kHash, kRange, kRoundRobin, kSingle };
+
+struct Partitioning {
+  PartitioningKind kind = PartitioningKind::kSingle;
+  int num_partitions = 1;
+  std::vector<ExprPtr> keys;  // bound to the exchange's input: hash keys, or sort orders for range
+  std::string to_string() const;
+};
+
+enum class AggregateMode { kPartial, kFinal, kComplete };
+
+struct PhysicalPlan;
+using PhysPtr = std::shared_ptr<PhysicalPlan>;
+
+struct CsvScanSplit {
+  std::string path;
+  int64_t start = 0, length = 0, file_size = 0;
+};
+
+struct PhysicalPlan {
+  PhysKind kind;
+  std::vector<PhysPtr> children;
+  std::vector<ExprPtr> output;  // attributes, in column order
+  int num_partitions = 1;
+
+  // kScan
+  std::shared_ptr<const DataSource> source;
+  std::vector<int> read_columns;         // indices into source->schema, in output order
+  std::vector<CsvScanSplit> csv_splits;  // one per partition for CSV sources
+  std::vector<ExprPtr> pushed_filters;   // attributes form, for explain only
+
+  // kFilter: predicate; kProject: exprs. Both bound to the child's output.
+  ExprPtr predicate;
+  std::vector<ExprPtr> exprs;
+
+  // kHashAggregate
+  AggregateMode mode = AggregateMode::kComplete;
+  std::vector<ExprPtr> group_keys;    // bound to input (final: refs to the key columns)
+  std::vector<ExprPtr> aggregates;    // kAggregate exprs with bound args (final: args unused)
+  std::vector<int> intermediate_offsets;  // final: first input column of each aggregate's state
+  std::vector<ExprPtr> result_exprs;  // bound over [keys..., aggregate values...]; empty for partial
+
+  // kSort / kLimit
+  std::vector<ExprPtr> orders;  // bound kSortOrder exprs
+  int64_t limit = -1;           // -1: none
+
+  // kExchange / kShuffleRead
+  Partitioning partitioning;
+  int shuffle_id = -1;
+  int stage_id = -1;  // the stage that runs this node (set by the stage builder, for explain)
+
+  // Explain labels
+  std::string label;  // e.g. "HashAggregate(keys=[...], functions=[partial_sum(...)])"
+};
+
+struct PhysicalPlannerOptions {
+  int default_parallelism = 2;      // local[N]
+  int shuffle_partitions = 2;       // spark.sql.shuffle.partitions
+  int64_t max_partition_bytes = 128LL << 20;  // spark.sql.files.maxPartitionBytes
+  bool ansi = true;
+};
+
+// Builds the physical plan of an optimized logical plan, inserting exchanges where an operator
+// needs its input distributed (grouped by key, globally ordered, or in one partition).
+PhysPtr plan_physical(const PlanPtr& optimized, const PhysicalPlannerOptions& options);
+
+// Spark-style tree text with stage ids after each node.
+std::string physical_tree_string(const PhysPtr& plan);
+
+// Binds attribute references in `e` to positions in `input` (BoundRefs).
+ExprPtr bind_to_input(const ExprPtr& e, const std::vector<ExprPtr>& input);
+
+}  // namespace ember

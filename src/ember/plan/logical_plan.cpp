@@ -1,0 +1,225 @@
+#include "ember/plan/logical_plan.h"
+
+#include "ember/common/error.h"
+
+namespace ember {
+
+namespace {
+
+std::shared_ptr<LogicalPlan> node(PlanKind kind, std::vector<PlanPtr> children) {
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = kind;
+  p->children = std::move(children);
+  return p;
+}
+
+std::string expr_list(const std::vector<ExprPtr>& exprs) {
+  std::string s;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (i) s += ", ";
+    s += exprs[i]->to_string();
+  }
+  return s;
+}
+
+void tree_lines(const PlanPtr& plan, const std::string& prefix, bool is_root, bool is_last, std::string& out) {
+  if (is_root) {
+    out += plan_node_string(*plan) + "\n";
+  } else {
+    out += prefix + (is_last ? "+- " : ":- ") + plan_node_string(*plan) + "\n";
+  }
+  std::string child_prefix = is_root ? "" : prefix + (is_last ? "   " : ":  ");
+  for (size_t i = 0; i < plan->children.size(); ++i) {
+    tree_lines(plan->children[i], child_prefix, false, i + 1 == plan->children.size(), out);
+  }
+}
+
+}  // namespace
+
+std::string DataSource::describe() const {
+  switch (kind) {
+    case SourceKind::kCsv: {
+      std::string s = "csv [";
+      for (size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + paths[i];
+      return s + "]";
+    }
+    case SourceKind::kRange:
+      return "Range (" + std::to_string(start) + ", " + std::to_string(end) + ", step=" + std::to_string(step) +
+             ", splits=" + std::to_string(num_partitions) + ")";
+    case SourceKind::kLocalRows: return "LocalRelation";
+  }
+  return "?";
+}
+
+Schema LogicalPlan::schema() const {
+  std::vector<Field> fields;
+  fields.reserve(output.size());
+  for (const auto& a : output) fields.push_back(Field{a->name, a->type, a->nullable});
+  return Schema(std::move(fields));
+}
+
+PlanPtr make_relation(std::shared_ptr<const DataSource> source) {
+  auto p = node(PlanKind::kRelation, {});
+  for (const auto& f : source->schema.fields()) {
+    p->output.push_back(make_attribute(f.name, f.type, f.nullable, next_attribute_id()));
+  }
+  p->source = std::move(source);
+  p->resolved = true;
+  return p;
+}
+
+PlanPtr make_project(PlanPtr child, std::vector<ExprPtr> exprs) {
+  auto p = node(PlanKind::kProject, {std::move(child)});
+  p->exprs = std::move(exprs);
+  return p;
+}
+
+PlanPtr make_filter(PlanPtr child, ExprPtr condition) {
+  auto p = node(PlanKind::kFilter, {std::move(child)});
+  p->condition = std::move(condition);
+  return p;
+}
+
+PlanPtr make_aggregate(PlanPtr child, std::vector<ExprPtr> grouping, std::vector<ExprPtr> exprs) {
+  auto p = node(PlanKind::kAggregate, {std::move(child)});
+  p->grouping = std::move(grouping);
+  p->exprs = std::move(exprs);
+  return p;
+}
+
+PlanPtr make_sort(PlanPtr child, std::vector<ExprPtr> orders, bool global) {
+  auto p = node(PlanKind::kSort, {std::move(child)});
+  p->exprs = std::move(orders);
+  p->global_sort = global;
+  return p;
+}
+
+PlanPtr make_limit(PlanPtr child, int64_t n) {
+  auto p = node(PlanKind::kLimit, {std::move(child)});
+  p->limit = n;
+  return p;
+}
+
+PlanPtr make_union(std::vector<PlanPtr> children) { return node(PlanKind::kUnion, std::move(children)); }
+
+PlanPtr make_union_by_name(PlanPtr a, PlanPtr b, bool allow_missing_columns) {
+  auto p = node(PlanKind::kUnionByName, {std::move(a), std::move(b)});
+  p->allow_missing_columns = allow_missing_columns;
+  return p;
+}
+
+PlanPtr make_repartition(PlanPtr child, int num_partitions, std::vector<ExprPtr> keys, bool shuffle) {
+  auto p = node(PlanKind::kRepartition, {std::move(child)});
+  p->num_partitions = num_partitions;
+  p->exprs = std::move(keys);
+  p->shuffle = shuffle;
+  return p;
+}
+
+PlanPtr make_with_columns(PlanPtr child, std::vector<std::string> names, std::vector<ExprPtr> exprs) {
+  auto p = node(PlanKind::kWithColumns, {std::move(child)});
+  p->names = std::move(names);
+  p->exprs = std::move(exprs);
+  return p;
+}
+
+PlanPtr make_with_column_renamed(PlanPtr child, std::string from, std::string to) {
+  auto p = node(PlanKind::kWithColumnRenamed, {std::move(child)});
+  p->names = {std::move(from), std::move(to)};
+  return p;
+}
+
+PlanPtr make_drop(PlanPtr child, std::vector<std::string> names) {
+  auto p = node(PlanKind::kDrop, {std::move(child)});
+  p->names = std::move(names);
+  return p;
+}
+
+PlanPtr make_distinct(PlanPtr child) { return node(PlanKind::kDistinct, {std::move(child)}); }
+
+PlanPtr with_children(const LogicalPlan& plan, std::vector<PlanPtr> children) {
+  auto p = std::make_shared<LogicalPlan>(plan);
+  p->children = std::move(children);
+  return p;
+}
+
+std::shared_ptr<LogicalPlan> clone(const LogicalPlan& plan) { return std::make_shared<LogicalPlan>(plan); }
+
+void derive_output(LogicalPlan& plan) {
+  switch (plan.kind) {
+    case PlanKind::kRelation: {
+      if (plan.read_columns.empty()) break;
+      // Output follows read_columns; attributes keep their ids.
+      break;
+    }
+    case PlanKind::kProject:
+    case PlanKind::kAggregate:
+      plan.output.clear();
+      for (const auto& e : plan.exprs) plan.output.push_back(to_attribute(e));
+      break;
+    case PlanKind::kUnion: {
+      plan.output = plan.children[0]->output;
+      // A union column is nullable if any branch's is.
+      for (size_t i = 0; i < plan.output.size(); ++i) {
+        bool nullable = false;
+        for (const auto& c : plan.children) nullable |= c->output[i]->nullable;
+        if (nullable != plan.output[i]->nullable) {
+          const auto& a = plan.output[i];
+          plan.output[i] = make_attribute(a->name, a->type, nullable, a->id);
+        }
+      }
+      break;
+    }
+    default: plan.output = plan.children[0]->output; break;
+  }
+}
+
+std::string plan_node_string(const LogicalPlan& p) {
+  const std::string mark = p.resolved ? "" : "'";
+  switch (p.kind) {
+    case PlanKind::kRelation: {
+      std::string cols;
+      for (size_t i = 0; i < p.output.size(); ++i) cols += (i ? "," : "") + p.output[i]->to_string();
+      std::string s = "Relation [" + cols + "] " + p.source->describe();
+      if (!p.pushed_filters.empty()) {
+        s += ", PushedFilters: [" + expr_list(p.pushed_filters) + "]";
+      }
+      return s;
+    }
+    case PlanKind::kProject: return mark + "Project [" + expr_list(p.exprs) + "]";
+    case PlanKind::kFilter: return mark + "Filter " + p.condition->to_string();
+    case PlanKind::kAggregate:
+      return mark + "Aggregate [" + expr_list(p.grouping) + "], [" + expr_list(p.exprs) + "]";
+    case PlanKind::kSort:
+      return mark + "Sort [" + expr_list(p.exprs) + "], " + (p.global_sort ? "true" : "false");
+    case PlanKind::kLimit: return mark + "GlobalLimit " + std::to_string(p.limit);
+    case PlanKind::kUnion: return mark + "Union";
+    case PlanKind::kRepartition:
+      if (!p.shuffle) return mark + "Repartition " + std::to_string(p.num_partitions) + ", false";
+      if (p.exprs.empty()) return mark + "Repartition " + std::to_string(p.num_partitions) + ", true";
+      return mark + "RepartitionByExpression [" + expr_list(p.exprs) + "], " + std::to_string(p.num_partitions);
+    case PlanKind::kWithColumns: {
+      std::string s = "'WithColumns [";
+      for (size_t i = 0; i < p.names.size(); ++i) s += (i ? ", " : "") + p.exprs[i]->to_string() + " AS " + p.names[i];
+      return s + "]";
+    }
+    case PlanKind::kWithColumnRenamed: return "'WithColumnRenamed " + p.names[0] + " -> " + p.names[1];
+    case PlanKind::kDrop: {
+      std::string s = "'Drop [";
+      for (size_t i = 0; i < p.names.size(); ++i) s += (i ? ", " : "") + p.names[i];
+      return s + "]";
+    }
+    case PlanKind::kDistinct: return "'Distinct";
+    case PlanKind::kUnionByName:
+      return std::string("'Union true, ") + (p.allow_missing_columns ? "true" : "false");
+  }
+  return "?";
+}
+
+std::string plan_tree_string(const PlanPtr& plan) {
+  std::string out;
+  tree_lines(plan, "", true, true, out);
+  return out;
+}
+
+}  // namespace ember

@@ -1,0 +1,116 @@
+#pragma once
+// Logical plans: what a query computes, not how. Immutable trees shared by DataFrames; every
+// transformation returns a new root over the old one.
+//
+// The front ends build plans with unresolved expressions and a few API-shaped nodes
+// (WithColumns, Drop, WithColumnRenamed, Distinct, union by name) that the analyzer rewrites into
+// the core nodes. After analysis every node's `output` lists its attributes, and the optimizer
+// and physical planner only ever see core nodes.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/expr/expression.h"
+#include "ember/types/data_type.h"
+#include "ember/vector/batch.h"
+
+namespace ember {
+
+enum class PlanKind {
+  kRelation,           // a data source (files, range, local rows)
+  kProject,            // exprs: named expressions
+  kFilter,             // condition
+  kAggregate,          // grouping, exprs (output: grouping columns and aggregate results)
+  kSort,               // exprs: sort orders; global_sort: whole result ordered (order_by) or per partition
+  kLimit,              // limit rows
+  kUnion,              // children, by position (UNION ALL)
+  kRepartition,        // num_partitions, exprs (hash keys; empty: round robin), shuffle=false: coalesce
+  // API-shaped nodes, rewritten by the analyzer:
+  kWithColumns,        // names + exprs: add or replace columns
+  kWithColumnRenamed,  // names[0] -> names[1]
+  kDrop,               // names (or exprs)
+  kDistinct,           // all columns
+  kUnionByName,        // children; allow_missing_columns
+};
+
+enum class SourceKind { kCsv, kRange, kLocalRows };
+
+// Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader
+// lists files and infers the schema eagerly), so a missing file fails at read(), not at show().
+struct DataSource {
+  SourceKind kind = SourceKind::kLocalRows;
+  Schema schema;  // full schema of the source
+  // kCsv
+  std::vector<std::string> paths;
+  std::map<std::string, std::string> options;  // as given (keys lower-cased)
+  std::vector<std::pair<std::string, int64_t>> files;  // (path, size), listed at read time
+  // kRange
+  int64_t start = 0, end = 0, step = 1;
+  int num_partitions = 0;  // 0: default parallelism
+  // kLocalRows
+  std::vector<Batch> batches;
+
+  std::string describe() const;  // "csv [data/sales.csv]" for explain
+};
+
+// Only file sources are handed pushed filters (CSV reports them; Parquet will prune by them);
+// in-memory and range sources have nothing to skip.
+inline bool source_uses_pushed_filters(const DataSource& source) { return source.kind == SourceKind::kCsv; }
+
+struct LogicalPlan;
+using PlanPtr = std::shared_ptr<const LogicalPlan>;
+
+struct LogicalPlan {
+  PlanKind kind;
+  std::vector<PlanPtr> children;
+  std::vector<ExprPtr> exprs;     // project list, aggregate outputs, sort orders, partition keys
+  std::vector<ExprPtr> grouping;  // aggregate grouping expressions
+  ExprPtr condition;              // filter
+  int64_t limit = 0;
+  int num_partitions = 0;
+  bool shuffle = true;            // repartition (true) vs coalesce (false)
+  bool global_sort = true;
+  bool allow_missing_columns = false;
+  std::vector<std::string> names;
+  std::shared_ptr<const DataSource> source;
+
+  // Resolved plans: the attributes this node outputs, in order.
+  std::vector<ExprPtr> output;
+  bool resolved = false;
+  // Relation only: source columns actually read (indices into source->schema; set by column
+  // pruning, empty before = all) and filters pushed into the scan (shown by explain).
+  std::vector<int> read_columns;
+  std::vector<ExprPtr> pushed_filters;
+
+  const PlanPtr& child() const { return children[0]; }
+  Schema schema() const;  // from output
+};
+
+// Node constructors for the front ends (unresolved unless noted).
+PlanPtr make_relation(std::shared_ptr<const DataSource> source);  // resolved: fresh attributes
+PlanPtr make_project(PlanPtr child, std::vector<ExprPtr> exprs);
+PlanPtr make_filter(PlanPtr child, ExprPtr condition);
+PlanPtr make_aggregate(PlanPtr child, std::vector<ExprPtr> grouping, std::vector<ExprPtr> exprs);
+PlanPtr make_sort(PlanPtr child, std::vector<ExprPtr> orders, bool global);
+PlanPtr make_limit(PlanPtr child, int64_t n);
+PlanPtr make_union(std::vector<PlanPtr> children);
+PlanPtr make_union_by_name(PlanPtr a, PlanPtr b, bool allow_missing_columns);
+PlanPtr make_repartition(PlanPtr child, int num_partitions, std::vector<ExprPtr> keys, bool shuffle);
+PlanPtr make_with_columns(PlanPtr child, std::vector<std::string> names, std::vector<ExprPtr> exprs);
+PlanPtr make_with_column_renamed(PlanPtr child, std::string from, std::string to);
+PlanPtr make_drop(PlanPtr child, std::vector<std::string> names);
+PlanPtr make_distinct(PlanPtr child);
+
+// A copy of `plan` with other children / a mutable copy for rules to edit.
+PlanPtr with_children(const LogicalPlan& plan, std::vector<PlanPtr> children);
+std::shared_ptr<LogicalPlan> clone(const LogicalPlan& plan);
+// Recomputes `output` of a resolved node from its children and expressions.
+void derive_output(LogicalPlan& plan);
+
+// Spark-style indented tree (explain): "Project [a#1, b#2]\n+- Filter (a#1 > 1)\n   +- ...".
+std::string plan_tree_string(const PlanPtr& plan);
+// The one-line header of a node ("Filter (amount#3 > 100)").
+std::string plan_node_string(const LogicalPlan& plan);
+
+}  // namespace ember

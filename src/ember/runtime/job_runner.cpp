@@ -1,0 +1,440 @@
+#include "ember/runtime/job_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+#include "ember/common/error.h"
+#include "ember/exec/hashtable/vector_hash.h"
+#include "ember/exec/operators/batch_source_operator.h"
+#include "ember/io/csv/csv_reader.h"
+#include "ember/exec/operators/filter_operator.h"
+#include "ember/exec/operators/hash_aggregate_operator.h"
+#include "ember/exec/operators/limit_operator.h"
+#include "ember/exec/operators/project_operator.h"
+#include "ember/exec/operators/range_scan_operator.h"
+#include "ember/exec/operators/sort_operator.h"
+#include "ember/exec/sort/row_comparator.h"
+#include "ember/io/csv/csv_options.h"
+#include "ember/runtime/scheduler.h"
+#include "ember/runtime/shuffle/shuffle_manager.h"
+#include "ember/types/time_zone.h"
+
+namespace ember {
+
+namespace {
+
+// Shared state of one range exchange: key samples from the map side, split points for the
+// reduce side. Samples are every kSampleStride-th row, so the bounds (and with them every row's
+// partition) are the same however often a task is recomputed.
+struct RangeExchangeState {
+  static constexpr size_t kSampleStride = 16;
+  std::mutex mu;
+  std::vector<std::pair<int, Batch>> samples;  // (map partition, sampled keys)
+  Batch bounds;                                // num_partitions - 1 rows of key columns
+  std::vector<SortKeySpec> specs;
+};
+
+// Stage-level record of CSV split boundaries, to catch a quoted line break that crosses a split.
+struct CsvBoundaryCheck {
+  struct Entry {
+    const void* scan_node;  // the same file may be scanned twice in one stage (a self-union)
+    std::string path;
+    int64_t start;
+    int64_t record_start;
+    int64_t record_end;
+  };
+  std::mutex mu;
+  std::vector<Entry> entries;
+};
+
+std::vector<SortKeySpec> specs_of(const std::vector<ExprPtr>& orders) {
+  std::vector<SortKeySpec> specs;
+  for (const auto& o : orders) specs.push_back(SortKeySpec{o->ascending, o->nulls_first});
+  return specs;
+}
+
+std::vector<VectorPtr> eval_keys(ExpressionEvaluator& ev, const std::vector<ExprPtr>& orders, const Batch& b) {
+  std::vector<VectorPtr> keys;
+  for (const auto& o : orders) keys.push_back(flatten(ev.eval(*o->children[0], b)));
+  return keys;
+}
+
+Batch flatten_batch(Batch b) {
+  for (auto& c : b.columns) c = flatten(c);
+  return b;
+}
+
+class CsvScanWithCheck;
+
+struct TaskBuildState {
+  std::vector<CsvScanWithCheck*> csv_scans;
+};
+
+// A CSV scan that remembers whether it reached the end of its split (only then are its record
+// boundaries meaningful for the crossing check).
+class CsvScanWithCheck final : public Operator {
+ public:
+  CsvScanWithCheck(const void* scan_node, CsvSplit split, Schema schema, std::vector<int> projection,
+                   CsvOptions options, const TimeZone& tz)
+      : Operator("Scan csv"), scan_node_(scan_node), path_(split.path), start_(split.start),
+        reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz) {}
+  bool finished() const { return finished_; }
+  CsvBoundaryCheck::Entry entry() const {
+    return CsvBoundaryCheck::Entry{scan_node_, path_, start_, reader_.record_start(), reader_.record_end()};
+  }
+
+ protected:
+  bool produce(Batch& out) override {
+    if (finished_) return false;
+    bool more = reader_.next(out);
+    finished_ = !more;
+    return more;
+  }
+
+ private:
+  const void* scan_node_;
+  std::string path_;
+  int64_t start_;
+  CsvSplitReader reader_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+int JobRunner::build_stage(const PhysPtr& root, const PhysPtr& exchange) {
+  std::vector<int> parents;
+  std::vector<PhysicalPlan*> members;
+  std::function<void(const PhysPtr&)> walk = [&](const PhysPtr& node) {
+    members.push_back(node.get());
+    if (node->kind == PhysKind::kExchange) {
+      if (node->shuffle_id < 0) node->shuffle_id = (*env_.next_shuffle_id)++;
+      parents.push_back(build_stage(node->children[0], node));
+      return;
+    }
+    for (const auto& c : node->children) walk(c);
+  };
+  walk(root);
+  int id = (*env_.next_stage_id)++;
+  for (PhysicalPlan* m : members) m->stage_id = id;
+  stages_.push_back(StagePlan{id, root, exchange, parents});
+  return id;
+}
+
+void JobRunner::assign_stages(const PhysPtr& root) {
+  stages_.clear();
+  build_stage(root, nullptr);
+}
+
+namespace {
+
+struct StageRuntime {
+  std::shared_ptr<RangeExchangeState> range;  // when this stage feeds a range exchange
+  std::shared_ptr<CsvBoundaryCheck> csv_check = std::make_shared<CsvBoundaryCheck>();
+};
+
+class PipelineBuilder {
+ public:
+  PipelineBuilder(TaskContext& task, const EvalContext& eval,
+                  const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges, TaskBuildState& state)
+      : task_(task), eval_(eval), ranges_(ranges), state_(state) {}
+
+  OperatorPtr build(const PhysPtr& node, int partition) {
+    switch (node->kind) {
+      case PhysKind::kScan: return build_scan(*node, partition);
+      case PhysKind::kExchange: return build_shuffle_read(*node, partition);
+      case PhysKind::kFilter:
+        return std::make_unique<FilterOperator>(build(node->children[0], partition), node->predicate, eval_);
+      case PhysKind::kProject:
+        return std::make_unique<ProjectOperator>(build(node->children[0], partition), node->exprs, eval_);
+      case PhysKind::kHashAggregate: {
+        HashAggregateOperator::Spec spec{node->mode, node->group_keys, node->aggregates, node->intermediate_offsets,
+                                         node->result_exprs};
+        return std::make_unique<HashAggregateOperator>(build(node->children[0], partition), std::move(spec), eval_);
+      }
+      case PhysKind::kSort:
+        return std::make_unique<SortOperator>(build(node->children[0], partition), node->orders, node->limit, eval_);
+      case PhysKind::kLimit: return std::make_unique<LimitOperator>(build(node->children[0], partition), node->limit);
+      case PhysKind::kUnion: {
+        int p = partition;
+        for (const auto& c : node->children) {
+          if (p < c->num_partitions) return build(c, p);
+          p -= c->num_partitions;
+        }
+        throw_internal(__FILE__, __LINE__, "union partition out of range");
+      }
+      case PhysKind::kCoalesce: {
+        const PhysPtr& child = node->children[0];
+        int64_t m = child->num_partitions, n = node->num_partitions;
+        int first = static_cast<int>(partition * m / n), last = static_cast<int>((partition + 1) * m / n);
+        std::vector<ConcatOperator::Factory> parts;
+        for (int cp = first; cp < last; ++cp) parts.push_back([this, child, cp] { return build(child, cp); });
+        return std::make_unique<ConcatOperator>(std::move(parts));
+      }
+      case PhysKind::kShuffleRead: break;
+    }
+    throw_internal(__FILE__, __LINE__, "cannot build operator for " + node->label);
+  }
+
+ private:
+  OperatorPtr build_scan(const PhysicalPlan& node, int partition) {
+    const DataSource& src = *node.source;
+    switch (src.kind) {
+      case SourceKind::kCsv: {
+        const CsvScanSplit& s = node.csv_splits.at(static_cast<size_t>(partition));
+        CsvOptions options = CsvOptions::parse(src.options);
+        auto op = std::make_unique<CsvScanWithCheck>(&node, CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
+                                                     node.read_columns, options,
+                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
+        state_.csv_scans.push_back(op.get());
+        return op;
+      }
+      case SourceKind::kRange: {
+        int64_t n = range_length(src.start, src.end, src.step);
+        int64_t parts = node.num_partitions;
+        auto first = static_cast<int64_t>(static_cast<__int128>(n) * partition / parts);
+        auto last = static_cast<int64_t>(static_cast<__int128>(n) * (partition + 1) / parts);
+        return std::make_unique<RangeScanOperator>(src.start, src.step, first, last);
+      }
+      case SourceKind::kLocalRows: {
+        std::vector<Batch> mine;
+        for (size_t i = static_cast<size_t>(partition); i < src.batches.size(); i += static_cast<size_t>(node.num_partitions)) {
+          mine.push_back(src.batches[i]);
+        }
+        return std::make_unique<BatchSourceOperator>("LocalTableScan", std::move(mine), node.read_columns);
+      }
+    }
+    throw_internal(__FILE__, __LINE__, "unknown source");
+  }
+
+  OperatorPtr build_shuffle_read(const PhysicalPlan& exchange, int partition) {
+    if (exchange.partitioning.kind != PartitioningKind::kRange) {
+      return std::make_unique<BatchSourceOperator>("ShuffleRead", task_.shuffle->read(exchange.shuffle_id, partition));
+    }
+    // Range exchange: every map output sits in block 0; keep the rows whose key falls in this
+    // partition's range of the bounds.
+    auto state = ranges_.at(exchange.shuffle_id);
+    ExpressionEvaluator ev(eval_);
+    std::vector<Batch> mine;
+    std::vector<VectorPtr> bound_cols = state->bounds.columns;
+    RowComparator bounds(bound_cols, state->specs);
+    const size_t num_bounds = state->bounds.num_rows;
+    for (Batch& b : task_.shuffle->read(exchange.shuffle_id, 0)) {
+      RowComparator keys(eval_keys(ev, exchange.partitioning.keys, b), state->specs);
+      SelectionVector sel;
+      for (size_t r = 0; r < b.num_rows; ++r) {
+        // Partition = number of bounds strictly below the row (binary search).
+        size_t lo = 0, hi = num_bounds;
+        while (lo < hi) {
+          size_t mid = (lo + hi) / 2;
+          if (bounds.compare_with(mid, keys, r) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        if (static_cast<int>(lo) == partition) sel.push_back(static_cast<uint32_t>(r));
+      }
+      if (!sel.empty()) mine.push_back(b.select(sel.data(), sel.size()));
+    }
+    return std::make_unique<BatchSourceOperator>("ShuffleRead(range)", std::move(mine));
+  }
+
+  TaskContext& task_;
+  const EvalContext& eval_;
+  const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges_;
+  TaskBuildState& state_;
+};
+
+void record_metrics(TaskContext& task, const Operator& root) {
+  std::vector<OperatorStats> stats;
+  root.collect_stats(stats);
+  for (const auto& s : stats) {
+    OperatorMetrics m;
+    m.name = s.name;
+    m.rows_out = s.rows_out;
+    m.batches_out = s.batches_out;
+    m.nanos = s.nanos;
+    task.metrics.operators.push_back(std::move(m));
+  }
+}
+
+void record_csv_boundaries(const TaskBuildState& state, CsvBoundaryCheck& check) {
+  std::lock_guard<std::mutex> lock(check.mu);
+  for (const auto* scan : state.csv_scans) {
+    if (scan->finished()) check.entries.push_back(scan->entry());
+  }
+}
+
+// After a stage: split k of a file must start where split k-1 ended; otherwise a quoted field
+// with a line break straddles the split boundary and both tasks misread it.
+void verify_csv_boundaries(CsvBoundaryCheck& check) {
+  std::map<std::pair<const void*, std::string>, std::vector<CsvBoundaryCheck::Entry>> by_file;
+  for (const auto& e : check.entries) by_file[{e.scan_node, e.path}].push_back(e);
+  for (auto& [key, entries] : by_file) {
+    const std::string& path = key.second;
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    for (size_t i = 1; i < entries.size(); ++i) {
+      check_csv_split_continuity(path, entries[i - 1].record_end, entries[i].record_start);
+    }
+  }
+}
+
+}  // namespace
+
+JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
+  if (stages_.empty() || stages_.back().root != root) assign_stages(root);
+  std::map<int, std::shared_ptr<RangeExchangeState>> ranges;  // by shuffle id
+  for (const auto& s : stages_) {
+    if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kRange) {
+      auto st = std::make_shared<RangeExchangeState>();
+      st->specs = specs_of(s.exchange->partitioning.keys);
+      ranges[s.exchange->shuffle_id] = st;
+    }
+  }
+  std::vector<StageSpec> specs;
+  const EvalContext eval = env_.eval;
+  for (const auto& s : stages_) {
+    StageSpec spec;
+    spec.stage_id = s.stage_id;
+    spec.parent_stage_ids = s.parents;
+    spec.num_partitions = s.root->num_partitions;
+    spec.name = s.root->label.substr(0, s.root->label.find(' '));
+    auto check = std::make_shared<CsvBoundaryCheck>();
+    PhysPtr stage_root = s.root;
+    PhysPtr exchange = s.exchange;
+    if (exchange) {
+      const Partitioning part = exchange->partitioning;
+      const int shuffle_id = exchange->shuffle_id;
+      const int reduces = part.kind == PartitioningKind::kRange ? 1 : part.num_partitions;
+      spec.shuffle_write_id = shuffle_id;
+      env_.shuffle->register_shuffle(shuffle_id, spec.num_partitions, reduces);
+      std::shared_ptr<RangeExchangeState> range = part.kind == PartitioningKind::kRange ? ranges[shuffle_id] : nullptr;
+      spec.run_task = [stage_root, part, shuffle_id, range, check, &ranges, eval](TaskContext& task) {
+        TaskBuildState state;
+        PipelineBuilder builder(task, eval, ranges, state);
+        OperatorPtr pipeline = builder.build(stage_root, task.partition);
+        ExpressionEvaluator ev(eval);
+        Batch b;
+        std::vector<uint64_t> hashes;
+        int64_t round_robin = task.partition;
+        std::vector<std::pair<int, Batch>> samples;
+        while (pipeline->next(b)) {
+          task.check_cancelled();
+          b = flatten_batch(std::move(b));
+          switch (part.kind) {
+            case PartitioningKind::kSingle: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
+            case PartitioningKind::kRange: {
+              SelectionVector sel;
+              for (size_t r = 0; r < b.num_rows; r += RangeExchangeState::kSampleStride) sel.push_back(static_cast<uint32_t>(r));
+              Batch keys(eval_keys(ev, part.keys, b), b.num_rows);
+              samples.emplace_back(task.partition, keys.select(sel.data(), sel.size()));
+              task.shuffle->write(shuffle_id, task.partition, 0, b);
+              break;
+            }
+            case PartitioningKind::kHash:
+            case PartitioningKind::kRoundRobin: {
+              const auto n = static_cast<uint32_t>(part.num_partitions);
+              std::vector<SelectionVector> targets(n);
+              if (part.kind == PartitioningKind::kHash) {
+                std::vector<VectorPtr> keys;
+                for (const auto& k : part.keys) keys.push_back(ev.eval(*k, b));
+                hashes.resize(b.num_rows);
+                hash_columns(keys, b.num_rows, hashes.data());
+                for (size_t r = 0; r < b.num_rows; ++r) targets[partition_for_hash(hashes[r], n)].push_back(static_cast<uint32_t>(r));
+              } else {
+                for (size_t r = 0; r < b.num_rows; ++r) targets[static_cast<uint32_t>(round_robin++ % n)].push_back(static_cast<uint32_t>(r));
+              }
+              for (uint32_t t = 0; t < n; ++t) {
+                if (targets[t].empty()) continue;
+                Batch part_rows = targets[t].size() == b.num_rows ? b : b.select(targets[t].data(), targets[t].size());
+                task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(part_rows));
+              }
+              break;
+            }
+          }
+        }
+        task.shuffle->commit_map_output(shuffle_id, task.partition);
+        if (range) {
+          std::lock_guard<std::mutex> lock(range->mu);
+          // A retried task replaces its earlier samples.
+          range->samples.erase(std::remove_if(range->samples.begin(), range->samples.end(),
+                                              [&](const auto& s2) { return s2.first == task.partition; }),
+                               range->samples.end());
+          for (auto& s2 : samples) range->samples.push_back(std::move(s2));
+        }
+        record_csv_boundaries(state, *check);
+        record_metrics(task, *pipeline);
+      };
+      const int num_reduce = part.num_partitions;
+      spec.on_stage_complete = [range, check, num_reduce] {
+        verify_csv_boundaries(*check);
+        if (!range) return;
+        std::sort(range->samples.begin(), range->samples.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<Batch> parts;
+        for (auto& s2 : range->samples) {
+          if (s2.second.num_rows > 0) parts.push_back(s2.second);
+        }
+        if (parts.empty()) {
+          range->bounds = Batch();
+          return;
+        }
+        Batch all = concat_batches(parts);
+        RowComparator cmp(all.columns, range->specs);
+        std::vector<uint32_t> order(all.num_rows);
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cmp.compare(a, b) < 0; });
+        SelectionVector picks;
+        for (int i = 1; i < num_reduce; ++i) picks.push_back(order[static_cast<size_t>(i) * order.size() / static_cast<size_t>(num_reduce)]);
+        range->bounds = all.select(picks.data(), picks.size());
+      };
+    } else {
+      spec.run_task = [stage_root, check, &ranges, eval, &sink](TaskContext& task) {
+        TaskBuildState state;
+        PipelineBuilder builder(task, eval, ranges, state);
+        OperatorPtr pipeline = builder.build(stage_root, task.partition);
+        sink(task, *pipeline);
+        record_csv_boundaries(state, *check);
+        record_metrics(task, *pipeline);
+      };
+      spec.on_stage_complete = [check] { verify_csv_boundaries(*check); };
+    }
+    specs.push_back(std::move(spec));
+  }
+  JobSummary summary;
+  summary.num_stages = static_cast<int>(specs.size());
+  for (const auto& s : specs) summary.num_tasks += s.num_partitions;
+  std::vector<int> shuffle_ids;
+  for (const auto& s : stages_) {
+    if (s.exchange) shuffle_ids.push_back(s.exchange->shuffle_id);
+  }
+  try {
+    JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
+    summary.tasks = std::move(result.task_metrics);
+  } catch (...) {
+    for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
+    throw;
+  }
+  for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
+  return summary;
+}
+
+std::vector<Batch> JobRunner::collect(const PhysPtr& root, JobSummary* summary) {
+  std::vector<std::vector<Batch>> per_partition(static_cast<size_t>(std::max(root->num_partitions, 0)));
+  std::mutex mu;
+  JobSummary s = run(root, [&](TaskContext& task, Operator& pipeline) {
+    std::vector<Batch> mine;
+    Batch b;
+    while (pipeline.next(b)) {
+      task.check_cancelled();
+      mine.push_back(flatten_batch(std::move(b)));
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    per_partition[static_cast<size_t>(task.partition)] = std::move(mine);
+  });
+  if (summary) *summary = std::move(s);
+  std::vector<Batch> out;
+  for (auto& p : per_partition) {
+    for (auto& b : p) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace ember

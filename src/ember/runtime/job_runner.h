@@ -1,0 +1,67 @@
+#pragma once
+// Runs a physical plan as a job: cuts it into stages at exchanges, turns each stage into tasks
+// (one per partition) that build the stage's operator pipeline and drain it into a sink (shuffle
+// write, result collection, or file write), and hands the stages to the scheduler.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ember/exec/operator.h"
+#include "ember/functions/function.h"
+#include "ember/physical/physical_plan.h"
+#include "ember/runtime/task_context.h"
+
+namespace ember {
+
+class Scheduler;
+class ShuffleManager;
+
+struct JobEnvironment {
+  Scheduler* scheduler = nullptr;
+  ShuffleManager* shuffle = nullptr;
+  EvalContext eval;             // ANSI flag, time zone, query start date/time
+  int job_id = 0;
+  int* next_stage_id = nullptr;    // session-wide counters (Spark numbers stages across jobs)
+  int* next_shuffle_id = nullptr;
+};
+
+// Per-task output sink for the final stage: receives the task's pipeline root to drain.
+using ResultSink = std::function<void(TaskContext& task, Operator& pipeline)>;
+
+struct JobSummary {
+  std::vector<TaskMetrics> tasks;  // every successful task, in stage order
+  int num_stages = 0;
+  int num_tasks = 0;
+};
+
+class JobRunner {
+ public:
+  explicit JobRunner(JobEnvironment env) : env_(std::move(env)) {}
+
+  // Assigns stage ids to every node and shuffle ids to exchanges (explain shows them). Idempotent
+  // per plan; call once before explain or run.
+  void assign_stages(const PhysPtr& root);
+
+  // Runs the job; `sink` consumes each final-stage task's pipeline. `on_job_end` runs on the
+  // driver after every stage has completed (e.g. an output commit).
+  JobSummary run(const PhysPtr& root, const ResultSink& sink);
+
+  // Convenience: runs the job and returns all result batches, in partition order.
+  std::vector<Batch> collect(const PhysPtr& root, JobSummary* summary = nullptr);
+
+ private:
+  struct StagePlan {
+    int stage_id;
+    PhysPtr root;               // the subtree this stage runs
+    PhysPtr exchange;           // the exchange this stage feeds (null for the final stage)
+    std::vector<int> parents;
+  };
+  int build_stage(const PhysPtr& root, const PhysPtr& exchange);
+
+  JobEnvironment env_;
+  std::vector<StagePlan> stages_;
+};
+
+}  // namespace ember

@@ -1,0 +1,7 @@
+#include "ember/runtime/shuffle/shuffle_manager.h"
+
+namespace ember {
+
+ShuffleManager::~ShuffleManager() = default;
+
+}  // namespace ember

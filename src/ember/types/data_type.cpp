@@ -1,0 +1,243 @@
+#include "ember/types/data_type.h"
+
+#include <cctype>
+
+#include "ember/common/error.h"
+
+namespace ember {
+
+DataType DataType::decimal(int precision, int scale) {
+  if (precision < 1 || precision > kMaxDecimalPrecision || scale < 0 || scale > precision) {
+    throw_error(ErrorKind::kAnalysis, "INVALID_DECIMAL_TYPE",
+                "decimal(" + std::to_string(precision) + "," + std::to_string(scale) +
+                    ") is not a valid type: precision must be 1..38 and 0 <= scale <= precision");
+  }
+  DataType t(TypeId::kDecimal);
+  t.precision_ = static_cast<uint8_t>(precision);
+  t.scale_ = static_cast<uint8_t>(scale);
+  return t;
+}
+
+int DataType::fixed_width() const {
+  switch (id_) {
+    case TypeId::kBoolean:
+    case TypeId::kByte: return 1;
+    case TypeId::kShort: return 2;
+    case TypeId::kInt:
+    case TypeId::kFloat:
+    case TypeId::kDate: return 4;
+    case TypeId::kLong:
+    case TypeId::kDouble:
+    case TypeId::kTimestamp: return 8;
+    case TypeId::kDecimal: return 16;
+    default: return 0;
+  }
+}
+
+std::string DataType::simple_string() const {
+  switch (id_) {
+    case TypeId::kNull: return "void";
+    case TypeId::kBoolean: return "boolean";
+    case TypeId::kByte: return "tinyint";
+    case TypeId::kShort: return "smallint";
+    case TypeId::kInt: return "int";
+    case TypeId::kLong: return "bigint";
+    case TypeId::kFloat: return "float";
+    case TypeId::kDouble: return "double";
+    case TypeId::kDecimal:
+      return "decimal(" + std::to_string(precision_) + "," + std::to_string(scale_) + ")";
+    case TypeId::kString: return "string";
+    case TypeId::kBinary: return "binary";
+    case TypeId::kDate: return "date";
+    case TypeId::kTimestamp: return "timestamp";
+  }
+  return "unknown";
+}
+
+std::string DataType::type_name() const {
+  switch (id_) {
+    case TypeId::kByte: return "byte";
+    case TypeId::kShort: return "short";
+    case TypeId::kInt: return "integer";
+    case TypeId::kLong: return "long";
+    default: return simple_string();
+  }
+}
+
+DataType decimal_for_integral(const DataType& integral) {
+  switch (integral.id()) {
+    case TypeId::kByte: return DataType::decimal(3, 0);
+    case TypeId::kShort: return DataType::decimal(5, 0);
+    case TypeId::kInt: return DataType::decimal(10, 0);
+    case TypeId::kLong: return DataType::decimal(20, 0);
+    default: return integral;
+  }
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int Schema::index_of(const std::string& name) const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (equals_ignore_case(fields_[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<std::string> Schema::names() const {
+  std::vector<std::string> out;
+  out.reserve(fields_.size());
+  for (const auto& f : fields_) out.push_back(f.name);
+  return out;
+}
+
+std::string Schema::to_ddl() const {
+  std::string out;
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (i) out += ", ";
+    out += fields_[i].name + " " + fields_[i].type.simple_string();
+  }
+  return out;
+}
+
+std::string Schema::tree_string() const {
+  std::string out = "root\n";
+  for (const auto& f : fields_) {
+    out += " |-- " + f.name + ": " + f.type.type_name() + " (nullable = " +
+           (f.nullable ? "true" : "false") + ")\n";
+  }
+  return out;
+}
+
+bool operator==(const Schema& a, const Schema& b) {
+  if (a.fields_.size() != b.fields_.size()) return false;
+  for (size_t i = 0; i < a.fields_.size(); ++i) {
+    if (a.fields_[i].name != b.fields_[i].name || a.fields_[i].type != b.fields_[i].type) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A tiny cursor over a DDL string; errors name the 1-based character position.
+class DdlCursor {
+ public:
+  explicit DdlCursor(const std::string& text) : text_(text) {}
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  bool at_end() {
+    skip_space();
+    return pos_ >= text_.size();
+  }
+  bool consume(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  std::string identifier() {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '`') {
+      size_t end = text_.find('`', pos_ + 1);
+      if (end == std::string::npos) fail("unterminated `quoted` identifier");
+      std::string id = text_.substr(pos_ + 1, end - pos_ - 1);
+      pos_ = end + 1;
+      return id;
+    }
+    size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
+      ++pos_;
+    if (start == pos_) fail("expected a name");
+    return text_.substr(start, pos_ - start);
+  }
+  int integer() {
+    skip_space();
+    size_t start = pos_;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    if (start == pos_) fail("expected a number");
+    return std::stoi(text_.substr(start, pos_ - start));
+  }
+  DataType data_type() {
+    size_t type_pos = pos_;
+    std::string name = to_lower(identifier());
+    if (name == "decimal" || name == "dec" || name == "numeric") {
+      if (!consume('(')) return DataType::decimal(10, 0);
+      int p = integer();
+      int s = 0;
+      if (consume(',')) s = integer();
+      if (!consume(')')) fail("expected ')' after decimal precision and scale");
+      return DataType::decimal(p, s);
+    }
+    static const std::pair<const char*, TypeId> kNames[] = {
+        {"boolean", TypeId::kBoolean}, {"bool", TypeId::kBoolean},   {"tinyint", TypeId::kByte},
+        {"byte", TypeId::kByte},       {"smallint", TypeId::kShort}, {"short", TypeId::kShort},
+        {"int", TypeId::kInt},         {"integer", TypeId::kInt},    {"bigint", TypeId::kLong},
+        {"long", TypeId::kLong},       {"float", TypeId::kFloat},    {"real", TypeId::kFloat},
+        {"double", TypeId::kDouble},   {"string", TypeId::kString},  {"binary", TypeId::kBinary},
+        {"date", TypeId::kDate},       {"timestamp", TypeId::kTimestamp}, {"void", TypeId::kNull},
+    };
+    for (const auto& [n, id] : kNames) {
+      if (name == n) return DataType(id);
+    }
+    if (name == "varchar" || name == "char") {
+      if (consume('(')) {
+        integer();
+        if (!consume(')')) fail("expected ')'");
+      }
+      return DataType::string();
+    }
+    pos_ = type_pos;
+    fail("unknown data type '" + name + "'");
+  }
+  [[noreturn]] void fail(const std::string& what) {
+    throw_error(ErrorKind::kParse, "PARSE_SYNTAX_ERROR",
+                "cannot parse schema \"" + text_ + "\" at position " + std::to_string(pos_ + 1) +
+                    ": " + what);
+  }
+
+ private:
+  const std::string& text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Schema parse_ddl_schema(const std::string& ddl) {
+  DdlCursor cur(ddl);
+  std::vector<Field> fields;
+  if (cur.at_end()) cur.fail("the schema is empty");
+  do {
+    Field f;
+    f.name = cur.identifier();
+    cur.consume(':');  // Spark also accepts "name: type"
+    f.type = cur.data_type();
+    fields.push_back(std::move(f));
+  } while (cur.consume(','));
+  if (!cur.at_end()) cur.fail("expected ',' between columns");
+  return Schema(std::move(fields));
+}
+
+DataType parse_data_type(const std::string& text) {
+  DdlCursor cur(text);
+  DataType t = cur.data_type();
+  if (!cur.at_end()) cur.fail("unexpected text after the type");
+  return t;
+}
+
+}  // namespace ember

@@ -1,0 +1,119 @@
+#pragma once
+// Spark SQL's data types as ember represents them. A DataType is a small value (id plus decimal
+// precision/scale); nested types arrive with a later issue and will add children here.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ember {
+
+enum class TypeId : uint8_t {
+  kNull,       // Spark's NullType ("void"): the type of an untyped NULL literal
+  kBoolean,    // stored one byte per value (0/1); see docs/architecture.md on Arrow export
+  kByte,       // int8
+  kShort,      // int16
+  kInt,        // int32
+  kLong,       // int64
+  kFloat,      // float
+  kDouble,     // double
+  kDecimal,    // __int128 unscaled value, precision <= 38 (Arrow decimal128 layout)
+  kString,     // UTF-8, int32 offsets + bytes (Arrow utf8 layout)
+  kBinary,     // bytes, same layout as string
+  kDate,       // int32 days since 1970-01-01
+  kTimestamp,  // int64 microseconds since 1970-01-01T00:00:00Z; shown in the session time zone
+};
+
+class DataType {
+ public:
+  constexpr DataType() : id_(TypeId::kNull) {}
+  constexpr explicit DataType(TypeId id) : id_(id) {}
+  static DataType decimal(int precision, int scale);
+
+  static constexpr DataType null() { return DataType(TypeId::kNull); }
+  static constexpr DataType boolean() { return DataType(TypeId::kBoolean); }
+  static constexpr DataType byte() { return DataType(TypeId::kByte); }
+  static constexpr DataType short_() { return DataType(TypeId::kShort); }
+  static constexpr DataType int32() { return DataType(TypeId::kInt); }
+  static constexpr DataType int64() { return DataType(TypeId::kLong); }
+  static constexpr DataType float32() { return DataType(TypeId::kFloat); }
+  static constexpr DataType float64() { return DataType(TypeId::kDouble); }
+  static constexpr DataType string() { return DataType(TypeId::kString); }
+  static constexpr DataType binary() { return DataType(TypeId::kBinary); }
+  static constexpr DataType date() { return DataType(TypeId::kDate); }
+  static constexpr DataType timestamp() { return DataType(TypeId::kTimestamp); }
+
+  TypeId id() const { return id_; }
+  int precision() const { return precision_; }
+  int scale() const { return scale_; }
+
+  bool is_integral() const {
+    return id_ == TypeId::kByte || id_ == TypeId::kShort || id_ == TypeId::kInt || id_ == TypeId::kLong;
+  }
+  bool is_floating() const { return id_ == TypeId::kFloat || id_ == TypeId::kDouble; }
+  bool is_numeric() const { return is_integral() || is_floating() || id_ == TypeId::kDecimal; }
+  bool is_string_like() const { return id_ == TypeId::kString || id_ == TypeId::kBinary; }
+  bool is_temporal() const { return id_ == TypeId::kDate || id_ == TypeId::kTimestamp; }
+
+  // Bytes per value in the data buffer; 0 for string/binary/null, which have no fixed width.
+  int fixed_width() const;
+
+  // Spark's simpleString: "int", "bigint", "decimal(10,2)" — used by dtypes, explain and DDL.
+  std::string simple_string() const;
+  // Spark's typeName as printSchema shows it: "integer", "long", "decimal(10,2)".
+  std::string type_name() const;
+
+  friend bool operator==(const DataType& a, const DataType& b) {
+    return a.id_ == b.id_ && a.precision_ == b.precision_ && a.scale_ == b.scale_;
+  }
+  friend bool operator!=(const DataType& a, const DataType& b) { return !(a == b); }
+
+ private:
+  TypeId id_;
+  uint8_t precision_ = 0;
+  uint8_t scale_ = 0;
+};
+
+constexpr int kMaxDecimalPrecision = 38;
+
+// The narrowest decimal that holds every value of an integral type (Spark's DecimalType.forType).
+DataType decimal_for_integral(const DataType& integral);
+
+struct Field {
+  std::string name;
+  DataType type;
+  bool nullable = true;
+};
+
+class Schema {
+ public:
+  Schema() = default;
+  explicit Schema(std::vector<Field> fields) : fields_(std::move(fields)) {}
+
+  const std::vector<Field>& fields() const { return fields_; }
+  size_t size() const { return fields_.size(); }
+  const Field& field(size_t i) const { return fields_[i]; }
+  // Case-insensitive, like Spark's default (spark.sql.caseSensitive=false); -1 when absent.
+  int index_of(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+  // Spark's DDL form: "id INT, name STRING".
+  std::string to_ddl() const;
+  // The tree printSchema() prints, ending with a newline.
+  std::string tree_string() const;
+
+  friend bool operator==(const Schema& a, const Schema& b);
+
+ private:
+  std::vector<Field> fields_;
+};
+
+// Parses a Spark DDL schema string ("id INT, name STRING, price DECIMAL(10,2)") or throws a parse
+// error naming the offending position.
+Schema parse_ddl_schema(const std::string& ddl);
+// Parses one Spark type name ("int", "bigint", "decimal(10,2)", "string", ...) or throws.
+DataType parse_data_type(const std::string& text);
+
+bool equals_ignore_case(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+}  // namespace ember

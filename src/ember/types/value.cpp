@@ -1,0 +1,91 @@
+#include "ember/types/value.h"
+
+#include "ember/types/decimal.h"
+#include "ember/types/temporal.h"
+#include "ember/types/time_zone.h"
+#include "ember/types/value_format.h"
+
+namespace ember {
+
+namespace {
+
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
+// java.math.BigDecimal.toString, which Spark's Decimal.toString (and so Literal.toString) uses:
+// plain unless the scale is negative or the adjusted exponent is below -6, where it switches to
+// scientific notation ("0E-10", "1.5E-8").
+std::string big_decimal_to_string(int128_t unscaled, int scale) {
+  std::string digits = format_decimal(unscaled < 0 ? -unscaled : unscaled, 0);
+  int64_t adjusted = -int64_t{scale} + static_cast<int64_t>(digits.size()) - 1;
+  if (scale >= 0 && adjusted >= -6) return format_decimal(unscaled, scale);
+  std::string out = unscaled < 0 ? "-" : "";
+  out += digits[0];
+  if (digits.size() > 1) {
+    out += '.';
+    out.append(digits, 1, std::string::npos);
+  }
+  out += 'E';
+  if (adjusted >= 0) out += '+';
+  out += std::to_string(adjusted);
+  return out;
+}
+
+}  // namespace
+
+std::string Value::to_string() const { return to_string(*TimeZone::utc()); }
+
+std::string Value::to_string(const TimeZone& tz) const {
+  if (is_null()) return "NULL";
+  switch (type_.id()) {
+    case TypeId::kNull: return "NULL";
+    case TypeId::kBoolean: return as_bool() ? "true" : "false";
+    case TypeId::kByte:
+    case TypeId::kShort:
+    case TypeId::kInt:
+    case TypeId::kLong: return std::to_string(as_int64());
+    case TypeId::kFloat: return format_float(static_cast<float>(as_double()));
+    case TypeId::kDouble: return format_double(as_double());
+    case TypeId::kDecimal: return format_decimal(as_decimal(), type_.scale());
+    case TypeId::kString: return as_string();
+    case TypeId::kBinary: {
+      // Spark 4's show() prints binary as bracketed, space-separated uppercase hex bytes.
+      const std::string& bytes = as_string();
+      std::string out = "[";
+      for (size_t i = 0; i < bytes.size(); ++i) {
+        auto b = static_cast<unsigned char>(bytes[i]);
+        if (i > 0) out += ' ';
+        out += kHexDigits[b >> 4];
+        out += kHexDigits[b & 0xF];
+      }
+      out += ']';
+      return out;
+    }
+    case TypeId::kDate: return format_date(static_cast<int32_t>(as_int64()));
+    case TypeId::kTimestamp: return format_timestamp(as_int64(), tz);
+  }
+  return "NULL";
+}
+
+std::string Value::to_sql_literal() const { return to_sql_literal(*TimeZone::utc()); }
+
+// We follow Literal.toString, which is what explain() prints inside plan nodes (e.g.
+// "Filter (id#0L > 100)", "(name#1 = Alice)"), rather than Literal.sql ("100L", "'Alice'"),
+// which only appears in generated SQL text and auto-generated column names.
+std::string Value::to_sql_literal(const TimeZone& tz) const {
+  if (is_null()) return "null";
+  switch (type_.id()) {
+    case TypeId::kBinary: {
+      std::string out = "0x";
+      for (char c : as_string()) {
+        auto b = static_cast<unsigned char>(c);
+        out += kHexDigits[b >> 4];
+        out += kHexDigits[b & 0xF];
+      }
+      return out;
+    }
+    case TypeId::kDecimal: return big_decimal_to_string(as_decimal(), type_.scale());
+    default: return to_string(tz);
+  }
+}
+
+}  // namespace ember

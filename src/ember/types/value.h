@@ -1,0 +1,66 @@
+#pragma once
+// A single typed value: literals in expressions, rows returned by collect(), partition values.
+// Never used in a hot loop; vectors carry data in bulk.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ember/types/data_type.h"
+
+namespace ember {
+
+using int128_t = __int128;
+
+class TimeZone;
+
+class Value {
+ public:
+  Value() = default;  // NULL of type void
+  static Value null(DataType type) { Value v; v.type_ = type; return v; }
+  static Value boolean(bool b) { return Value(DataType::boolean(), Storage(b)); }
+  static Value byte(int8_t x) { return Value(DataType::byte(), Storage(int64_t{x})); }
+  static Value short_(int16_t x) { return Value(DataType::short_(), Storage(int64_t{x})); }
+  static Value int32(int32_t x) { return Value(DataType::int32(), Storage(int64_t{x})); }
+  static Value int64(int64_t x) { return Value(DataType::int64(), Storage(x)); }
+  static Value float32(float x) { return Value(DataType::float32(), Storage(double{x})); }
+  static Value float64(double x) { return Value(DataType::float64(), Storage(x)); }
+  static Value decimal(int128_t unscaled, int precision, int scale) {
+    return Value(DataType::decimal(precision, scale), Storage(unscaled));
+  }
+  static Value string(std::string s) { return Value(DataType::string(), Storage(std::move(s))); }
+  static Value binary(std::string bytes) { return Value(DataType::binary(), Storage(std::move(bytes))); }
+  static Value date(int32_t days) { return Value(DataType::date(), Storage(int64_t{days})); }
+  static Value timestamp(int64_t micros) { return Value(DataType::timestamp(), Storage(micros)); }
+
+  const DataType& type() const { return type_; }
+  bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  // Integral, date (days) and timestamp (micros) values.
+  int64_t as_int64() const { return std::get<int64_t>(v_); }
+  double as_double() const { return std::get<double>(v_); }
+  int128_t as_decimal() const { return std::get<int128_t>(v_); }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+
+  // Spark's cast-to-string of this value (what show() prints); "NULL" for null. Timestamps are
+  // shown in `tz` (the session time zone); the overload without one uses UTC.
+  std::string to_string() const;
+  std::string to_string(const TimeZone& tz) const;
+  // The form explain() prints a literal in: Spark's Literal.toString, e.g. "null", "100" (no 'L'
+  // suffix), "abc" (unquoted), "0x01FF" for binary, "2024-01-01" for a date.
+  std::string to_sql_literal() const;
+  std::string to_sql_literal(const TimeZone& tz) const;
+
+  friend bool operator==(const Value& a, const Value& b) { return a.type_ == b.type_ && a.v_ == b.v_; }
+  friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+ private:
+  using Storage = std::variant<std::monostate, bool, int64_t, double, int128_t, std::string>;
+  Value(DataType t, Storage v) : type_(t), v_(std::move(v)) {}
+  DataType type_;
+  Storage v_;
+};
+
+
+}  // namespace ember

@@ -1,0 +1,115 @@
+#pragma once
+// Column vectors in Arrow's memory layout:
+//  - validity: a bitmap, bit set = valid; absent (nullptr) when the vector has no nulls;
+//  - fixed-width types: a values buffer of `size` elements (booleans are one byte each);
+//  - string/binary: int32 offsets (size + 1 entries) and a chars buffer.
+// A constant vector stores one value and stands for `size` copies of it; expression kernels that
+// accept constants say so, everything else flattens first (see flatten()).
+//
+// String vectors are filled in row order: set_string(i, ...) appends at offsets[i], so rows must
+// be written 0, 1, 2, ... (nulls included, via set_null_string).
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "ember/types/data_type.h"
+#include "ember/types/value.h"
+#include "ember/vector/buffer.h"
+
+namespace ember {
+
+class Vector;
+using VectorPtr = std::shared_ptr<Vector>;
+
+class Vector {
+ public:
+  // A flat vector of `size` rows, values uninitialised, all rows valid.
+  Vector(DataType type, size_t size);
+
+  static VectorPtr make(DataType type, size_t size) { return std::make_shared<Vector>(type, size); }
+  // A constant vector: `size` logical rows that all equal `value` (which may be null).
+  static VectorPtr make_constant(const Value& value, size_t size);
+  // A vector of `size` nulls of the given type.
+  static VectorPtr make_null(DataType type, size_t size);
+  // Builds a flat vector from values (tests, literals, LocalRelation); values must match `type`.
+  static VectorPtr from_values(DataType type, const std::vector<Value>& values);
+
+  const DataType& type() const { return type_; }
+  size_t size() const { return size_; }
+  bool is_constant() const { return constant_; }
+
+  // --- validity ---
+  bool may_have_nulls() const { return validity_ != nullptr; }
+  bool is_null(size_t i) const {
+    if (constant_) i = 0;
+    return validity_ && !bit_is_set(validity_->data(), i);
+  }
+  bool is_valid(size_t i) const { return !is_null(i); }
+  void set_null(size_t i);
+  void set_valid(size_t i) {
+    if (validity_) set_bit(validity_->data(), i);
+  }
+  // Raw bitmap or nullptr when there are no nulls.
+  const uint8_t* validity() const { return validity_ ? validity_->data() : nullptr; }
+  // Allocates an all-valid bitmap if absent and returns it for bulk writes.
+  uint8_t* mutable_validity();
+  const BufferPtr& validity_buffer() const { return validity_; }
+  void set_validity_buffer(BufferPtr b) { validity_ = std::move(b); }
+  size_t count_nulls() const;
+
+  // --- fixed width ---
+  template <class T>
+  T* values() { return reinterpret_cast<T*>(data_->data()); }
+  template <class T>
+  const T* values() const { return reinterpret_cast<const T*>(data_->data()); }
+  const BufferPtr& data_buffer() const { return data_; }
+
+  // --- string / binary ---
+  const int32_t* offsets() const { return reinterpret_cast<const int32_t*>(data_->data()); }
+  int32_t* mutable_offsets() { return reinterpret_cast<int32_t*>(data_->data()); }
+  const char* chars() const { return chars_ ? reinterpret_cast<const char*>(chars_->data()) : nullptr; }
+  const BufferPtr& chars_buffer() const { return chars_; }
+  std::string_view string_at(size_t i) const {
+    if (constant_) i = 0;
+    const int32_t* off = offsets();
+    return {chars() + off[i], static_cast<size_t>(off[i + 1] - off[i])};
+  }
+  // Appends row i's bytes; rows must be written in order (see file comment).
+  void set_string(size_t i, std::string_view s);
+  void set_null_string(size_t i) {
+    set_string(i, {});
+    set_null(i);
+  }
+  // Pre-sizes the chars buffer when the total is known, avoiding regrowth.
+  void reserve_chars(size_t bytes);
+
+  // Row i as a Value (slow path: collect(), show(), tests).
+  Value value_at(size_t i) const;
+
+  // Shrinks the logical size (e.g. after a partially filled batch); never grows.
+  void truncate(size_t size);
+
+ private:
+  friend VectorPtr flatten(const VectorPtr& v);
+  DataType type_;
+  size_t size_;
+  bool constant_ = false;
+  BufferPtr validity_;
+  BufferPtr data_;   // values, or offsets for string/binary
+  BufferPtr chars_;  // string/binary bytes
+};
+
+// The same rows as a flat vector (a no-op for flat vectors).
+VectorPtr flatten(const VectorPtr& v);
+
+// Rows sel[0..n) of `v`, copied into a new flat vector.
+VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n);
+
+// Concatenates vectors of one type into one flat vector.
+VectorPtr concat(const std::vector<VectorPtr>& parts);
+
+// Copies row `from` of `src` into row `to` of `dst` (fixed-width types only; slow path).
+void copy_fixed_value(const Vector& src, size_t from, Vector& dst, size_t to);
+
+}  // namespace ember

@@ -1,0 +1,236 @@
+// End-to-end: DataFrame programs over generated CSV data, each compared with sqlite3 running the
+// equivalent SQL over the same rows.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "e2e/sqlite_reference.h"
+#include "ember/ember.h"
+#include "ember/types/temporal.h"
+
+namespace ember {
+namespace {
+
+using namespace ember::functions;
+using testing::expect_same_rows;
+using testing::SqliteReference;
+using testing::to_table;
+
+constexpr const char* kSchema = "id INT, region STRING, product STRING, amount DOUBLE, qty INT, day DATE";
+
+class DataFrameVsSqliteTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() / ("ember_e2e_" + std::to_string(::getpid())));
+    std::filesystem::create_directories(*dir_);
+    rows_ = new std::vector<std::vector<Value>>();
+    const char* regions[] = {"North", "South", "East", "West", "Central"};
+    const char* products[] = {"apple", "banana", "cherry", "date fruit", "elderberry", "fig"};
+    uint64_t state = 7;
+    auto next = [&] {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      return state >> 33;
+    };
+    std::ofstream csv(*dir_ / "orders.csv");
+    csv << "id,region,product,amount,qty,day\n";
+    for (int i = 1; i <= 5000; ++i) {
+      Value region = next() % 17 == 0 ? Value::null(DataType::string()) : Value::string(regions[next() % 5]);
+      Value product = Value::string(products[next() % 6]);
+      Value amount = next() % 23 == 0 ? Value::null(DataType::float64())
+                                      : Value::float64(static_cast<double>(next() % 100000) / 100.0);
+      Value qty = Value::int32(static_cast<int32_t>(next() % 9) + 1);
+      Value day = Value::date(days_from_civil(2022, 1, 1) + static_cast<int32_t>(next() % 1000));
+      rows_->push_back({Value::int32(i), region, product, amount, qty, day});
+      auto text = [](const Value& v) { return v.is_null() ? std::string() : v.to_string(); };
+      char amount_text[32] = "";
+      if (!amount.is_null()) std::snprintf(amount_text, sizeof(amount_text), "%.2f", amount.as_double());
+      csv << i << "," << text(region) << "," << text(product) << "," << amount_text << "," << text(qty) << ","
+          << text(day) << "\n";
+    }
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+    delete rows_;
+  }
+
+  void SetUp() override {
+    spark_ = std::make_unique<Session>(Session::builder().master("local[2]").get_or_create());
+    db_.load("orders", "id INTEGER, region TEXT, product TEXT, amount REAL, qty INTEGER, day TEXT", *rows_);
+  }
+
+  DataFrame orders() const {
+    return spark_->read().option("header", "true").schema(kSchema).csv((*dir_ / "orders.csv").string());
+  }
+
+  void check(const DataFrame& df, const std::string& sql, bool ordered = false) {
+    expect_same_rows(to_table(df.collect()), db_.query(sql), ordered);
+  }
+
+  static std::filesystem::path* dir_;
+  static std::vector<std::vector<Value>>* rows_;
+  std::unique_ptr<Session> spark_;
+  SqliteReference db_;
+};
+
+std::filesystem::path* DataFrameVsSqliteTest::dir_ = nullptr;
+std::vector<std::vector<Value>>* DataFrameVsSqliteTest::rows_ = nullptr;
+
+TEST_F(DataFrameVsSqliteTest, ScanAllRows) { check(orders(), "SELECT * FROM orders"); }
+
+TEST_F(DataFrameVsSqliteTest, FilterAndProject) {
+  check(orders()
+            .filter(col("amount") > 100 && col("region") != "West")
+            .select(col("id"), col("region"), (col("amount") * 2).alias("twice"), col("qty") + 1),
+        "SELECT id, region, amount * 2, qty + 1 FROM orders WHERE amount > 100 AND region <> 'West'");
+}
+
+TEST_F(DataFrameVsSqliteTest, GroupByWithEveryBasicAggregate) {
+  check(orders().group_by("region").agg(sum("amount"), count("*"), count("amount"), avg("amount"), min("amount"),
+                                         max("amount"), sum("qty"), min("product"), max("day")),
+        "SELECT region, sum(amount), count(*), count(amount), avg(amount), min(amount), max(amount), sum(qty), "
+        "min(product), max(day) FROM orders GROUP BY region");
+}
+
+TEST_F(DataFrameVsSqliteTest, GroupByTwoKeysAfterFilter) {
+  check(orders().filter(col("qty") >= 3).group_by("region", "product").agg(sum("qty").alias("units")),
+        "SELECT region, product, sum(qty) FROM orders WHERE qty >= 3 GROUP BY region, product");
+}
+
+TEST_F(DataFrameVsSqliteTest, GroupByExpression) {
+  check(orders().group_by(year(col("day")).alias("y")).agg(count("*"), sum("amount")),
+        "SELECT CAST(strftime('%Y', day) AS INTEGER), count(*), sum(amount) FROM orders GROUP BY 1");
+}
+
+TEST_F(DataFrameVsSqliteTest, CountDistinct) {
+  check(orders().group_by("region").agg(count_distinct("product"), count_distinct("qty")),
+        "SELECT region, count(DISTINCT product), count(DISTINCT qty) FROM orders GROUP BY region");
+}
+
+TEST_F(DataFrameVsSqliteTest, GlobalAggregateOverNoRows) {
+  check(orders().filter(col("qty") > 100).agg(count("*"), sum("amount"), max("id")),
+        "SELECT count(*), sum(amount), max(id) FROM orders WHERE qty > 100");
+}
+
+TEST_F(DataFrameVsSqliteTest, OrderByManyKeysWithNulls) {
+  check(orders().order_by(col("region").asc(), col("amount").desc(), col("id")).select("region", "amount", "id"),
+        "SELECT region, amount, id FROM orders ORDER BY region ASC, amount DESC, id", true);
+}
+
+TEST_F(DataFrameVsSqliteTest, OrderByNullsLastAndLimit) {
+  check(orders().order_by(col("amount").asc_nulls_last(), col("id").desc()).limit(37).select("id", "amount"),
+        "SELECT id, amount FROM orders ORDER BY amount IS NULL, amount ASC, id DESC LIMIT 37", true);
+}
+
+TEST_F(DataFrameVsSqliteTest, TopRegionsByRevenue) {
+  check(orders()
+            .group_by("region")
+            .agg(sum("amount").alias("revenue"))
+            .order_by(col("revenue").desc())
+            .limit(3),
+        "SELECT region, sum(amount) AS revenue FROM orders GROUP BY region ORDER BY revenue DESC LIMIT 3", true);
+}
+
+TEST_F(DataFrameVsSqliteTest, DistinctAndUnionAll) {
+  check(orders().select("region", "product").distinct(), "SELECT DISTINCT region, product FROM orders");
+  auto a = orders().filter(col("qty") == 1).select("id", "product");
+  auto b = orders().filter(col("qty") == 2).select("id", "product");
+  check(a.union_all(b), "SELECT id, product FROM orders WHERE qty = 1 UNION ALL SELECT id, product FROM orders WHERE qty = 2");
+}
+
+TEST_F(DataFrameVsSqliteTest, CaseWhenCoalesceAndNullTests) {
+  check(orders().select(col("id"),
+                        when(col("amount") > 500, "big").when(col("amount") > 100, "medium").otherwise("small"),
+                        coalesce({col("region"), lit("unknown")}), col("amount").is_null(), isnotnull(col("region"))),
+        "SELECT id, CASE WHEN amount > 500 THEN 'big' WHEN amount > 100 THEN 'medium' ELSE 'small' END, "
+        "coalesce(region, 'unknown'), amount IS NULL, region IS NOT NULL FROM orders");
+}
+
+TEST_F(DataFrameVsSqliteTest, StringFunctions) {
+  check(orders().select(col("id"), upper(col("product")), lower(col("region")), substring(col("product"), 2, 3),
+                        length(col("product")), concat({col("region"), lit("-"), col("product")}), trim(lit("  x  "))),
+        "SELECT id, upper(product), lower(region), substr(product, 2, 3), length(product), region || '-' || product, "
+        "trim('  x  ') FROM orders");
+}
+
+TEST_F(DataFrameVsSqliteTest, DateFunctions) {
+  check(orders().select(col("id"), year(col("day")), month(col("day")), dayofmonth(col("day")),
+                        date_add(col("day"), lit(30)), datediff(col("day"), lit("2022-01-01").cast("date"))),
+        "SELECT id, CAST(strftime('%Y', day) AS INTEGER), CAST(strftime('%m', day) AS INTEGER), "
+        "CAST(strftime('%d', day) AS INTEGER), date(day, '+30 days'), "
+        "CAST(julianday(day) - julianday('2022-01-01') AS INTEGER) FROM orders");
+}
+
+TEST_F(DataFrameVsSqliteTest, BetweenIsinLike) {
+  check(orders()
+            .filter(col("amount").between(100, 200) && col("region").isin({"North", "East"}) && col("product").like("%an%"))
+            .select("id"),
+        "SELECT id FROM orders WHERE amount BETWEEN 100 AND 200 AND region IN ('North', 'East') AND product GLOB '*an*'");
+}
+
+TEST_F(DataFrameVsSqliteTest, ArithmeticAndCasts) {
+  check(orders().filter(col("amount").is_not_null()).select(col("id"), col("qty") * col("qty") - col("id") % 7,
+                                                            (col("amount") / col("qty")), col("amount").cast("int")),
+        "SELECT id, qty * qty - id % 7, amount / qty, CAST(amount AS INTEGER) FROM orders WHERE amount IS NOT NULL");
+}
+
+TEST_F(DataFrameVsSqliteTest, RepartitionAndCoalesceKeepEveryRow) {
+  check(orders().repartition(5, {col("region")}).group_by("region").agg(count("*")),
+        "SELECT region, count(*) FROM orders GROUP BY region");
+  check(orders().repartition(4).coalesce(3).select("id"), "SELECT id FROM orders");
+}
+
+TEST_F(DataFrameVsSqliteTest, SmallSplitsGiveTheSameAnswer) {
+  spark_->conf().set("spark.sql.files.maxPartitionBytes", "4096");
+  auto df = orders();
+  check(df.group_by("product").agg(sum("amount"), count("*")),
+        "SELECT product, sum(amount), count(*) FROM orders GROUP BY product");
+  check(df.select("id"), "SELECT id FROM orders");
+  spark_->conf().unset("spark.sql.files.maxPartitionBytes");
+}
+
+TEST_F(DataFrameVsSqliteTest, InferredSchemaMatchesDeclared) {
+  auto inferred = spark_->read().option("header", "true").option("inferSchema", "true").csv((*dir_ / "orders.csv").string());
+  EXPECT_EQ(inferred.schema().to_ddl(), "id int, region string, product string, amount double, qty int, day date");
+  check(inferred.group_by("qty").agg(sum("amount")), "SELECT qty, sum(amount) FROM orders GROUP BY qty");
+}
+
+TEST_F(DataFrameVsSqliteTest, WithColumnRenameDrop) {
+  check(orders()
+            .with_column("total", col("amount") * col("qty"))
+            .with_column_renamed("product", "item")
+            .drop("day", "region")
+            .filter(col("total") > 1000)
+            .select("id", "item", "total"),
+        "SELECT id, product, amount * qty FROM orders WHERE amount * qty > 1000");
+}
+
+TEST_F(DataFrameVsSqliteTest, CountTakeFirst) {
+  auto df = orders().filter(col("qty") == 5);
+  EXPECT_EQ(df.count(), db_.query("SELECT count(*) FROM orders WHERE qty = 5")[0][0].i);
+  auto rows = orders().order_by("id").take(3);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2]["id"].as_int64(), 3);
+  EXPECT_EQ(orders().order_by(col("id").desc()).first()["id"].as_int64(), 5000);
+}
+
+TEST_F(DataFrameVsSqliteTest, CacheKeepsTheAnswer) {
+  auto cached = orders().filter(col("qty") > 4).cache();
+  check(cached.group_by("region").agg(count("*")), "SELECT region, count(*) FROM orders WHERE qty > 4 GROUP BY region");
+}
+
+TEST_F(DataFrameVsSqliteTest, PartitionedCsvWriteReadsBack) {
+  auto out = (*dir_ / "by_region").string();
+  orders().write().mode("overwrite").partition_by("region").option("header", "true").csv(out);
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "_SUCCESS"));
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "region=North"));
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "region=__HIVE_DEFAULT_PARTITION__"));
+  // Read one partition back: its rows equal the source rows of that region (without the column).
+  auto north = spark_->read().option("header", "true").schema("id INT, product STRING, amount DOUBLE, qty INT, day DATE")
+                   .csv(out + "/region=North");
+  check(north, "SELECT id, product, amount, qty, day FROM orders WHERE region = 'North'");
+}
+
+}  // namespace
+}  // namespace ember

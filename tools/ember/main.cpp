@@ -1,0 +1,71 @@
+// The `ember` command line. Today: --help, --version, and `ember gen workshop` (the sample data
+// the examples use). `ember sql` arrives with the SQL front end.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "ember/api/sample_data.h"
+#include "ember/common/error.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+void usage(std::ostream& out) {
+  out << "usage: ember <command> [options]\n"
+         "\n"
+         "commands:\n"
+         "  gen workshop [--out DIR] [--rows N]   write the workshop sample data (sales, customers,\n"
+         "                                        employees CSV files) into DIR (default: data)\n"
+         "\n"
+         "options:\n"
+         "  -h, --help       show this help\n"
+         "  -V, --version    show the version\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    usage(std::cout);
+    return 0;
+  }
+  if (cmd == "-V" || cmd == "--version") {
+    std::cout << "ember " << kVersion << "\n";
+    return 0;
+  }
+  try {
+    if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "workshop") == 0) {
+      std::string out = "data";
+      ember::sample::WorkshopDataSizes sizes;
+      for (int i = 3; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--out" && i + 1 < argc) {
+          out = argv[++i];
+        } else if (arg == "--rows" && i + 1 < argc) {
+          sizes.sales = std::stoll(argv[++i]);
+        } else {
+          std::cerr << "ember gen workshop: unknown option '" << arg << "'\n";
+          return 2;
+        }
+      }
+      ember::sample::write_workshop_data(out, sizes);
+      std::cout << "wrote " << out << "/sales.csv, customers.csv, employees.csv\n";
+      return 0;
+    }
+  } catch (const ember::EmberError& e) {
+    std::cerr << "ember: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ember: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "ember: unknown command '" << cmd << "'\n";
+  usage(std::cerr);
+  return 2;
+}
