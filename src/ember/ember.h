@@ -6,6 +6,7 @@
 #include "ember/api/reader_writer.h"
 #include "ember/api/row.h"
 #include "ember/api/session.h"
+#include "ember/api/window.h"
 #include "ember/common/error.h"
 #include "ember/types/data_type.h"
 #include "ember/types/value.h"

@@ -80,10 +80,23 @@ ExprPtr cast_if_needed(const ExprPtr& e, const DataType& to) {
 PlanPtr Analyzer::analyze(const PlanPtr& plan) const { return resolve_node(plan); }
 
 ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>& input) const {
+  auto same_name = [&](const std::string& a, const std::string& b) {
+    return options_.case_sensitive ? a == b : equals_ignore_case(a, b);
+  };
   std::vector<ExprPtr> matches;
   for (const auto& a : input) {
-    bool same = options_.case_sensitive ? a->name == column.name : equals_ignore_case(a->name, column.name);
-    if (same) matches.push_back(a);
+    if (same_name(a->name, column.name) && (column.qualifier.empty() || same_name(a->qualifier, column.qualifier))) {
+      matches.push_back(a);
+    }
+  }
+  // "t.a" names column a of the DataFrame aliased t (unless a column is literally named "t.a").
+  if (matches.empty() && column.qualifier.empty()) {
+    if (size_t dot = column.name.rfind('.'); dot != std::string::npos && dot > 0 && dot + 1 < column.name.size()) {
+      Expr qualified = column;
+      qualified.qualifier = column.name.substr(0, dot);
+      qualified.name = column.name.substr(dot + 1);
+      return resolve_column(qualified, input);
+    }
   }
   if (matches.size() == 1) return matches[0];
   if (matches.size() > 1) {
@@ -96,7 +109,8 @@ ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>&
   }
   std::vector<std::string> names = attribute_names(input);
   std::vector<std::string> close = closest_names(column.name, names, 3);
-  std::string msg = "column '" + column.name + "' does not exist";
+  std::string full_name = column.qualifier.empty() ? column.name : column.qualifier + "." + column.name;
+  std::string msg = "column '" + full_name + "' does not exist";
   if (!close.empty()) {
     msg += "; did you mean ";
     for (size_t i = 0; i < close.size(); ++i) msg += (i ? (i + 1 == close.size() ? " or " : ", ") : "") + ("'" + close[i] + "'");
@@ -107,8 +121,128 @@ ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>&
               msg);
 }
 
+ExprPtr Analyzer::resolve_window(const Expr& w, const std::vector<ExprPtr>& input) const {
+  const ExprPtr& fn = w.children[0];
+  const std::string fn_name = to_lower(fn->name);
+  const size_t first_order = 1 + static_cast<size_t>(w.window_partitions);
+  const bool ordered = first_order < w.children.size();
+  auto fail = [&](const std::string& error_class, const std::string& msg) {
+    throw_error(ErrorKind::kAnalysis, error_class, msg + " (in \"" + w.pretty_name() + "\")");
+  };
+  auto literal_int = [&](const ExprPtr& e, const char* what) -> int64_t {
+    if (e->kind != ExprKind::kLiteral || e->literal.is_null() || !e->literal.type().is_integral()) {
+      fail("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", std::string(what) + " of " + fn_name + " must be an integer literal");
+    }
+    return e->literal.as_int64();
+  };
+
+  auto out = std::make_shared<Expr>(w);
+  out->children.clear();
+  ExprPtr resolved_fn;
+  bool ranking = false;
+  if (fn->kind == ExprKind::kCall && is_window_function_name(fn_name)) {
+    std::vector<ExprPtr> args;
+    for (const auto& a : fn->children) args.push_back(resolve_expression(a, input, false));
+    auto bound = std::make_shared<BoundFunction>();
+    bound->nullable = true;
+    auto arity = [&](size_t lo, size_t hi) {
+      if (args.size() < lo || args.size() > hi) {
+        fail("WRONG_NUM_ARGS", "The function '" + fn_name + "' requires " +
+                                   (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+                                   " arguments, but " + std::to_string(args.size()) + " were given");
+      }
+    };
+    if (fn_name == "row_number" || fn_name == "rank" || fn_name == "dense_rank") {
+      arity(0, 0);
+      bound->result_type = DataType::int32();
+      bound->nullable = false;
+      ranking = true;
+    } else if (fn_name == "percent_rank" || fn_name == "cume_dist") {
+      arity(0, 0);
+      bound->result_type = DataType::float64();
+      bound->nullable = false;
+      ranking = true;
+    } else if (fn_name == "ntile") {
+      arity(1, 1);
+      if (literal_int(args[0], "the number of buckets") <= 0) {
+        fail("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", "the number of buckets of ntile must be positive");
+      }
+      bound->result_type = DataType::int32();
+      ranking = true;
+    } else if (fn_name == "lag" || fn_name == "lead") {
+      arity(1, 3);
+      if (args.size() >= 2) literal_int(args[1], "the offset");
+      if (args.size() == 3) args[2] = cast_if_needed(args[2], args[0]->type);
+      bound->result_type = args[0]->type;
+      ranking = true;
+    } else if (fn_name == "nth_value") {
+      arity(2, 2);
+      if (literal_int(args[1], "the position") <= 0) {
+        fail("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", "the position of nth_value must be positive");
+      }
+      bound->result_type = args[0]->type;
+    } else {  // first_value, last_value
+      arity(1, 1);
+      bound->result_type = args[0]->type;
+    }
+    for (const auto& a : args) bound->arg_types.push_back(a->type);
+    auto call = std::make_shared<Expr>(*fn);
+    call->name = fn_name;
+    call->children = std::move(args);
+    call->type = bound->result_type;
+    call->nullable = bound->nullable;
+    call->function = std::move(bound);
+    resolved_fn = call;
+  } else {
+    resolved_fn = resolve_expression(fn, input, true);
+    if (resolved_fn->kind != ExprKind::kAggregate) {
+      fail("UNSUPPORTED_EXPR_FOR_WINDOW",
+           "Expression \"" + resolved_fn->pretty_name() + "\" is not supported within a window function; use an "
+           "aggregate or a window function (row_number, rank, lag, ...)");
+    }
+  }
+  out->children.push_back(resolved_fn);
+  for (size_t i = 1; i < w.children.size(); ++i) {
+    ExprPtr k = w.children[i];
+    if (i >= first_order && k->kind != ExprKind::kSortOrder) k = make_sort_order(k, true, true);
+    out->children.push_back(resolve_expression(k, input, false));
+  }
+  if (ranking && !ordered) {
+    fail("WINDOW_FUNCTION_AND_FRAME_MISMATCH", "Window function " + fn_name + "() requires an ORDER BY in its window");
+  }
+  // Spark's default frames, written out so explain and the executor see one form.
+  if (out->frame_type == FrameType::kDefault) {
+    out->frame_type = ordered && !ranking ? FrameType::kRange : FrameType::kRows;
+    out->frame_lower = kUnboundedPreceding;
+    out->frame_upper = ordered ? kCurrentRow : kUnboundedFollowing;
+  }
+  if (out->frame_lower > out->frame_upper || out->frame_lower == kUnboundedFollowing ||
+      out->frame_upper == kUnboundedPreceding) {
+    fail("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON", "the window frame's lower bound is after its upper bound");
+  }
+  if (out->frame_type == FrameType::kRange && !ranking) {
+    bool offsets = (out->frame_lower != kUnboundedPreceding && out->frame_lower != kCurrentRow) ||
+                   (out->frame_upper != kUnboundedFollowing && out->frame_upper != kCurrentRow);
+    if (offsets) {
+      size_t num_orders = w.children.size() - first_order;
+      const DataType& t = num_orders == 1 ? out->children[first_order]->type : DataType::null();
+      if (num_orders != 1 || !(t.is_numeric() || t.id() == TypeId::kDate)) {
+        fail("DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE",
+             "a RANGE frame with offsets needs exactly one numeric or date ORDER BY key");
+      }
+    }
+  }
+  out->type = resolved_fn->type;
+  out->nullable = resolved_fn->nullable || resolved_fn->kind == ExprKind::kAggregate;
+  return out;
+}
+
 ExprPtr Analyzer::bind_call(const Expr& call, std::vector<ExprPtr> args) const {
   const FunctionRegistry& registry = FunctionRegistry::instance();
+  if (is_window_function_name(to_lower(call.name))) {
+    throw_error(ErrorKind::kAnalysis, "WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
+                "Window function \"" + call.pretty_name() + "\" requires an OVER clause: use .over(Window...)");
+  }
   const FunctionDef* def = registry.find_scalar(call.name);
   if (def == nullptr) {
     if (registry.is_aggregate(call.name)) {
@@ -235,6 +369,7 @@ ExprPtr Analyzer::resolve_expression(const ExprPtr& expr, const std::vector<Expr
   const Expr& e = *expr;
   switch (e.kind) {
     case ExprKind::kColumn: return resolve_column(e, input);
+    case ExprKind::kWindow: return resolve_window(e, input);
     case ExprKind::kAttribute:
     case ExprKind::kLiteral:
     case ExprKind::kBoundRef: return expr;
@@ -330,6 +465,15 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
 PlanPtr Analyzer::resolve_project(const PlanPtr& child, const std::vector<ExprPtr>& exprs) const {
   std::vector<ExprPtr> list = expand_projection(exprs, child->output, true);
   bool has_aggregate = std::any_of(list.begin(), list.end(), [](const ExprPtr& e) { return contains_aggregate(e); });
+  bool has_window = std::any_of(list.begin(), list.end(), [](const ExprPtr& e) { return contains_window(e); });
+  if (has_window) {
+    if (has_aggregate) {
+      throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_FEATURE",
+                  "a select() that aggregates cannot also compute window functions in ember yet; aggregate first "
+                  "(group_by().agg()), then add the window columns in a second select()");
+    }
+    return extract_windows(child, std::move(list));
+  }
   if (has_aggregate) {
     // select(sum(x)) is a global aggregate, as in Spark.
     for (const auto& e : list) {
@@ -355,6 +499,65 @@ PlanPtr Analyzer::resolve_project(const PlanPtr& child, const std::vector<ExprPt
   auto p = std::make_shared<LogicalPlan>();
   p->kind = PlanKind::kProject;
   p->children = {child};
+  p->exprs = std::move(list);
+  p->resolved = true;
+  derive_output(*p);
+  return p;
+}
+
+// Spark's ExtractWindowExpressions: every distinct window expression of the projection is
+// computed by a Window node (one per distinct PARTITION BY / ORDER BY) below a Project that reads
+// its result column.
+PlanPtr Analyzer::extract_windows(const PlanPtr& child, std::vector<ExprPtr> list) const {
+  std::vector<ExprPtr> aliases;  // AS-named window expressions, deduplicated by text
+  auto attribute_for = [&](const ExprPtr& w) -> ExprPtr {
+    std::string text = w->to_string();
+    for (const auto& a : aliases) {
+      if (a->children[0]->to_string() == text) return to_attribute(a);
+    }
+    aliases.push_back(make_alias(w, w->pretty_name(), next_attribute_id()));
+    auto typed = std::make_shared<Expr>(*aliases.back());
+    typed->type = w->type;
+    typed->nullable = w->nullable;
+    aliases.back() = typed;
+    return to_attribute(typed);
+  };
+  for (auto& e : list) {
+    if (e->kind == ExprKind::kAlias && e->children[0]->kind == ExprKind::kWindow) {
+      // select(f.over(w).alias("x")): the Window computes x directly.
+      aliases.push_back(e);
+      e = to_attribute(e);
+      continue;
+    }
+    e = transform_up(e, [&](const ExprPtr& x) -> ExprPtr { return x->kind == ExprKind::kWindow ? attribute_for(x) : x; });
+  }
+  auto spec_of = [](const ExprPtr& alias) {
+    const Expr& w = *alias->children[0];
+    std::string key;
+    for (size_t i = 1; i < w.children.size(); ++i) key += w.children[i]->to_string() + (i == static_cast<size_t>(w.window_partitions) ? "|" : ",");
+    return key + "#" + std::to_string(w.window_partitions);
+  };
+  PlanPtr current = child;
+  std::vector<bool> done(aliases.size(), false);
+  for (size_t i = 0; i < aliases.size(); ++i) {
+    if (done[i]) continue;
+    auto node = std::make_shared<LogicalPlan>();
+    node->kind = PlanKind::kWindow;
+    node->children = {current};
+    const std::string key = spec_of(aliases[i]);
+    for (size_t j = i; j < aliases.size(); ++j) {
+      if (!done[j] && spec_of(aliases[j]) == key) {
+        node->exprs.push_back(aliases[j]);
+        done[j] = true;
+      }
+    }
+    node->resolved = true;
+    derive_output(*node);
+    current = node;
+  }
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = PlanKind::kProject;
+  p->children = {current};
   p->exprs = std::move(list);
   p->resolved = true;
   derive_output(*p);
@@ -486,14 +689,141 @@ PlanPtr Analyzer::resolve_union_by_name(const PlanPtr& a, const PlanPtr& b, bool
   return resolve_union({left, right});
 }
 
+namespace {
+
+// True when a join side was wrapped in broadcast(), possibly under an alias.
+bool has_broadcast_hint(const PlanPtr& side) {
+  if (side->kind == PlanKind::kBroadcastHint) return true;
+  if (side->kind == PlanKind::kSubqueryAlias) return has_broadcast_hint(side->child());
+  return false;
+}
+
+// The side without its hint node; the hint's output is kept (it may carry an alias's qualifiers).
+PlanPtr strip_broadcast_hint(const PlanPtr& side) {
+  if (side->kind != PlanKind::kBroadcastHint) return side;
+  auto out = clone(*side->child());
+  out->output = side->output;
+  return out;
+}
+
+}  // namespace
+
+PlanPtr Analyzer::resolve_join(const LogicalPlan& join, PlanPtr left, PlanPtr right) const {
+  const bool hint_left = has_broadcast_hint(left) || has_broadcast_hint(join.children[0]);
+  const bool hint_right = has_broadcast_hint(right) || has_broadcast_hint(join.children[1]);
+  left = strip_broadcast_hint(left);
+  right = strip_broadcast_hint(right);
+  // A frame joined with itself (or two frames sharing a source) would give both sides the same
+  // attribute ids; like Spark's DeduplicateRelations, the right side gets fresh ones.
+  std::unordered_set<int64_t> left_ids;
+  for (const auto& a : left->output) left_ids.insert(a->id);
+  bool clash = std::any_of(right->output.begin(), right->output.end(),
+                           [&](const ExprPtr& a) { return left_ids.count(a->id) > 0; });
+  if (clash) {
+    std::vector<ExprPtr> fresh;
+    for (const auto& a : right->output) fresh.push_back(make_alias(a, a->name, next_attribute_id()));
+    auto requalified = clone(*resolve_project(right, fresh));
+    for (size_t i = 0; i < requalified->output.size(); ++i) {
+      auto q = std::make_shared<Expr>(*requalified->output[i]);
+      q->qualifier = right->output[i]->qualifier;
+      requalified->output[i] = q;
+    }
+    right = requalified;
+  }
+  std::vector<ExprPtr> both = left->output;
+  both.insert(both.end(), right->output.begin(), right->output.end());
+
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = PlanKind::kJoin;
+  p->children = {left, right};
+  p->join_type = join.join_type;
+  p->broadcast_left = join.broadcast_left || hint_left;
+  p->broadcast_right = join.broadcast_right || hint_right;
+  p->resolved = true;
+
+  if (join.kind == PlanKind::kJoin) {
+    if (join.condition) {
+      ExprPtr cond = resolve_expression(join.condition, both, false);
+      if (cond->type.id() != TypeId::kBoolean) {
+        throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE",
+                    "The join condition \"" + cond->pretty_name() + "\" has the type \"" + cond->type.simple_string() +
+                        "\", but a boolean is required.");
+      }
+      p->condition = cond;
+    }
+    derive_output(*p);
+    return p;
+  }
+
+  // join(other, on={"k", ...}): equality on each named column, which appears once in the output
+  // (first, in the order given), as Spark's USING join does.
+  std::vector<ExprPtr> left_keys, right_keys;
+  ExprPtr cond;
+  for (const auto& name : join.names) {
+    auto find = [&](const PlanPtr& side, const char* which) {
+      Expr column = *make_column(name);
+      try {
+        return resolve_column(column, side->output);
+      } catch (const EmberError& e) {
+        throw_error(ErrorKind::kAnalysis, "UNRESOLVED_USING_COLUMN_FOR_JOIN",
+                    "USING column '" + name + "' cannot be resolved on the " + which + " side of the join. The " +
+                        which + "-side columns: " + quoted_list(attribute_names(side->output)));
+      }
+    };
+    ExprPtr l = find(left, "left");
+    ExprPtr r = find(right, "right");
+    left_keys.push_back(l);
+    right_keys.push_back(r);
+    ExprPtr eq = resolve_expression(make_call("=", {l, r}), both, false);
+    cond = cond ? make_and(cond, eq) : eq;
+  }
+  p->condition = cond;
+  derive_output(*p);
+  // The merged key columns: the left key, the right key for a right join, coalesce for a full one.
+  std::vector<ExprPtr> list;
+  std::unordered_set<int64_t> key_ids;
+  std::vector<ExprPtr> joined_left(p->output.begin(), p->output.begin() + static_cast<long>(left->output.size()));
+  for (size_t i = 0; i < join.names.size(); ++i) {
+    key_ids.insert(left_keys[i]->id);
+    key_ids.insert(right_keys[i]->id);
+    ExprPtr key;
+    switch (join.join_type) {
+      case JoinType::kRightOuter: key = right_keys[i]; break;
+      case JoinType::kFullOuter:
+        key = make_alias(resolve_expression(make_call("coalesce", {left_keys[i], right_keys[i]}), both, false),
+                         left_keys[i]->name, next_attribute_id());
+        break;
+      default: key = left_keys[i]; break;
+    }
+    // Take the attribute as the join outputs it (nullability adjusted for outer joins).
+    if (key->kind == ExprKind::kAttribute) {
+      for (const auto& a : p->output) {
+        if (a->id == key->id) key = a;
+      }
+    }
+    list.push_back(key);
+  }
+  for (const auto& a : p->output) {
+    if (!key_ids.count(a->id)) list.push_back(a);
+  }
+  return resolve_project(p, list);
+}
+
 PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
-  if (plan->kind == PlanKind::kRelation) return plan;
+  // Resolved subtrees (relations, and the analyzed plans joins are built from) keep their
+  // attribute ids, so columns taken from a DataFrame (df.col("x")) stay valid above it.
+  if (plan->kind == PlanKind::kRelation || plan->resolved) return plan;
   std::vector<PlanPtr> kids;
   for (const auto& c : plan->children) kids.push_back(resolve_node(c));
   const PlanPtr& child = kids.empty() ? plan : kids[0];
   switch (plan->kind) {
     case PlanKind::kProject: return resolve_project(child, plan->exprs);
     case PlanKind::kFilter: {
+      if (contains_window(plan->condition)) {
+        throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_EXPR_FOR_OPERATOR",
+                    "window functions are not allowed in a filter: \"" + plan->condition->pretty_name() +
+                        "\"; compute them with with_column() first, then filter on that column");
+      }
       ExprPtr cond = resolve_expression(plan->condition, child->output, false);
       if (cond->type.id() != TypeId::kBoolean) {
         throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
@@ -577,6 +907,26 @@ PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
       return resolve_project(child, list);
     }
     case PlanKind::kRelation: return plan;
+    case PlanKind::kBroadcastHint: {
+      // Kept as a pass-through node until a join above records it (resolve_join).
+      auto p = clone(*plan);
+      p->children = {child};
+      p->output = child->output;
+      p->resolved = true;
+      return p;
+    }
+    case PlanKind::kSubqueryAlias: {
+      auto p = clone(*child);
+      for (auto& a : p->output) {
+        auto q = std::make_shared<Expr>(*a);
+        q->qualifier = plan->names[0];
+        a = q;
+      }
+      return p;
+    }
+    case PlanKind::kJoin:
+    case PlanKind::kJoinUsing: return resolve_join(*plan, kids[0], kids[1]);
+    case PlanKind::kWindow: return plan;  // only built resolved, by extract_windows
   }
   throw_internal(__FILE__, __LINE__, "unknown plan node");
 }

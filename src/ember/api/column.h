@@ -11,6 +11,8 @@
 
 namespace ember {
 
+class WindowSpec;
+
 class Column {
  public:
   explicit Column(ExprPtr expr) : expr_(std::move(expr)) {}
@@ -26,6 +28,8 @@ class Column {
   const ExprPtr& expr() const { return expr_; }
 
   Column alias(const std::string& name) const;
+  // This aggregate or window function computed over a window (api/window.h).
+  Column over(const WindowSpec& window) const;
   Column as(const std::string& name) const { return alias(name); }
   Column name(const std::string& n) const { return alias(n); }
   // cast("int"), cast("decimal(10,2)"), cast(DataType::int64()).

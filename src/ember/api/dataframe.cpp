@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "ember/analyzer/analyzer.h"
 #include "ember/api/functions.h"
 #include "ember/api/query_execution.h"
 #include "ember/api/reader_writer.h"
@@ -72,12 +73,15 @@ std::string QueryMetrics::to_string() const {
 }
 
 DataFrame::DataFrame(std::shared_ptr<SessionState> session, PlanPtr plan)
-    : session_(std::move(session)), plan_(std::move(plan)), metrics_(std::make_shared<QueryMetrics>()) {}
+    : session_(std::move(session)),
+      plan_(std::move(plan)),
+      metrics_(std::make_shared<QueryMetrics>()),
+      analyzed_(std::make_shared<AnalyzedPlan>()) {}
 
-DataFrame DataFrame::select(const std::vector<ColumnOrName>& cols) const { return derive(make_project(plan_, to_exprs(cols))); }
-DataFrame DataFrame::filter(const Column& condition) const { return derive(make_filter(plan_, condition.expr())); }
+DataFrame DataFrame::select(const std::vector<ColumnOrName>& cols) const { return derive(make_project(analyzed(), to_exprs(cols))); }
+DataFrame DataFrame::filter(const Column& condition) const { return derive(make_filter(analyzed(), condition.expr())); }
 DataFrame DataFrame::with_column(const std::string& name, const Column& value) const {
-  return derive(make_with_columns(plan_, {name}, {value.expr()}));
+  return derive(make_with_columns(analyzed(), {name}, {value.expr()}));
 }
 DataFrame DataFrame::with_columns(const std::map<std::string, Column>& columns) const {
   std::vector<std::string> names;
@@ -86,51 +90,51 @@ DataFrame DataFrame::with_columns(const std::map<std::string, Column>& columns) 
     names.push_back(n);
     exprs.push_back(c.expr());
   }
-  return derive(make_with_columns(plan_, std::move(names), std::move(exprs)));
+  return derive(make_with_columns(analyzed(), std::move(names), std::move(exprs)));
 }
 DataFrame DataFrame::with_column_renamed(const std::string& existing, const std::string& new_name) const {
-  return derive(make_with_column_renamed(plan_, existing, new_name));
+  return derive(make_with_column_renamed(analyzed(), existing, new_name));
 }
-DataFrame DataFrame::drop(const std::vector<std::string>& names) const { return derive(make_drop(plan_, names)); }
+DataFrame DataFrame::drop(const std::vector<std::string>& names) const { return derive(make_drop(analyzed(), names)); }
 GroupedData DataFrame::group_by(const std::vector<ColumnOrName>& cols) const { return GroupedData(*this, to_exprs(cols)); }
 GroupedData DataFrame::groupBy(const std::vector<ColumnOrName>& cols) const { return group_by(cols); }
 DataFrame DataFrame::agg(const std::vector<Column>& aggregates) const { return GroupedData(*this, {}).agg(aggregates); }
 
 DataFrame DataFrame::order_by(const std::vector<ColumnOrName>& cols) const {
-  return derive(make_sort(plan_, to_exprs(cols), true));
+  return derive(make_sort(analyzed(), to_exprs(cols), true));
 }
 DataFrame DataFrame::sort_within_partitions(const std::vector<ColumnOrName>& cols) const {
-  return derive(make_sort(plan_, to_exprs(cols), false));
+  return derive(make_sort(analyzed(), to_exprs(cols), false));
 }
 DataFrame DataFrame::limit(int64_t n) const {
   if (n < 0) throw_error(ErrorKind::kIllegalArgument, "limit() needs a non-negative number of rows, got " + std::to_string(n));
-  return derive(make_limit(plan_, n));
+  return derive(make_limit(analyzed(), n));
 }
-DataFrame DataFrame::distinct() const { return derive(make_distinct(plan_)); }
-DataFrame DataFrame::union_all(const DataFrame& other) const { return derive(make_union({plan_, other.plan_})); }
+DataFrame DataFrame::distinct() const { return derive(make_distinct(analyzed())); }
+DataFrame DataFrame::union_all(const DataFrame& other) const { return derive(make_union({analyzed(), other.analyzed()})); }
 DataFrame DataFrame::union_by_name(const DataFrame& other, bool allow_missing_columns) const {
-  return derive(make_union_by_name(plan_, other.plan_, allow_missing_columns));
+  return derive(make_union_by_name(analyzed(), other.analyzed(), allow_missing_columns));
 }
 DataFrame DataFrame::repartition(int num_partitions, const std::vector<ColumnOrName>& cols) const {
   if (num_partitions < 1) {
     throw_error(ErrorKind::kIllegalArgument, "repartition() needs a positive number of partitions, got " +
                                                  std::to_string(num_partitions));
   }
-  return derive(make_repartition(plan_, num_partitions, to_exprs(cols), true));
+  return derive(make_repartition(analyzed(), num_partitions, to_exprs(cols), true));
 }
 DataFrame DataFrame::repartition(const std::vector<ColumnOrName>& cols) const {
-  return derive(make_repartition(plan_, 0, to_exprs(cols), true));
+  return derive(make_repartition(analyzed(), 0, to_exprs(cols), true));
 }
 DataFrame DataFrame::coalesce(int num_partitions) const {
   if (num_partitions < 1) {
     throw_error(ErrorKind::kIllegalArgument, "coalesce() needs a positive number of partitions, got " +
                                                  std::to_string(num_partitions));
   }
-  return derive(make_repartition(plan_, num_partitions, {}, false));
+  return derive(make_repartition(analyzed(), num_partitions, {}, false));
 }
 
 DataFrame DataFrame::cache() const {
-  QueryExecution qe(session_, plan_);
+  QueryExecution qe(session_, analyzed());
   Schema schema = qe.analyzed()->schema();
   auto src = std::make_shared<DataSource>();
   src->kind = SourceKind::kLocalRows;
@@ -139,9 +143,67 @@ DataFrame DataFrame::cache() const {
   return derive(make_relation(src));
 }
 
-DataFrame DataFrame::alias(const std::string& name) const { return *this; }
+DataFrame DataFrame::alias(const std::string& name) const { return derive(make_subquery_alias(analyzed(), name)); }
 
-PlanPtr DataFrame::analyzed() const { return QueryExecution(session_, plan_).analyzed(); }
+namespace {
+
+JoinType parse_join_type(const std::string& how) {
+  std::string h;
+  for (char c : how) {
+    if (c != '_') h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (h == "inner") return JoinType::kInner;
+  if (h == "cross") return JoinType::kCross;
+  if (h == "outer" || h == "full" || h == "fullouter") return JoinType::kFullOuter;
+  if (h == "left" || h == "leftouter") return JoinType::kLeftOuter;
+  if (h == "right" || h == "rightouter") return JoinType::kRightOuter;
+  if (h == "semi" || h == "leftsemi") return JoinType::kLeftSemi;
+  if (h == "anti" || h == "leftanti") return JoinType::kLeftAnti;
+  throw_error(ErrorKind::kIllegalArgument, "UNSUPPORTED_JOIN_TYPE",
+              "Unsupported join type '" + how +
+                  "'. Supported join types include: 'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', "
+                  "'left', 'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', 'semi', "
+                  "'leftanti', 'left_anti', 'anti', 'cross'.");
+}
+
+}  // namespace
+
+DataFrame DataFrame::join(const DataFrame& other, const JoinOn& on, const std::string& how) const {
+  JoinType type = parse_join_type(how);
+  if (on.condition()) return derive(make_join(analyzed(), other.analyzed(), type, on.condition()));
+  if (type == JoinType::kCross) {
+    throw_error(ErrorKind::kIllegalArgument, "UNSUPPORTED_JOIN_TYPE",
+                "a cross join takes no join columns; use cross_join(other) or a condition");
+  }
+  return derive(make_join_using(analyzed(), other.analyzed(), type, on.columns()));
+}
+
+DataFrame functions::broadcast(const DataFrame& df) {
+  return DataFrame(df.session(), make_broadcast_hint(df.analyzed()));
+}
+
+DataFrame DataFrame::join(const DataFrame& other) const {
+  return derive(make_join(analyzed(), other.analyzed(), JoinType::kInner, nullptr));
+}
+
+DataFrame DataFrame::cross_join(const DataFrame& other) const {
+  return derive(make_join(analyzed(), other.analyzed(), JoinType::kCross, nullptr));
+}
+
+Column DataFrame::col(const std::string& name) const {
+  if (name == "*") return functions::col(name);
+  const PlanPtr& plan = analyzed();
+  AnalyzerOptions options;
+  options.ansi = session_->ansi();
+  options.case_sensitive = to_lower(session_->setting("spark.sql.caseSensitive", "false")) == "true";
+  return Column(Analyzer(options).resolve_expression(make_column(name), plan->output, false));
+}
+
+const PlanPtr& DataFrame::analyzed() const {
+  std::lock_guard<std::mutex> lock(analyzed_->mu);
+  if (!analyzed_->plan) analyzed_->plan = QueryExecution(session_, plan_).analyzed();
+  return analyzed_->plan;
+}
 Schema DataFrame::schema() const { return analyzed()->schema(); }
 std::vector<std::string> DataFrame::columns() const { return schema().names(); }
 std::vector<std::pair<std::string, std::string>> DataFrame::dtypes() const {
@@ -154,13 +216,13 @@ std::string DataFrame::schema_tree_string() const { return schema().tree_string(
 void DataFrame::print_schema() const { std::cout << schema_tree_string() << "\n" << std::flush; }
 
 std::vector<Row> DataFrame::collect() const {
-  QueryExecution qe(session_, plan_);
+  QueryExecution qe(session_, analyzed());
   Schema schema = qe.analyzed()->schema();
   return to_rows(qe.collect(metrics_.get()), schema);
 }
 
 int64_t DataFrame::count() const {
-  QueryExecution qe(session_, make_project(plan_, {functions::count("*").alias("count").expr()}));
+  QueryExecution qe(session_, make_project(analyzed(), {functions::count("*").alias("count").expr()}));
   auto batches = qe.collect(metrics_.get());
   for (const auto& b : batches) {
     if (b.num_rows > 0) return b.columns[0]->value_at(0).as_int64();
@@ -180,7 +242,7 @@ bool DataFrame::is_empty() const { return take(1).empty(); }
 
 std::string DataFrame::show_string(int num_rows, int truncate, bool vertical) const {
   num_rows = std::max(num_rows, 0);
-  QueryExecution qe(session_, make_limit(plan_, static_cast<int64_t>(num_rows) + 1));
+  QueryExecution qe(session_, make_limit(analyzed(), static_cast<int64_t>(num_rows) + 1));
   Schema schema = qe.analyzed()->schema();
   auto batches = qe.collect(metrics_.get());
   const TimeZone& tz = session_->time_zone();
@@ -216,7 +278,7 @@ DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
 DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
   std::vector<ExprPtr> exprs = keys_;
   for (const auto& a : aggregates) exprs.push_back(a.expr());
-  return DataFrame(df_.session(), make_aggregate(df_.logical_plan(), keys_, std::move(exprs)));
+  return DataFrame(df_.session(), make_aggregate(df_.analyzed(), keys_, std::move(exprs)));
 }
 
 DataFrame GroupedData::agg(const std::map<std::string, std::string>& column_to_function) const {

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,22 @@ struct QueryMetrics {
   };
   std::vector<OperatorTotals> operators;
   std::string to_string() const;
+};
+
+// The `on` argument of DataFrame::join: column names or a join condition.
+class JoinOn {
+ public:
+  JoinOn(const char* column) : columns_{column} {}                           // NOLINT
+  JoinOn(const std::string& column) : columns_{column} {}                    // NOLINT
+  JoinOn(std::initializer_list<std::string> columns) : columns_(columns) {}  // NOLINT
+  JoinOn(const std::vector<std::string>& columns) : columns_(columns) {}     // NOLINT
+  JoinOn(const Column& condition) : condition_(condition.expr()) {}          // NOLINT
+  const std::vector<std::string>& columns() const { return columns_; }
+  const ExprPtr& condition() const { return condition_; }
+
+ private:
+  std::vector<std::string> columns_;
+  ExprPtr condition_;
 };
 
 class DataFrame {
@@ -85,7 +102,22 @@ class DataFrame {
   // (Spark caches lazily at the next action; ember materialises at the call. Same results.)
   DataFrame cache() const;
   DataFrame persist() const { return cache(); }
+  // Names this DataFrame so its columns can be referred to as "name.column" (e.g. after a join).
   DataFrame alias(const std::string& name) const;
+
+  // --- joins (PySpark's join(other, on, how)) ---
+  // `on`: a column name, a list of names (a USING join: each key appears once in the output), or
+  // a boolean Column over both sides. `how`: inner, cross, outer/full/fullouter/full_outer,
+  // left/leftouter/left_outer, right/rightouter/right_outer, semi/leftsemi/left_semi,
+  // anti/leftanti/left_anti.
+  DataFrame join(const DataFrame& other, const JoinOn& on, const std::string& how = "inner") const;
+  // No condition: every pair of rows (Spark's inner join without a condition).
+  DataFrame join(const DataFrame& other) const;
+  DataFrame cross_join(const DataFrame& other) const;
+  // This DataFrame's column `name`, bound to it (PySpark's df["x"] / df.x): unambiguous in a
+  // join condition even when both sides have a column of that name.
+  Column col(const std::string& name) const;
+  Column operator[](const std::string& name) const { return col(name); }
 
   // --- schema ---
   Schema schema() const;
@@ -117,15 +149,29 @@ class DataFrame {
 
   const PlanPtr& logical_plan() const { return plan_; }
   const std::shared_ptr<SessionState>& session() const { return session_; }
+  // The analyzed plan, computed once per DataFrame (copies share it) so attribute ids are stable:
+  // transformations build on it, as Spark builds a Dataset on its parent's analyzed plan, and a
+  // column taken with col() stays valid in every DataFrame derived from this one.
+  const PlanPtr& analyzed() const;
 
  private:
+  struct AnalyzedPlan {
+    std::mutex mu;
+    PlanPtr plan;
+  };
   DataFrame derive(PlanPtr plan) const { return DataFrame(session_, std::move(plan)); }
-  PlanPtr analyzed() const;
 
   std::shared_ptr<SessionState> session_;
   PlanPtr plan_;
   std::shared_ptr<QueryMetrics> metrics_;
+  std::shared_ptr<AnalyzedPlan> analyzed_;
 };
+
+namespace functions {
+// Marks a DataFrame as small enough to copy to every task: a join with it becomes a broadcast
+// hash join whatever spark.sql.autoBroadcastJoinThreshold says (PySpark's functions.broadcast).
+DataFrame broadcast(const DataFrame& df);
+}  // namespace functions
 
 // df.group_by(...): aggregate methods, as PySpark's GroupedData.
 class GroupedData {

@@ -35,6 +35,28 @@ int64_t parse_int_setting(const std::string& key, const std::string& value) {
               "The value '" + value + "' in the config \"" + key + "\" is invalid: expected an integer");
 }
 
+// Spark's byte-size settings accept a plain number of bytes or a unit: "10485760", "10m", "10MB".
+int64_t parse_bytes_setting(const std::string& key, const std::string& value) {
+  std::string v = to_lower(value);
+  int64_t unit = 1;
+  auto strip = [&](const char* suffix, int64_t scale) {
+    size_t n = std::char_traits<char>::length(suffix);
+    if (unit == 1 && v.size() > n && v.compare(v.size() - n, n, suffix) == 0) {
+      v.resize(v.size() - n);
+      unit = scale;
+    }
+  };
+  strip("kb", 1LL << 10);
+  strip("mb", 1LL << 20);
+  strip("gb", 1LL << 30);
+  strip("k", 1LL << 10);
+  strip("m", 1LL << 20);
+  strip("g", 1LL << 30);
+  strip("b", 1);
+  int64_t n = parse_int_setting(key, v.empty() ? value : v);
+  return n < 0 ? n : n * unit;
+}
+
 std::shared_ptr<SessionState> start_session(std::map<std::string, std::string> settings) {
   auto state = std::make_shared<SessionState>();
   if (auto it = settings.find("spark.master"); it != settings.end()) state->master = it->second;
@@ -43,7 +65,7 @@ std::shared_ptr<SessionState> start_session(std::map<std::string, std::string> s
   LocalMaster master = parse_local_master_spec(state->master);
   state->backend = std::make_unique<LocalExecutorBackend>(master.threads);
   int64_t shuffle_memory = parse_int_setting(
-      "ember.shuffle.memoryLimitBytes", state->setting("ember.shuffle.memoryLimitBytes", "1073741824"));
+      "spark.ember.shuffle.memoryLimitBytes", state->setting("spark.ember.shuffle.memoryLimitBytes", "1073741824"));
   state->shuffle = std::make_unique<LocalShuffleManager>(shuffle_memory);
   SchedulerOptions options;
   options.max_task_attempts = static_cast<int>(
@@ -61,8 +83,10 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.sql.caseSensitive", "false"},
       {"spark.sql.optimizer.excludedRules", ""},
       {"spark.sql.files.maxPartitionBytes", "134217728"},
+      {"spark.sql.autoBroadcastJoinThreshold", "10485760"},
+      {"spark.ember.join.maxBuildBytes", "4294967296"},
       {"spark.ui.showConsoleProgress", "true"},
-      {"ember.shuffle.memoryLimitBytes", "1073741824"},
+      {"spark.ember.shuffle.memoryLimitBytes", "1073741824"},
   };
   return kDefaults;
 }
@@ -99,6 +123,10 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.max_partition_bytes = parse_int_setting("spark.sql.files.maxPartitionBytes",
                                             setting("spark.sql.files.maxPartitionBytes", "134217728"));
   o.ansi = ansi();
+  o.auto_broadcast_threshold = parse_bytes_setting("spark.sql.autoBroadcastJoinThreshold",
+                                                 setting("spark.sql.autoBroadcastJoinThreshold", "10485760"));
+  o.join_max_build_bytes = parse_bytes_setting("spark.ember.join.maxBuildBytes",
+                                             setting("spark.ember.join.maxBuildBytes", "4294967296"));
   return o;
 }
 

@@ -82,6 +82,31 @@ std::string render(const Expr& e, LeafFn&& leaf) {
     case ExprKind::kNot: return "NOT " + child(0);
     case ExprKind::kSortOrder:
       return child(0) + (e.ascending ? " ASC" : " DESC") + (e.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    case ExprKind::kWindow: {
+      // Spark's column name form: sum(x) OVER (PARTITION BY g ORDER BY t ASC NULLS FIRST RANGE ...).
+      std::string s = child(0) + " OVER (";
+      const size_t first_order = 1 + static_cast<size_t>(e.window_partitions);
+      std::string spec;
+      if (e.window_partitions > 0) {
+        spec += "PARTITION BY ";
+        for (size_t i = 1; i < first_order; ++i) spec += (i > 1 ? ", " : "") + child(i);
+      }
+      if (first_order < e.children.size()) {
+        spec += std::string(spec.empty() ? "" : " ") + "ORDER BY " + args(first_order);
+      }
+      auto bound = [](int64_t v, bool lower) -> std::string {
+        if (v == kUnboundedPreceding) return "UNBOUNDED PRECEDING";
+        if (v == kUnboundedFollowing) return "UNBOUNDED FOLLOWING";
+        if (v == 0) return "CURRENT ROW";
+        (void)lower;
+        return v < 0 ? std::to_string(-v) + " PRECEDING" : std::to_string(v) + " FOLLOWING";
+      };
+      if (e.frame_type != FrameType::kDefault) {
+        spec += std::string(spec.empty() ? "" : " ") + (e.frame_type == FrameType::kRows ? "ROWS" : "RANGE") +
+                " BETWEEN " + bound(e.frame_lower, true) + " AND " + bound(e.frame_upper, false);
+      }
+      return s + spec + ")";
+    }
   }
   return "?";
 }
@@ -134,6 +159,19 @@ std::string Expr::pretty_name() const {
       default: return "?";
     }
   });
+}
+
+ExprPtr make_window(ExprPtr function, std::vector<ExprPtr> partition_by, std::vector<ExprPtr> order_by,
+                    FrameType frame_type, int64_t lower, int64_t upper) {
+  auto e = node(ExprKind::kWindow);
+  e->children.push_back(std::move(function));
+  e->window_partitions = static_cast<int>(partition_by.size());
+  for (auto& p : partition_by) e->children.push_back(std::move(p));
+  for (auto& o : order_by) e->children.push_back(std::move(o));
+  e->frame_type = frame_type;
+  e->frame_lower = lower;
+  e->frame_upper = upper;
+  return e;
 }
 
 ExprPtr make_column(std::string name, std::string qualifier) {
@@ -283,8 +321,15 @@ void collect_attribute_ids(const ExprPtr& e, std::vector<int64_t>& out) {
 }
 
 bool contains_aggregate(const ExprPtr& e) {
+  // An aggregate inside OVER (...) is computed by the window, not by grouping.
+  if (e->kind == ExprKind::kWindow) return false;
+  if (e->kind == ExprKind::kAggregate) return true;
+  return std::any_of(e->children.begin(), e->children.end(), [](const ExprPtr& c) { return contains_aggregate(c); });
+}
+
+bool contains_window(const ExprPtr& e) {
   bool found = false;
-  visit(e, [&](const ExprPtr& x) { found |= x->kind == ExprKind::kAggregate; });
+  visit(e, [&](const ExprPtr& x) { found |= x->kind == ExprKind::kWindow; });
   return found;
 }
 
@@ -294,6 +339,15 @@ bool is_deterministic(const ExprPtr& e) {
     if (x->kind == ExprKind::kCall && (x->name == "rand" || x->name == "randn" || x->name == "uuid")) det = false;
   });
   return det;
+}
+
+bool is_window_function_name(const std::string& name) {
+  static const char* const kNames[] = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
+                                       "lag", "lead", "first_value", "last_value", "nth_value"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
 }
 
 }  // namespace ember

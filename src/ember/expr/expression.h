@@ -8,6 +8,7 @@
 // rule has to renumber column positions. Only the physical planner turns attributes into
 // BoundRefs (input column positions), which is what the evaluator runs.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,7 +34,17 @@ enum class ExprKind {
   kOr,         // three-valued OR
   kNot,        // NOT
   kSortOrder,  // children[0] ASC|DESC NULLS FIRST|LAST (order_by, window, range partitioning)
+  kWindow,     // f OVER (PARTITION BY p... ORDER BY o... frame): children = [f, p..., o...];
+               // `window_partitions` p's, the rest kSortOrder o's; f is an aggregate or a call to
+               // a window function (row_number, rank, lag, ...)
 };
+
+// A window frame (ROWS or RANGE BETWEEN lower AND upper). Offsets are relative to the current row;
+// the sentinels are Spark's Window.unboundedPreceding / unboundedFollowing / currentRow.
+enum class FrameType : uint8_t { kDefault, kRows, kRange };
+constexpr int64_t kUnboundedPreceding = INT64_MIN;
+constexpr int64_t kUnboundedFollowing = INT64_MAX;
+constexpr int64_t kCurrentRow = 0;
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
@@ -42,7 +53,7 @@ struct Expr {
   ExprKind kind;
   std::vector<ExprPtr> children;
   std::string name;       // column / function / alias name
-  std::string qualifier;  // kColumn: optional table qualifier
+  std::string qualifier;  // kColumn: optional table qualifier; kAttribute: the DataFrame alias it came from
   Value literal;          // kLiteral
   DataType type;          // resolved result type (kAttribute, kCast, resolved calls, ...)
   bool nullable = true;   // resolved nullability
@@ -52,7 +63,12 @@ struct Expr {
   bool try_cast = false;  // kCast
   bool ascending = true;  // kSortOrder
   bool nulls_first = true;
-  bool ignore_nulls = false;  // kAggregate first/last
+  bool ignore_nulls = false;  // kAggregate first/last; window functions
+  // kWindow: how many children after the function are partition keys, and the frame.
+  int window_partitions = 0;
+  FrameType frame_type = FrameType::kDefault;  // kDefault: Spark's default for the function and ORDER BY
+  int64_t frame_lower = kUnboundedPreceding;
+  int64_t frame_upper = kCurrentRow;
   std::shared_ptr<const BoundFunction> function;    // kCall, resolved
   std::shared_ptr<const BoundAggregate> aggregate;  // kAggregate, resolved
 
@@ -82,6 +98,8 @@ ExprPtr make_and(ExprPtr a, ExprPtr b);
 ExprPtr make_or(ExprPtr a, ExprPtr b);
 ExprPtr make_not(ExprPtr a);
 ExprPtr make_sort_order(ExprPtr child, bool ascending, bool nulls_first);
+ExprPtr make_window(ExprPtr function, std::vector<ExprPtr> partition_by, std::vector<ExprPtr> order_by,
+                    FrameType frame_type, int64_t lower, int64_t upper);
 
 // A copy of `e` with new children (everything else kept).
 ExprPtr with_children(const Expr& e, std::vector<ExprPtr> children);
@@ -118,5 +136,8 @@ void collect_attribute_ids(const ExprPtr& e, std::vector<int64_t>& out);
 bool contains_aggregate(const ExprPtr& e);
 // Non-deterministic expressions (e.g. rand) must not be moved by rules; none exist yet.
 bool is_deterministic(const ExprPtr& e);
+bool contains_window(const ExprPtr& e);
+// Window-only functions (ranking, offsets, frame values): valid only with OVER (...).
+bool is_window_function_name(const std::string& name);
 
 }  // namespace ember

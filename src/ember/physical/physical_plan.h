@@ -21,10 +21,17 @@ enum class PhysKind {
   kLimit,          // per-partition limit (the planner makes a global limit of local + single + local)
   kUnion,          // partitions of all children, in order
   kCoalesce,       // merges child partitions without a shuffle
-  kExchange,       // repartitions its child's rows: hash, range, round robin or single
+  kExchange,       // repartitions its child's rows: hash, range, round robin, single or broadcast
+  kHashJoin,       // children {left, right}; one side is the build side (a broadcast exchange, or
+                   // co-partitioned with the probe side by hash exchanges on the keys)
+  kNestedLoopJoin, // children {left, right}; the build side is a broadcast exchange
+  kWindow,         // exprs: window expressions AS names, bound to the child; the child is sorted
+                   // by (partition keys, order keys) within partitions hashed on the partition keys
 };
 
-enum class PartitioningKind { kHash, kRange, kRoundRobin, kSingle };
+// kBroadcast: every row to one block that every task of the consuming stage reads whole (the
+// build side of a broadcast join, hashed once per job and shared by the tasks).
+enum class PartitioningKind { kHash, kRange, kRoundRobin, kSingle, kBroadcast };
 
 struct Partitioning {
   PartitioningKind kind = PartitioningKind::kSingle;
@@ -70,6 +77,15 @@ struct PhysicalPlan {
   std::vector<ExprPtr> orders;  // bound kSortOrder exprs
   int64_t limit = -1;           // -1: none
 
+  // kHashJoin / kNestedLoopJoin
+  JoinType join_type = JoinType::kInner;
+  BuildSide build_side = BuildSide::kRight;
+  std::vector<ExprPtr> left_keys;   // bound to the left child's output
+  std::vector<ExprPtr> right_keys;  // bound to the right child's output
+  ExprPtr join_condition;           // non-equi part (or the whole condition of a nested-loop
+                                    // join), bound over [left output..., right output...]; may be null
+  int64_t join_max_build_bytes = 0;
+
   // kExchange / kShuffleRead
   Partitioning partitioning;
   int shuffle_id = -1;
@@ -84,7 +100,13 @@ struct PhysicalPlannerOptions {
   int shuffle_partitions = 2;       // spark.sql.shuffle.partitions
   int64_t max_partition_bytes = 128LL << 20;  // spark.sql.files.maxPartitionBytes
   bool ansi = true;
+  int64_t auto_broadcast_threshold = 10LL << 20;  // spark.sql.autoBroadcastJoinThreshold; -1: never
+  int64_t join_max_build_bytes = 4LL << 30;       // spark.ember.join.maxBuildBytes
 };
+
+// Spark's sizeInBytes estimate of a logical plan (no column statistics): file sizes for scans,
+// scaled by row width through projections; used to pick broadcast joins.
+int64_t estimate_size_in_bytes(const PlanPtr& plan);
 
 // Builds the physical plan of an optimized logical plan, inserting exchanges where an operator
 // needs its input distributed (grouped by key, globally ordered, or in one partition).

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "ember/common/error.h"
 #include "ember/io/csv/csv_options.h"
@@ -40,6 +42,10 @@ PhysPtr make_exchange(PhysPtr child, Partitioning partitioning, std::vector<Expr
     case PartitioningKind::kRange: kind = "rangepartitioning(" + expr_list(ex->orders) + ", "; break;
     case PartitioningKind::kRoundRobin: kind = "RoundRobinPartitioning("; break;
     case PartitioningKind::kSingle: kind = "SinglePartition"; break;
+    case PartitioningKind::kBroadcast:
+      ex->label = "BroadcastExchange HashedRelationBroadcastMode(List(" + expr_list(ex->orders) + "))";
+      if (ex->orders.empty()) ex->label = "BroadcastExchange IdentityBroadcastMode";
+      return ex;
   }
   ex->label = "Exchange " + kind +
               (ex->partitioning.kind == PartitioningKind::kSingle ? "" : std::to_string(ex->num_partitions) + ")");
@@ -137,11 +143,175 @@ class Planner {
         Partitioning part{p->exprs.empty() ? PartitioningKind::kRoundRobin : PartitioningKind::kHash, n, {}};
         return make_exchange(child, part, p->exprs);
       }
+      case PlanKind::kJoin: return plan_join(*p);
+      case PlanKind::kWindow: return plan_window(*p);
+      case PlanKind::kBroadcastHint: return plan(p->child());
       default: throw_internal(__FILE__, __LINE__, "cannot plan node " + plan_node_string(*p));
     }
   }
 
  private:
+  // Equi-join keys (a = b with a over one side and b over the other) and the rest of the
+  // condition.
+  struct JoinKeys {
+    std::vector<ExprPtr> left, right;
+    std::vector<ExprPtr> residual;
+  };
+
+  static JoinKeys split_join_condition(const LogicalPlan& join) {
+    JoinKeys keys;
+    if (!join.condition) return keys;
+    std::vector<int64_t> left_ids, right_ids;
+    for (const auto& a : join.children[0]->output) left_ids.push_back(a->id);
+    for (const auto& a : join.children[1]->output) right_ids.push_back(a->id);
+    auto only = [](const ExprPtr& e, const std::vector<int64_t>& ids) {
+      std::vector<int64_t> refs;
+      collect_attribute_ids(e, refs);
+      if (refs.empty()) return false;
+      return std::all_of(refs.begin(), refs.end(),
+                         [&](int64_t id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); });
+    };
+    std::vector<ExprPtr> conjuncts;
+    split_conjuncts(join.condition, conjuncts);
+    for (const auto& c : conjuncts) {
+      if (c->kind == ExprKind::kCall && (c->name == "=" || c->name == "==") && c->children.size() == 2 &&
+          is_deterministic(c)) {
+        const ExprPtr& a = c->children[0];
+        const ExprPtr& b = c->children[1];
+        if (only(a, left_ids) && only(b, right_ids)) {
+          keys.left.push_back(a);
+          keys.right.push_back(b);
+          continue;
+        }
+        if (only(b, left_ids) && only(a, right_ids)) {
+          keys.left.push_back(b);
+          keys.right.push_back(a);
+          continue;
+        }
+      }
+      keys.residual.push_back(c);
+    }
+    return keys;
+  }
+
+  // Window: rows of one window partition must meet in one task, sorted by the partition and
+  // order keys (Spark's WindowExec requirements).
+  PhysPtr plan_window(const LogicalPlan& p) {
+    PhysPtr child = plan(p.child());
+    const Expr& first = *p.exprs[0]->children[0];
+    const size_t first_order = 1 + static_cast<size_t>(first.window_partitions);
+    std::vector<ExprPtr> partition_keys(first.children.begin() + 1, first.children.begin() + static_cast<long>(first_order));
+    std::vector<ExprPtr> order_keys(first.children.begin() + static_cast<long>(first_order), first.children.end());
+    if (partition_keys.empty()) {
+      if (child->num_partitions > 1) child = make_exchange(child, Partitioning{PartitioningKind::kSingle, 1, {}}, {});
+    } else {
+      child = make_exchange(child, Partitioning{PartitioningKind::kHash, options_.shuffle_partitions, {}}, partition_keys);
+    }
+    std::vector<ExprPtr> sort_keys;
+    for (const auto& k : partition_keys) sort_keys.push_back(make_sort_order(k, true, true));
+    sort_keys.insert(sort_keys.end(), order_keys.begin(), order_keys.end());
+    if (!sort_keys.empty()) child = make_sort(child, sort_keys, -1, false);
+    auto w = make_node(PhysKind::kWindow, {child});
+    for (const auto& e : p.exprs) w->exprs.push_back(bind_to_input(e, child->output));
+    w->output = p.output;
+    std::string text;
+    for (size_t i = 0; i < p.exprs.size(); ++i) text += (i ? ", " : "") + p.exprs[i]->to_string();
+    w->label = "Window [" + text + "]";
+    return w;
+  }
+
+  PhysPtr plan_join(const LogicalPlan& p) {
+    PhysPtr left = plan(p.children[0]);
+    PhysPtr right = plan(p.children[1]);
+    JoinKeys keys = split_join_condition(p);
+    JoinType type = p.join_type;
+    if (type == JoinType::kCross && p.condition) type = JoinType::kInner;
+    // Which sides may be built once and shared: never a side whose unmatched rows the join must
+    // emit, since no single task sees all matches of a broadcast row.
+    const bool can_build_right = type == JoinType::kInner || type == JoinType::kCross ||
+                                 type == JoinType::kLeftOuter || type == JoinType::kLeftSemi ||
+                                 type == JoinType::kLeftAnti;
+    const bool can_build_left = type == JoinType::kInner || type == JoinType::kCross || type == JoinType::kRightOuter;
+    const int64_t threshold = options_.auto_broadcast_threshold;
+    const int64_t left_size = estimate_size_in_bytes(p.children[0]);
+    const int64_t right_size = estimate_size_in_bytes(p.children[1]);
+    auto small = [&](int64_t size) { return threshold >= 0 && size <= threshold; };
+    std::optional<BuildSide> broadcast;
+    if (p.broadcast_right && can_build_right) broadcast = BuildSide::kRight;
+    else if (p.broadcast_left && can_build_left) broadcast = BuildSide::kLeft;
+    else if (can_build_right && small(right_size) && (!can_build_left || !small(left_size) || right_size <= left_size))
+      broadcast = BuildSide::kRight;
+    else if (can_build_left && small(left_size)) broadcast = BuildSide::kLeft;
+
+    auto j = std::make_shared<PhysicalPlan>();
+    j->join_type = type;
+    j->output = p.output;
+    j->join_max_build_bytes = options_.join_max_build_bytes;
+    std::vector<ExprPtr> both = left->output;
+    both.insert(both.end(), right->output.begin(), right->output.end());
+    std::string condition_text;
+    if (keys.left.empty()) {
+      // No equi keys: every pair is tested. The build side is broadcast; a full outer join has
+      // to see all probe rows in one task to know which build rows never matched.
+      j->kind = PhysKind::kNestedLoopJoin;
+      BuildSide side = broadcast.value_or(can_build_right ? BuildSide::kRight : BuildSide::kLeft);
+      if (type == JoinType::kFullOuter) side = BuildSide::kRight;
+      j->build_side = side;
+      PhysPtr& build = side == BuildSide::kRight ? right : left;
+      PhysPtr& probe = side == BuildSide::kRight ? left : right;
+      build = make_exchange(build, Partitioning{PartitioningKind::kBroadcast, 1, {}}, {});
+      if (type == JoinType::kFullOuter && probe->num_partitions > 1) {
+        probe = make_exchange(probe, Partitioning{PartitioningKind::kSingle, 1, {}}, {});
+      }
+      if (p.condition) {
+        j->join_condition = bind_to_input(p.condition, both);
+        condition_text = ", " + p.condition->to_string();
+      }
+      j->children = {left, right};
+      j->num_partitions = probe->num_partitions;
+      j->label = type == JoinType::kCross || (type == JoinType::kInner && !p.condition)
+                     ? "BroadcastNestedLoopJoin " + std::string(side == BuildSide::kRight ? "BuildRight" : "BuildLeft") +
+                           ", Cross"
+                     : "BroadcastNestedLoopJoin " + std::string(side == BuildSide::kRight ? "BuildRight" : "BuildLeft") +
+                           ", " + std::string(join_type_name(type)) + condition_text;
+      return j;
+    }
+
+    j->kind = PhysKind::kHashJoin;
+    if (!keys.residual.empty()) {
+      j->join_condition = bind_to_input(join_conjuncts(keys.residual), both);
+      condition_text = ", " + join_conjuncts(keys.residual)->to_string();
+    }
+    std::string keys_text = "[" + expr_list(keys.left) + "], [" + expr_list(keys.right) + "], " +
+                            std::string(join_type_name(type));
+    if (broadcast) {
+      j->build_side = *broadcast;
+      PhysPtr& build = *broadcast == BuildSide::kRight ? right : left;
+      const std::vector<ExprPtr>& build_keys = *broadcast == BuildSide::kRight ? keys.right : keys.left;
+      build = make_exchange(build, Partitioning{PartitioningKind::kBroadcast, 1, {}}, build_keys);
+      j->num_partitions = (*broadcast == BuildSide::kRight ? left : right)->num_partitions;
+      j->label = "BroadcastHashJoin " + keys_text + ", " + (*broadcast == BuildSide::kRight ? "BuildRight" : "BuildLeft") +
+                 condition_text + ", false";
+    } else {
+      // Shuffled hash join: both sides hash-partitioned on the keys into the same partitions.
+      // The build side: the smaller side for an inner join; else the side the join type allows.
+      BuildSide side = BuildSide::kRight;
+      if (type == JoinType::kRightOuter) side = BuildSide::kLeft;
+      if ((type == JoinType::kInner || type == JoinType::kCross) && left_size < right_size) side = BuildSide::kLeft;
+      j->build_side = side;
+      Partitioning part{PartitioningKind::kHash, options_.shuffle_partitions, {}};
+      left = make_exchange(left, part, keys.left);
+      right = make_exchange(right, part, keys.right);
+      j->num_partitions = options_.shuffle_partitions;
+      j->label = "ShuffledHashJoin " + keys_text + ", " + (side == BuildSide::kRight ? "BuildRight" : "BuildLeft") +
+                 condition_text;
+    }
+    for (const auto& k : keys.left) j->left_keys.push_back(bind_to_input(k, left->output));
+    for (const auto& k : keys.right) j->right_keys.push_back(bind_to_input(k, right->output));
+    j->children = {left, right};
+    return j;
+  }
+
   PhysPtr make_sort(PhysPtr child, const std::vector<ExprPtr>& orders, int64_t limit, bool global) {
     auto s = make_node(PhysKind::kSort, {std::move(child)});
     for (const auto& o : orders) s->orders.push_back(bind_to_input(o, s->children[0]->output));
@@ -308,6 +478,7 @@ std::string Partitioning::to_string() const {
     case PartitioningKind::kRange: return "range(" + std::to_string(num_partitions) + ")";
     case PartitioningKind::kRoundRobin: return "roundrobin(" + std::to_string(num_partitions) + ")";
     case PartitioningKind::kSingle: return "single";
+    case PartitioningKind::kBroadcast: return "broadcast";
   }
   return "?";
 }
@@ -320,6 +491,83 @@ ExprPtr bind_to_input(const ExprPtr& e, const std::vector<ExprPtr>& input) {
     }
     throw_internal(__FILE__, __LINE__, "attribute " + x->to_string() + " is not produced by the input");
   });
+}
+
+namespace {
+
+// Spark's defaultSize of a value of each type, plus 8 bytes of row overhead per row.
+int64_t row_width(const std::vector<ExprPtr>& attrs) {
+  int64_t w = 8;
+  for (const auto& a : attrs) {
+    switch (a->type.id()) {
+      case TypeId::kString:
+      case TypeId::kBinary: w += 20; break;
+      case TypeId::kNull: w += 1; break;
+      case TypeId::kDecimal: w += a->type.precision() <= 18 ? 8 : 16; break;
+      default: w += std::max(1, a->type.fixed_width()); break;
+    }
+  }
+  return w;
+}
+
+int64_t saturating_mul(int64_t a, int64_t b) {
+  if (a == 0 || b == 0) return 0;
+  if (a > std::numeric_limits<int64_t>::max() / b) return std::numeric_limits<int64_t>::max();
+  return a * b;
+}
+
+}  // namespace
+
+int64_t estimate_size_in_bytes(const PlanPtr& plan) {
+  const LogicalPlan& p = *plan;
+  switch (p.kind) {
+    case PlanKind::kRelation: {
+      const DataSource& src = *p.source;
+      switch (src.kind) {
+        case SourceKind::kCsv: {
+          int64_t bytes = 0;
+          for (const auto& f : src.files) bytes += f.second;
+          // Only the columns read count (as Spark scales a pruned scan by row width).
+          std::vector<ExprPtr> all;
+          for (const auto& f : src.schema.fields()) all.push_back(make_attribute(f.name, f.type, f.nullable, 0));
+          return std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(bytes) * row_width(p.output) / row_width(all)));
+        }
+        case SourceKind::kRange: {
+          __int128 n = src.step > 0 ? (static_cast<__int128>(src.end) - src.start + src.step - 1) / src.step
+                                    : (static_cast<__int128>(src.start) - src.end - src.step - 1) / -src.step;
+          return saturating_mul(static_cast<int64_t>(std::max<__int128>(n, 0)), row_width(p.output));
+        }
+        case SourceKind::kLocalRows: {
+          int64_t rows = 0;
+          for (const auto& b : src.batches) rows += static_cast<int64_t>(b.num_rows);
+          return saturating_mul(rows, row_width(p.output));
+        }
+      }
+      return std::numeric_limits<int64_t>::max();
+    }
+    case PlanKind::kLimit: return std::min(estimate_size_in_bytes(p.child()), saturating_mul(p.limit, row_width(p.output)));
+    case PlanKind::kJoin: {
+      int64_t l = estimate_size_in_bytes(p.children[0]);
+      if (p.join_type == JoinType::kLeftSemi || p.join_type == JoinType::kLeftAnti) return l;
+      return saturating_mul(l, estimate_size_in_bytes(p.children[1]));
+    }
+    case PlanKind::kUnion: {
+      int64_t total = 0;
+      for (const auto& c : p.children) {
+        int64_t s = estimate_size_in_bytes(c);
+        total = s > std::numeric_limits<int64_t>::max() - total ? std::numeric_limits<int64_t>::max() : total + s;
+      }
+      return total;
+    }
+    default: {
+      // Unary nodes: the child's size scaled by the change in row width.
+      if (p.children.empty()) return std::numeric_limits<int64_t>::max();
+      int64_t child = estimate_size_in_bytes(p.child());
+      double scale = static_cast<double>(row_width(p.output)) / static_cast<double>(row_width(p.child()->output));
+      double est = static_cast<double>(child) * scale;
+      return est >= 9.2e18 ? std::numeric_limits<int64_t>::max() : std::max<int64_t>(1, static_cast<int64_t>(est));
+    }
+  }
 }
 
 PhysPtr plan_physical(const PlanPtr& optimized, const PhysicalPlannerOptions& options) {

@@ -137,6 +137,43 @@ PlanPtr make_drop(PlanPtr child, std::vector<std::string> names) {
 
 PlanPtr make_distinct(PlanPtr child) { return node(PlanKind::kDistinct, {std::move(child)}); }
 
+PlanPtr make_join(PlanPtr left, PlanPtr right, JoinType type, ExprPtr condition) {
+  auto p = node(PlanKind::kJoin, {std::move(left), std::move(right)});
+  p->join_type = type;
+  p->condition = std::move(condition);
+  return p;
+}
+
+PlanPtr make_join_using(PlanPtr left, PlanPtr right, JoinType type, std::vector<std::string> columns) {
+  auto p = node(PlanKind::kJoinUsing, {std::move(left), std::move(right)});
+  p->join_type = type;
+  p->names = std::move(columns);
+  return p;
+}
+
+PlanPtr make_broadcast_hint(PlanPtr child) { return node(PlanKind::kBroadcastHint, {std::move(child)}); }
+
+PlanPtr make_subquery_alias(PlanPtr child, std::string alias) {
+  auto p = node(PlanKind::kSubqueryAlias, {std::move(child)});
+  p->names = {std::move(alias)};
+  return p;
+}
+
+std::vector<ExprPtr> join_output(JoinType type, const std::vector<ExprPtr>& left, const std::vector<ExprPtr>& right) {
+  auto nullable_copy = [](const std::vector<ExprPtr>& attrs) {
+    std::vector<ExprPtr> out;
+    for (const auto& a : attrs) out.push_back(a->nullable ? a : make_attribute(a->name, a->type, true, a->id));
+    return out;
+  };
+  if (type == JoinType::kLeftSemi || type == JoinType::kLeftAnti) return left;
+  bool left_padded = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
+  bool right_padded = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
+  std::vector<ExprPtr> out = left_padded ? nullable_copy(left) : left;
+  std::vector<ExprPtr> r = right_padded ? nullable_copy(right) : right;
+  out.insert(out.end(), r.begin(), r.end());
+  return out;
+}
+
 PlanPtr with_children(const LogicalPlan& plan, std::vector<PlanPtr> children) {
   auto p = std::make_shared<LogicalPlan>(plan);
   p->children = std::move(children);
@@ -170,6 +207,13 @@ void derive_output(LogicalPlan& plan) {
       }
       break;
     }
+    case PlanKind::kWindow:
+      plan.output = plan.children[0]->output;
+      for (const auto& e : plan.exprs) plan.output.push_back(to_attribute(e));
+      break;
+    case PlanKind::kJoin:
+      plan.output = join_output(plan.join_type, plan.children[0]->output, plan.children[1]->output);
+      break;
     default: plan.output = plan.children[0]->output; break;
   }
 }
@@ -212,6 +256,24 @@ std::string plan_node_string(const LogicalPlan& p) {
     case PlanKind::kDistinct: return "'Distinct";
     case PlanKind::kUnionByName:
       return std::string("'Union true, ") + (p.allow_missing_columns ? "true" : "false");
+    case PlanKind::kJoin: {
+      std::string s = mark + "Join " + std::string(join_type_name(p.join_type));
+      if (p.condition) s += ", " + p.condition->to_string();
+      if (p.broadcast_left || p.broadcast_right) {
+        s += std::string(", ") + (p.broadcast_left ? "leftHint=(strategy=broadcast)" : "") +
+             (p.broadcast_left && p.broadcast_right ? ", " : "") +
+             (p.broadcast_right ? "rightHint=(strategy=broadcast)" : "");
+      }
+      return s;
+    }
+    case PlanKind::kJoinUsing: {
+      std::string s = "'Join UsingJoin(" + std::string(join_type_name(p.join_type)) + ", [";
+      for (size_t i = 0; i < p.names.size(); ++i) s += (i ? ", " : "") + p.names[i];
+      return s + "])";
+    }
+    case PlanKind::kBroadcastHint: return "ResolvedHint (strategy=broadcast)";
+    case PlanKind::kWindow: return "Window [" + expr_list(p.exprs) + "]";
+    case PlanKind::kSubqueryAlias: return "SubqueryAlias " + p.names[0];
   }
   return "?";
 }

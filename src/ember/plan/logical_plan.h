@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/exec/operators/join_type.h"
 #include "ember/expr/expression.h"
 #include "ember/types/data_type.h"
 #include "ember/vector/batch.h"
@@ -26,12 +27,18 @@ enum class PlanKind {
   kLimit,              // limit rows
   kUnion,              // children, by position (UNION ALL)
   kRepartition,        // num_partitions, exprs (hash keys; empty: round robin), shuffle=false: coalesce
+  kJoin,               // children {left, right}; join_type; condition (may be null); broadcast hints
+  kWindow,             // exprs: window expressions AS names, sharing one PARTITION BY / ORDER BY;
+                       // output: the child's columns, then one per expression
   // API-shaped nodes, rewritten by the analyzer:
   kWithColumns,        // names + exprs: add or replace columns
   kWithColumnRenamed,  // names[0] -> names[1]
   kDrop,               // names (or exprs)
   kDistinct,           // all columns
   kUnionByName,        // children; allow_missing_columns
+  kJoinUsing,          // children {left, right}; join_type; names: the shared key columns
+  kBroadcastHint,      // functions::broadcast(df); folded into the join above it
+  kSubqueryAlias,      // names[0]: the alias (DataFrame.alias) that qualifies the child's columns
 };
 
 enum class SourceKind { kCsv, kRange, kLocalRows };
@@ -74,6 +81,10 @@ struct LogicalPlan {
   bool allow_missing_columns = false;
   std::vector<std::string> names;
   std::shared_ptr<const DataSource> source;
+  // kJoin / kJoinUsing
+  JoinType join_type = JoinType::kInner;
+  bool broadcast_left = false;   // a broadcast() hint on a side (resolved from kBroadcastHint)
+  bool broadcast_right = false;
 
   // Resolved plans: the attributes this node outputs, in order.
   std::vector<ExprPtr> output;
@@ -101,6 +112,15 @@ PlanPtr make_with_columns(PlanPtr child, std::vector<std::string> names, std::ve
 PlanPtr make_with_column_renamed(PlanPtr child, std::string from, std::string to);
 PlanPtr make_drop(PlanPtr child, std::vector<std::string> names);
 PlanPtr make_distinct(PlanPtr child);
+// condition may be null (cross join, or a join whose condition comes later in a filter).
+PlanPtr make_join(PlanPtr left, PlanPtr right, JoinType type, ExprPtr condition);
+PlanPtr make_join_using(PlanPtr left, PlanPtr right, JoinType type, std::vector<std::string> columns);
+PlanPtr make_broadcast_hint(PlanPtr child);
+PlanPtr make_subquery_alias(PlanPtr child, std::string alias);
+
+// Attributes a join outputs: left then right (left only for semi/anti joins); columns of the side
+// that may be null-padded by an outer join become nullable.
+std::vector<ExprPtr> join_output(JoinType type, const std::vector<ExprPtr>& left, const std::vector<ExprPtr>& right);
 
 // A copy of `plan` with other children / a mutable copy for rules to edit.
 PlanPtr with_children(const LogicalPlan& plan, std::vector<PlanPtr> children);

@@ -171,6 +171,11 @@ class PipelineBuilder {
         for (int cp = first; cp < last; ++cp) parts.push_back([this, child, cp] { return build(child, cp); });
         return std::make_unique<ConcatOperator>(std::move(parts));
       }
+      case PhysKind::kHashJoin:
+      case PhysKind::kNestedLoopJoin:
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "join execution is not wired yet");
+      case PhysKind::kWindow:
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "window execution is not wired yet");
       case PhysKind::kShuffleRead: break;
     }
     throw_internal(__FILE__, __LINE__, "cannot build operator for " + node->label);
@@ -320,7 +325,8 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
           task.check_cancelled();
           b = flatten_batch(std::move(b));
           switch (part.kind) {
-            case PartitioningKind::kSingle: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
+            case PartitioningKind::kSingle:
+            case PartitioningKind::kBroadcast: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
             case PartitioningKind::kRange: {
               SelectionVector sel;
               for (size_t r = 0; r < b.num_rows; r += RangeExchangeState::kSampleStride) sel.push_back(static_cast<uint32_t>(r));

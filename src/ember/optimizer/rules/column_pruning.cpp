@@ -86,7 +86,20 @@ class ColumnPruning : public OptimizerRule {
         add_refs(plan->exprs, need);
         return with_child(plan, prune(plan->child(), need));
       }
-      case PlanKind::kLimit: return with_child(plan, prune(plan->child(), required));
+      case PlanKind::kLimit:
+      case PlanKind::kBroadcastHint: return with_child(plan, prune(plan->child(), required));
+      case PlanKind::kJoin: {
+        // Each side keeps what the parent needs from it plus the join condition's columns.
+        IdSet need = required;
+        if (plan->condition) add_refs(plan->condition, need);
+        PlanPtr left = prune(plan->children[0], need);
+        PlanPtr right = prune(plan->children[1], need);
+        if (left == plan->children[0] && right == plan->children[1]) return plan;
+        auto out = clone(*plan);
+        out->children = {std::move(left), std::move(right)};
+        derive_output(*out);
+        return out;
+      }
       case PlanKind::kAggregate: {
         IdSet need;
         add_refs(plan->grouping, need);

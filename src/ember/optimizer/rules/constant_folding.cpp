@@ -76,7 +76,8 @@ class ConstantFolding : public OptimizerRule {
       if (is_bool_literal(b, false)) return a;
     }
     if (!is_foldable_kind(e->kind)) return e;
-    if (e->kind == ExprKind::kCall && e->function == nullptr) return e;
+    // Window functions (row_number(), ...) have no kernel: the window operator computes them.
+    if (e->kind == ExprKind::kCall && (e->function == nullptr || e->function->kernel == nullptr)) return e;
     for (const auto& c : e->children) {
       if (c->kind != ExprKind::kLiteral) return e;
     }

@@ -9,6 +9,8 @@
 //                               this rule; a coalesce keeps its filter above)
 //   Filter over Union        -> Union of Filters, the condition rewritten per branch by position
 //   Filter over Aggregate    -> the conjuncts that only read grouping columns go below
+//   Filter over Join / a join's own condition -> into the side(s) where that keeps the answer
+//                               (see push_into_join; Spark's PushPredicateThroughJoin)
 //   Filter over Relation     -> stays (a CSV scan cannot skip rows), but the Relation records the
 //                               conjuncts in `pushed_filters` for explain and future readers
 //
@@ -90,6 +92,9 @@ class PushDownPredicates : public OptimizerRule {
   static PlanPtr rewrite(const PlanPtr& plan) {
     PlanPtr node = plan;
     if (node->kind == PlanKind::kFilter) node = push(node);
+    if (node->kind == PlanKind::kJoin && node->condition) {
+      if (PlanPtr pushed = push_into_join(*node, {})) node = pushed;
+    }
     if (node->kind == PlanKind::kRelation) {
       // A relation no longer directly under a filter must not claim pushed filters: a reader
       // that skips rows by them would then lose rows nothing else filters out.
@@ -197,8 +202,73 @@ class PushDownPredicates : public OptimizerRule {
         kept.insert(kept.end(), rest.begin(), rest.end());
         return with_rest(rebuild(*child, {make_filter_over(child->child(), pushed)}), kept);
       }
+      case PlanKind::kJoin: {
+        PlanPtr joined = push_into_join(*child, movable);
+        return joined ? with_rest(joined, rest) : filter;
+      }
       default: return filter;  // Relation (handled by record_pushed), Limit, Filter
     }
+  }
+
+  // Spark's PushPredicateThroughJoin. `above` are the conjuncts of a filter over the join (all of
+  // them deterministic); the join's own condition is considered too. A conjunct over one side
+  // goes into that side when the join cannot null-pad it (a filter above) or cannot drop its rows
+  // for failing it (the join condition); a conjunct over both sides of an inner join becomes
+  // part of the join condition. Returns `join` itself when nothing moved; otherwise the new join
+  // with any conjuncts of `above` that could not move in a filter over it.
+  static PlanPtr push_into_join(const LogicalPlan& join, const std::vector<ExprPtr>& above) {
+    std::set<int64_t> left_ids, right_ids;
+    for (const auto& a : join.children[0]->output) left_ids.insert(a->id);
+    for (const auto& a : join.children[1]->output) right_ids.insert(a->id);
+    const JoinType type = join.join_type;
+    const bool inner = type == JoinType::kInner || type == JoinType::kCross;
+    // From a filter above: may a left-only / right-only conjunct move into that side?
+    const bool above_left = inner || type == JoinType::kLeftOuter || type == JoinType::kLeftSemi ||
+                            type == JoinType::kLeftAnti;
+    const bool above_right = inner || type == JoinType::kRightOuter;
+    // From the join condition: the side whose rows are not preserved by the join.
+    const bool cond_left = inner || type == JoinType::kRightOuter || type == JoinType::kLeftSemi;
+    const bool cond_right = inner || type == JoinType::kLeftOuter || type == JoinType::kLeftSemi ||
+                            type == JoinType::kLeftAnti;
+
+    std::vector<ExprPtr> to_left, to_right, condition, kept;
+    bool moved = false;
+    for (const auto& c : above) {
+      if (above_left && references_only(c, left_ids, true)) {
+        to_left.push_back(c);
+      } else if (above_right && references_only(c, right_ids, true)) {
+        to_right.push_back(c);
+      } else if (inner) {
+        condition.push_back(c);
+      } else {
+        kept.push_back(c);
+        continue;
+      }
+      moved = true;
+    }
+    if (join.condition) {
+      std::vector<ExprPtr> own;
+      split_conjuncts(join.condition, own);
+      for (const auto& c : own) {
+        if (is_deterministic(c) && cond_left && references_only(c, left_ids, true)) {
+          to_left.push_back(c);
+          moved = true;
+        } else if (is_deterministic(c) && cond_right && references_only(c, right_ids, true)) {
+          to_right.push_back(c);
+          moved = true;
+        } else {
+          condition.push_back(c);
+        }
+      }
+    }
+    if (!moved) return nullptr;
+    auto out = clone(join);
+    if (!to_left.empty()) out->children[0] = make_filter_over(join.children[0], to_left);
+    if (!to_right.empty()) out->children[1] = make_filter_over(join.children[1], to_right);
+    out->condition = condition.empty() ? nullptr : join_conjuncts(condition);
+    if (type == JoinType::kCross && out->condition) out->join_type = JoinType::kInner;
+    derive_output(*out);
+    return with_rest(out, kept);
   }
 };
 

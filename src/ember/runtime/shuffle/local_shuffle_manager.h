@@ -1,6 +1,6 @@
 #pragma once
 // The local-mode shuffle service: blocks live in memory until the bytes held exceed a limit
-// (ember.shuffle.memoryLimitBytes); from then on, newly written blocks are serialised
+// (spark.ember.shuffle.memoryLimitBytes); from then on, newly written blocks are serialised
 // (batch_serde.h) and appended to a spill file, and read() loads them back transparently.
 //
 // Spill files live in one directory per manager, "<system temp>/ember-shuffle-<pid>-<n>/",
