@@ -1,0 +1,410 @@
+#include "ember/io/parquet/column_chunk_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "ember/common/error.h"
+#include "ember/io/parquet/bit_packing.h"
+#include "ember/io/parquet/compression.h"
+#include "ember/io/parquet/plain_encoding.h"
+#include "ember/io/parquet/value_conversion.h"
+
+namespace ember::parquet {
+
+namespace {
+
+// Moves the first m values of rows [0, k) to the rows whose level says "defined", back to front,
+// so the move is in place; the other rows become null.
+template <class T>
+void spread(T* base, const uint8_t* levels, size_t k, size_t m, uint8_t max_level, uint8_t* validity,
+            size_t row) {
+  size_t j = m;
+  for (size_t i = k; i-- > 0;) {
+    if (levels[i] == max_level) {
+      base[i] = base[--j];
+    } else {
+      base[i] = T{};
+      clear_bit(validity, row + i);
+    }
+  }
+}
+
+template <class T>
+void gather_dictionary(const T* dict, const uint32_t* idx, size_t m, T* out) {
+  for (size_t i = 0; i < m; ++i) out[i] = dict[idx[i]];
+}
+
+}  // namespace
+
+ColumnChunkReader::ColumnChunkReader(std::shared_ptr<const InputFile> file, ColumnDescriptor column,
+                                     const ColumnMetaData& meta, int64_t num_rows, int row_group)
+    : file_(std::move(file)),
+      column_(std::move(column)),
+      codec_(meta.codec),
+      num_rows_(num_rows),
+      row_group_(row_group) {
+  chunk_offset_ = meta.data_page_offset;
+  // Some writers record a dictionary page offset of 0 when there is none; only an offset before
+  // the first data page can be the dictionary's.
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
+      *meta.dictionary_page_offset < chunk_offset_) {
+    chunk_offset_ = *meta.dictionary_page_offset;
+  }
+  chunk_length_ = meta.total_compressed_size;
+}
+
+void ColumnChunkReader::corrupt(const std::string& what) const {
+  throw_error(ErrorKind::kMalformedInput, what);
+}
+
+void ColumnChunkReader::load_chunk() {
+  if (chunk_offset_ < 4 || chunk_length_ <= 0 || chunk_offset_ > file_->size() ||
+      chunk_length_ > file_->size() - chunk_offset_) {
+    corrupt("the column chunk's byte range (offset " + std::to_string(chunk_offset_) + ", " +
+            std::to_string(chunk_length_) + " bytes) lies outside the file of " +
+            std::to_string(file_->size()) + " bytes");
+  }
+  file_->read_at(chunk_offset_, static_cast<size_t>(chunk_length_), chunk_);
+  loaded_ = true;
+}
+
+const uint8_t* ColumnChunkReader::page_data(const uint8_t* body, size_t body_size, int64_t uncompressed_size,
+                                            Buffer& buffer, size_t* size) {
+  if (uncompressed_size < 0) corrupt("negative uncompressed page size");
+  if (codec_ == CompressionCodec::kUncompressed) {
+    *size = body_size;
+    return body;
+  }
+  buffer.resize(static_cast<size_t>(uncompressed_size));
+  decompress(codec_, body, body_size, buffer.data(), static_cast<size_t>(uncompressed_size));
+  *size = static_cast<size_t>(uncompressed_size);
+  return buffer.data();
+}
+
+void ColumnChunkReader::next_page() {
+  while (true) {
+    size_t chunk_size = chunk_.size();
+    if (pos_ >= chunk_size) {
+      corrupt("the column chunk ends after " + std::to_string(rows_read_) + " of its " +
+              std::to_string(num_rows_) + " rows");
+    }
+    page_offset_ = pos_;
+    size_t header_size = 0;
+    PageHeader h = decode_page_header(chunk_.data() + pos_, chunk_size - pos_, &header_size);
+    pos_ += header_size;
+    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > chunk_size - pos_) {
+      corrupt("a page of " + std::to_string(h.compressed_page_size) +
+              " bytes runs past the end of the column chunk");
+    }
+    const uint8_t* body = chunk_.data() + pos_;
+    auto body_size = static_cast<size_t>(h.compressed_page_size);
+    pos_ += body_size;
+    switch (h.type) {
+      case PageType::kDictionaryPage: load_dictionary(h, body, body_size); continue;
+      case PageType::kDataPage:
+        start_data_page_v1(h, body, body_size);
+        if (page_left_ > 0) return;
+        continue;
+      case PageType::kDataPageV2:
+        start_data_page_v2(h, body, body_size);
+        if (page_left_ > 0) return;
+        continue;
+      default: continue;  // index pages and page types newer than ember carry no rows
+    }
+  }
+}
+
+void ColumnChunkReader::load_dictionary(const PageHeader& h, const uint8_t* body, size_t size) {
+  if (!h.dictionary_page_header) corrupt("a dictionary page without its dictionary_page_header");
+  const DictionaryPageHeader& d = *h.dictionary_page_header;
+  if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary) {
+    throw_error(ErrorKind::kUnsupported,
+                std::string("dictionary page encoding ") + encoding_name(d.encoding) + " is not supported");
+  }
+  size_t data_size = 0;
+  const uint8_t* data = page_data(body, size, h.uncompressed_page_size, dictionary_buffer_, &data_size);
+  if (d.num_values < 0) corrupt("negative dictionary size");
+  auto n = static_cast<size_t>(d.num_values);
+  // Bound the allocation by what the bytes can hold: every value takes at least a byte (booleans
+  // a bit, byte arrays their 4-byte length).
+  size_t min_bytes =
+      column_.physical == PhysicalType::kByteArray           ? 4
+      : column_.physical == PhysicalType::kFixedLenByteArray ? static_cast<size_t>(column_.type_length)
+      : column_.physical == PhysicalType::kBoolean           ? 0
+                                                   : static_cast<size_t>(fixed_width(column_.physical));
+  if ((min_bytes == 0 && n > data_size * 8) || (min_bytes > 0 && n > data_size / min_bytes)) {
+    corrupt("the dictionary page claims " + std::to_string(n) + " values but holds " +
+            std::to_string(data_size) + " bytes");
+  }
+  std::unique_ptr<ValuesDecoder> decoder =
+      make_plain_decoder(column_.physical, column_.type_length, data, data_size);
+  auto dict = Vector::make(column_.type, n);
+  if (produces_strings(column_.conversion)) {
+    views_.resize(n);
+    decoder->decode_binary(views_.data(), n);
+    StringAppender app(*dict, 0);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) bytes += string_bytes(column_.conversion, views_[i]);
+    app.reserve(bytes);
+    if (column_.conversion == ValueConversion::kUuidToString) {
+      for (size_t i = 0; i < n; ++i) app.append_uuid(views_[i].data);
+    } else {
+      for (size_t i = 0; i < n; ++i) app.append(views_[i].data, views_[i].size);
+    }
+    app.finish();
+  } else {
+    decode_dense_fixed(*decoder, *dict, 0, n);
+  }
+  dictionary_ = std::move(dict);
+}
+
+void ColumnChunkReader::start_data_page_v1(const PageHeader& h, const uint8_t* body, size_t size) {
+  if (!h.data_page_header) corrupt("a data page without its data_page_header");
+  const DataPageHeader& d = *h.data_page_header;
+  if (d.num_values < 0) corrupt("negative value count in a data page header");
+  size_t data_size = 0;
+  const uint8_t* data = page_data(body, size, h.uncompressed_page_size, page_buffer_, &data_size);
+  const uint8_t* p = data;
+  const uint8_t* end = data + data_size;
+  auto num_values = static_cast<size_t>(d.num_values);
+  legacy_levels_ = false;
+  if (column_.max_definition_level > 0) {
+    int bw = bit_width_of(static_cast<uint64_t>(column_.max_definition_level));
+    if (d.definition_level_encoding == Encoding::kRle) {
+      if (end - p < 4) corrupt("truncated definition levels");
+      uint32_t len;
+      std::memcpy(&len, p, 4);
+      p += 4;
+      if (len > static_cast<size_t>(end - p)) {
+        corrupt("definition levels of " + std::to_string(len) + " bytes run past the end of the page");
+      }
+      def_decoder_ = RleBitPackedDecoder(p, len, bw);
+      p += len;
+    } else if (d.definition_level_encoding == Encoding::kBitPacked) {
+      size_t bytes = (num_values * static_cast<size_t>(bw) + 7) / 8;
+      if (bytes > static_cast<size_t>(end - p)) corrupt("truncated BIT_PACKED definition levels");
+      legacy_level_values_.resize(num_values);
+      p += decode_legacy_bit_packed(p, static_cast<size_t>(end - p), bw, legacy_level_values_.data(),
+                                    num_values);
+      legacy_levels_ = true;
+      legacy_level_pos_ = 0;
+    } else {
+      throw_error(ErrorKind::kUnsupported, std::string("definition level encoding ") +
+                                               encoding_name(d.definition_level_encoding) +
+                                               " is not supported");
+    }
+  }
+  start_values(d.encoding, p, static_cast<size_t>(end - p), num_values);
+  page_left_ = d.num_values;
+}
+
+void ColumnChunkReader::start_data_page_v2(const PageHeader& h, const uint8_t* body, size_t size) {
+  if (!h.data_page_header_v2) corrupt("a data page v2 without its data_page_header_v2");
+  const DataPageHeaderV2& d = *h.data_page_header_v2;
+  if (d.num_values < 0 || d.num_nulls < 0 || d.num_nulls > d.num_values) {
+    corrupt("inconsistent value counts in a data page v2 header");
+  }
+  if (d.repetition_levels_byte_length < 0 || d.definition_levels_byte_length < 0 ||
+      static_cast<uint64_t>(d.repetition_levels_byte_length) +
+              static_cast<uint64_t>(d.definition_levels_byte_length) >
+          size) {
+    corrupt("the levels of a data page v2 run past the end of the page");
+  }
+  auto rep_len = static_cast<size_t>(d.repetition_levels_byte_length);
+  auto def_len = static_cast<size_t>(d.definition_levels_byte_length);
+  legacy_levels_ = false;
+  if (column_.max_definition_level > 0) {
+    def_decoder_ = RleBitPackedDecoder(body + rep_len, def_len,
+                                       bit_width_of(static_cast<uint64_t>(column_.max_definition_level)));
+  }
+  const uint8_t* values = body + rep_len + def_len;
+  size_t values_size = size - rep_len - def_len;
+  size_t data_size = values_size;
+  const uint8_t* data = values;
+  if (d.is_compressed && codec_ != CompressionCodec::kUncompressed) {
+    int64_t uncompressed = int64_t{h.uncompressed_page_size} - static_cast<int64_t>(rep_len + def_len);
+    data = page_data(values, values_size, uncompressed, page_buffer_, &data_size);
+  }
+  start_values(d.encoding, data, data_size, static_cast<size_t>(d.num_values - d.num_nulls));
+  page_left_ = d.num_values;
+}
+
+void ColumnChunkReader::start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values) {
+  values_.reset();
+  if (encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary) {
+    if (!dictionary_) corrupt("a dictionary-encoded data page but no dictionary page");
+    if (size < 1) corrupt("a dictionary-encoded data page without its bit width");
+    int bw = data[0];
+    if (bw > 32) corrupt("dictionary index bit width " + std::to_string(bw) + " exceeds 32");
+    index_decoder_ = RleBitPackedDecoder(data + 1, size - 1, bw);
+    dictionary_encoded_ = true;
+    return;
+  }
+  dictionary_encoded_ = false;
+  values_ = make_values_decoder(encoding, column_.physical, column_.type_length, data, size, num_values);
+}
+
+void ColumnChunkReader::read_levels(uint8_t* out, size_t n) {
+  if (legacy_levels_) {
+    if (n > legacy_level_values_.size() - legacy_level_pos_) corrupt("definition levels end early");
+    std::memcpy(out, legacy_level_values_.data() + legacy_level_pos_, n);
+    legacy_level_pos_ += n;
+    return;
+  }
+  if (def_decoder_.get_batch(out, n) != n) {
+    corrupt("the definition levels end before the page's " + std::to_string(n) + " values");
+  }
+}
+
+void ColumnChunkReader::read_indices(size_t m) {
+  indices_.resize(m);
+  if (index_decoder_.get_batch(indices_.data(), m) != m) corrupt("the dictionary indices end early");
+  auto dict_size = static_cast<uint32_t>(dictionary_->size());
+  uint32_t max = 0;
+  for (size_t i = 0; i < m; ++i) max = std::max(max, indices_[i]);
+  if (m > 0 && max >= dict_size) {
+    corrupt("dictionary index " + std::to_string(max) + " is out of range for a dictionary of " +
+            std::to_string(dict_size) + " values");
+  }
+}
+
+void ColumnChunkReader::decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m) {
+  if (m == 0) return;
+  if (is_binary_physical(column_.physical)) {
+    views_.resize(m);
+    decoder.decode_binary(views_.data(), m);
+    convert_binary_to_fixed(column_.conversion, views_.data(), m, out, row);
+  } else if (is_identity_conversion(column_.conversion)) {
+    auto w = static_cast<size_t>(column_.type.fixed_width());
+    decoder.decode_fixed(out.values<uint8_t>() + row * w, m);
+  } else {
+    physical_.resize(m * static_cast<size_t>(fixed_width(column_.physical)));
+    decoder.decode_fixed(physical_.data(), m);
+    convert_fixed(column_.conversion, physical_.data(), m, out, row);
+  }
+}
+
+void ColumnChunkReader::decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m) {
+  read_indices(m);
+  const uint32_t* idx = indices_.data();
+  switch (column_.type.fixed_width()) {
+    case 1: gather_dictionary(dictionary_->values<uint8_t>(), idx, m, out.values<uint8_t>() + row); break;
+    case 2: gather_dictionary(dictionary_->values<uint16_t>(), idx, m, out.values<uint16_t>() + row); break;
+    case 4: gather_dictionary(dictionary_->values<uint32_t>(), idx, m, out.values<uint32_t>() + row); break;
+    case 8: gather_dictionary(dictionary_->values<uint64_t>(), idx, m, out.values<uint64_t>() + row); break;
+    case 16: gather_dictionary(dictionary_->values<int128_t>(), idx, m, out.values<int128_t>() + row); break;
+    default: throw_error(ErrorKind::kInternal, "dictionary gather for an unexpected type width");
+  }
+}
+
+void ColumnChunkReader::append_strings(Vector& out, size_t row, size_t k, size_t m, const uint8_t* levels) {
+  const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+  StringAppender app(out, row);
+  if (dictionary_encoded_) {
+    read_indices(m);
+    const int32_t* doff = dictionary_->offsets();
+    const auto* dchars = reinterpret_cast<const uint8_t*>(dictionary_->chars());
+    size_t bytes = 0;
+    for (size_t i = 0; i < m; ++i) bytes += static_cast<size_t>(doff[indices_[i] + 1] - doff[indices_[i]]);
+    app.reserve(bytes);
+    size_t j = 0;
+    for (size_t i = 0; i < k; ++i) {
+      if (levels == nullptr || levels[i] == max_level) {
+        uint32_t x = indices_[j++];
+        app.append(dchars + doff[x], static_cast<size_t>(doff[x + 1] - doff[x]));
+      } else {
+        app.append_null();
+      }
+    }
+  } else {
+    views_.resize(m);
+    if (m > 0) values_->decode_binary(views_.data(), m);
+    size_t bytes = 0;
+    for (size_t i = 0; i < m; ++i) bytes += string_bytes(column_.conversion, views_[i]);
+    app.reserve(bytes);
+    bool uuid = column_.conversion == ValueConversion::kUuidToString;
+    size_t j = 0;
+    for (size_t i = 0; i < k; ++i) {
+      if (levels == nullptr || levels[i] == max_level) {
+        const ByteArrayView& v = views_[j++];
+        if (uuid) app.append_uuid(v.data);
+        else app.append(v.data, v.size);
+      } else {
+        app.append_null();
+      }
+    }
+  }
+  app.finish();
+  if (levels != nullptr && m < k) {
+    uint8_t* validity = out.mutable_validity();
+    for (size_t i = 0; i < k; ++i) {
+      if (levels[i] != max_level) clear_bit(validity, row + i);
+    }
+  }
+}
+
+void ColumnChunkReader::read_run(Vector& out, size_t row, size_t k) {
+  const uint8_t* levels = nullptr;
+  size_t m = k;
+  if (column_.max_definition_level > 0) {
+    if (levels_.size() < k) levels_.resize(k);
+    read_levels(levels_.data(), k);
+    levels = levels_.data();
+    const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+    m = 0;
+    for (size_t i = 0; i < k; ++i) m += levels[i] == max_level;
+  }
+  if (produces_strings(column_.conversion)) {
+    append_strings(out, row, k, m, levels);
+    return;
+  }
+  if (dictionary_encoded_) decode_dense_fixed_from_dictionary(out, row, m);
+  else decode_dense_fixed(*values_, out, row, m);
+  if (m < k) {
+    uint8_t* validity = out.mutable_validity();
+    auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+    switch (column_.type.fixed_width()) {
+      case 1: spread(out.values<uint8_t>() + row, levels, k, m, max_level, validity, row); break;
+      case 2: spread(out.values<uint16_t>() + row, levels, k, m, max_level, validity, row); break;
+      case 4: spread(out.values<uint32_t>() + row, levels, k, m, max_level, validity, row); break;
+      case 8: spread(out.values<uint64_t>() + row, levels, k, m, max_level, validity, row); break;
+      case 16: spread(out.values<int128_t>() + row, levels, k, m, max_level, validity, row); break;
+      default: throw_error(ErrorKind::kInternal, "null spreading for an unexpected type width");
+    }
+  }
+}
+
+VectorPtr ColumnChunkReader::read(size_t n) {
+  EMBER_CHECK(static_cast<int64_t>(n) <= rows_left(), "read past the end of a column chunk");
+  if (column_.conversion == ValueConversion::kAllNull) {
+    rows_read_ += static_cast<int64_t>(n);
+    return Vector::make_null(column_.type, n);
+  }
+  try {
+    if (!loaded_) load_chunk();
+    auto out = Vector::make(column_.type, n);
+    size_t row = 0;
+    while (row < n) {
+      if (page_left_ == 0) next_page();
+      size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
+      read_run(*out, row, k);
+      page_left_ -= static_cast<int64_t>(k);
+      row += k;
+    }
+    rows_read_ += static_cast<int64_t>(n);
+    return out;
+  } catch (const EmberError& e) {
+    if (e.kind() != ErrorKind::kMalformedInput && e.kind() != ErrorKind::kUnsupported) throw;
+    std::string where = "column '" + column_.name + "' (row group " + std::to_string(row_group_) +
+                        ", column chunk at byte " + std::to_string(chunk_offset_) + ", page at chunk byte " +
+                        std::to_string(page_offset_) + ")";
+    if (e.kind() == ErrorKind::kUnsupported) {
+      throw_error(ErrorKind::kUnsupported,
+                  "cannot read Parquet file " + file_->path() + ": " + where + ": " + e.what());
+    }
+    throw_error(ErrorKind::kMalformedInput,
+                "Malformed Parquet file " + file_->path() + ": " + where + ": " + e.what());
+  }
+}
+
+}  // namespace ember::parquet

@@ -1,0 +1,88 @@
+#pragma once
+// Reads one column chunk (one column of one row group) into ember vectors. The chunk's bytes are
+// read with one positioned read when the first rows are asked for, then decoded page by page:
+// dictionary page, data pages v1 and v2, definition levels for nulls, any supported values
+// encoding and codec. Pages are decoded in runs straight into the output vector: values densely,
+// then spread over the null positions; dictionary pages are converted to an ember vector once and
+// data pages gather from it.
+//
+// Every length read from the file is checked against the bytes present; a corrupt or truncated
+// chunk raises EmberError(kMalformedInput) naming the file, the column, the row group and what is
+// wrong.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ember/io/parquet/input_file.h"
+#include "ember/io/parquet/parquet_metadata.h"
+#include "ember/io/parquet/parquet_schema.h"
+#include "ember/io/parquet/rle_bit_packed_hybrid.h"
+#include "ember/io/parquet/values_decoder.h"
+#include "ember/vector/vector.h"
+
+namespace ember::parquet {
+
+class ColumnChunkReader {
+ public:
+  // `meta` is the chunk's ColumnMetaData; `num_rows` the row group's row count.
+  ColumnChunkReader(std::shared_ptr<const InputFile> file, ColumnDescriptor column,
+                    const ColumnMetaData& meta, int64_t num_rows, int row_group);
+
+  // The next n rows (n <= rows_left()) as a new vector of the column's type.
+  VectorPtr read(size_t n);
+  int64_t rows_left() const { return num_rows_ - rows_read_; }
+
+ private:
+  [[noreturn]] void corrupt(const std::string& what) const;
+  void load_chunk();
+  void next_page();
+  const uint8_t* page_data(const uint8_t* body, size_t body_size, int64_t uncompressed_size, Buffer& buffer,
+                           size_t* size);
+  void load_dictionary(const PageHeader& h, const uint8_t* body, size_t size);
+  void start_data_page_v1(const PageHeader& h, const uint8_t* body, size_t size);
+  void start_data_page_v2(const PageHeader& h, const uint8_t* body, size_t size);
+  void start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values);
+  void read_levels(uint8_t* out, size_t n);
+  void read_run(Vector& out, size_t row, size_t k);
+  // Decodes m values densely into out's rows [row, row + m): fixed-width outputs only.
+  void decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m);
+  void decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m);
+  void read_indices(size_t m);
+  void append_strings(Vector& out, size_t row, size_t k, size_t m, const uint8_t* levels);
+
+  std::shared_ptr<const InputFile> file_;
+  ColumnDescriptor column_;
+  CompressionCodec codec_;
+  int64_t chunk_offset_ = 0;
+  int64_t chunk_length_ = 0;
+  int64_t num_rows_;
+  int64_t rows_read_ = 0;
+  int row_group_;
+
+  Buffer chunk_;
+  bool loaded_ = false;
+  size_t pos_ = 0;            // next page header in chunk_
+  size_t page_offset_ = 0;    // start of the current page (for messages)
+  Buffer page_buffer_;        // decompressed data page
+  Buffer dictionary_buffer_;  // decompressed dictionary page
+
+  // current data page
+  int64_t page_left_ = 0;  // level entries (rows) not yet read
+  bool legacy_levels_ = false;
+  std::vector<uint8_t> legacy_level_values_;
+  size_t legacy_level_pos_ = 0;
+  RleBitPackedDecoder def_decoder_;
+  bool dictionary_encoded_ = false;
+  RleBitPackedDecoder index_decoder_;
+  std::unique_ptr<ValuesDecoder> values_;
+  VectorPtr dictionary_;
+
+  // scratch, reused across runs
+  std::vector<uint8_t> levels_;
+  std::vector<uint32_t> indices_;
+  std::vector<ByteArrayView> views_;
+  Buffer physical_;
+};
+
+}  // namespace ember::parquet

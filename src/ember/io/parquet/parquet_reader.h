@@ -1,0 +1,125 @@
+#pragma once
+// ember's Parquet reader: opens a file (magic, footer, schema), exposes row-group metadata and
+// statistics for pruning, and reads the requested columns of a row group into Batches.
+//
+//   auto reader = ParquetFileReader::open("part-0.parquet");
+//   const Schema& schema = reader->schema();
+//   for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+//     ParquetRowGroupInfo info = reader->row_group(rg);       // num_rows, per-column statistics
+//     if (can_skip(info.columns[2])) continue;
+//     auto rows = reader->row_group_reader(rg, {0, 2});        // only columns 0 and 2 are read
+//     Batch batch;
+//     while (rows->next(batch)) consume(batch);
+//   }
+//
+// Column pruning is physical: the column chunks of columns outside the projection are never read
+// from disk. A ParquetFileReader is immutable once open; row-group readers share its open file and
+// may run on different threads at once (each reader itself is single-threaded).
+//
+// Supported: flat schemas (required and optional columns); every physical type; the logical and
+// converted types Spark reads (see parquet_schema.h); data page v1 and v2; PLAIN, dictionary,
+// RLE, DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT; the
+// UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW and LZ4 codecs. Nested columns, encrypted files and
+// BROTLI/LZO raise EmberError(kUnsupported). A corrupt or truncated file raises
+// EmberError(kMalformedInput) naming the file, and the column and row group when the damage is in
+// the data.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ember/io/parquet/parquet_metadata.h"
+#include "ember/io/parquet/parquet_options.h"
+#include "ember/io/parquet/parquet_statistics.h"
+#include "ember/types/data_type.h"
+#include "ember/vector/batch.h"
+
+namespace ember {
+
+namespace parquet {
+class InputFile;
+class ColumnChunkReader;
+struct MappedSchema;
+}  // namespace parquet
+
+// What the planner needs to decide whether a row group can be skipped.
+struct ParquetRowGroupInfo {
+  int64_t num_rows = 0;
+  int64_t total_byte_size = 0;                   // uncompressed
+  int64_t compressed_size = 0;                   // sum of the column chunks' compressed sizes
+  std::vector<ParquetColumnStatistics> columns;  // one per schema field
+
+  const ParquetColumnStatistics& stats(size_t column) const { return columns.at(column); }
+};
+
+// Reads the projected columns of one row group, a batch at a time.
+class ParquetRowGroupReader {
+ public:
+  ~ParquetRowGroupReader();
+  ParquetRowGroupReader(const ParquetRowGroupReader&) = delete;
+  ParquetRowGroupReader& operator=(const ParquetRowGroupReader&) = delete;
+
+  // Fills `out` with the next batch of up to options.batch_size rows, one column per projected
+  // field in projection order; false when the row group is exhausted. With an empty projection
+  // the batches carry row counts only (for count(*)).
+  bool next(Batch& out);
+  int64_t rows_left() const { return rows_left_; }
+
+ private:
+  friend class ParquetFileReader;
+  ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns, int64_t num_rows,
+                        size_t batch_size);
+  std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns_;
+  int64_t rows_left_;
+  size_t batch_size_;
+};
+
+class ParquetFileReader {
+ public:
+  // Opens and validates the file: magic bytes, footer, schema mapping, row-group layout. Throws
+  // EmberError(kIo, PATH_NOT_FOUND) for a missing file, kMalformedInput naming the file when it is
+  // not Parquet or its footer is corrupt, kUnsupported for files ember cannot read.
+  static std::unique_ptr<ParquetFileReader> open(const std::string& path, ParquetReadOptions options = {});
+  ~ParquetFileReader();
+  ParquetFileReader(const ParquetFileReader&) = delete;
+  ParquetFileReader& operator=(const ParquetFileReader&) = delete;
+
+  const std::string& path() const;
+  // The file's columns as ember fields. Nullability follows the file (REQUIRED → not nullable);
+  // Spark's file sources then mark every field nullable, which is the caller's choice.
+  const Schema& schema() const;
+  int64_t num_rows() const;
+  int num_row_groups() const;
+  int64_t file_size() const;
+
+  // Row count, sizes and per-column statistics of row group i (decoded on each call).
+  ParquetRowGroupInfo row_group(int i) const;
+  // Statistics of one column chunk.
+  ParquetColumnStatistics column_statistics(int row_group, int column) const;
+
+  // The footer's key-value metadata entry, e.g. "org.apache.spark.sql.parquet.row.metadata".
+  std::optional<std::string> key_value(const std::string& key) const;
+  std::string created_by() const;
+  // The raw footer, for tools and tests.
+  const parquet::FileMetaData& metadata() const { return *metadata_; }
+
+  // A reader of row group i producing the given columns (indices into schema(), any order,
+  // repetitions allowed). Throws kIllegalArgument for an index out of range.
+  std::unique_ptr<ParquetRowGroupReader> row_group_reader(int i, const std::vector<int>& projection) const;
+  // Reads row group i through `sink`, one batch at a time.
+  void read_row_group(int i, const std::vector<int>& projection,
+                      const std::function<void(Batch&)>& sink) const;
+
+ private:
+  ParquetFileReader() = default;
+  void check_row_group(int i) const;
+
+  std::shared_ptr<const parquet::InputFile> file_;
+  ParquetReadOptions options_;
+  std::unique_ptr<parquet::FileMetaData> metadata_;
+  std::unique_ptr<parquet::MappedSchema> mapped_;
+};
+
+}  // namespace ember

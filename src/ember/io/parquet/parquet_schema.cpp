@@ -1,0 +1,532 @@
+#include "ember/io/parquet/parquet_schema.h"
+
+#include <cmath>
+#include <optional>
+
+#include "ember/common/error.h"
+
+namespace ember::parquet {
+
+namespace {
+
+// A leaf's annotation, from its LogicalType when present, else from its ConvertedType.
+struct Annotation {
+  enum class Kind {
+    kNone,
+    kString,  // STRING, ENUM, JSON
+    kBson,
+    kDecimal,
+    kDate,
+    kTime,
+    kTimestamp,
+    kInteger,
+    kUuid,
+    kInterval,
+    kFloat16,
+    kNull,
+    kOther,  // an annotation Spark does not read (MAP/LIST on a leaf, VARIANT, GEOMETRY, ...)
+  };
+  Kind kind = Kind::kNone;
+  int precision = 0;
+  int scale = 0;
+  TimeUnit unit = TimeUnit::kMillis;
+  int bit_width = 0;
+  bool is_signed = true;
+  std::string name;  // for error messages
+};
+
+Annotation annotation_of(const SchemaElement& e) {
+  using K = Annotation::Kind;
+  Annotation a;
+  if (e.logical_type && e.logical_type->kind != LogicalType::Kind::kNone) {
+    const LogicalType& lt = *e.logical_type;
+    switch (lt.kind) {
+      case LogicalType::Kind::kString:
+        a.kind = K::kString;
+        a.name = "STRING";
+        break;
+      case LogicalType::Kind::kEnum:
+        a.kind = K::kString;
+        a.name = "ENUM";
+        break;
+      case LogicalType::Kind::kJson:
+        a.kind = K::kString;
+        a.name = "JSON";
+        break;
+      case LogicalType::Kind::kBson:
+        a.kind = K::kBson;
+        a.name = "BSON";
+        break;
+      case LogicalType::Kind::kDecimal:
+        a.kind = K::kDecimal;
+        a.precision = lt.precision;
+        a.scale = lt.scale;
+        a.name = "DECIMAL";
+        break;
+      case LogicalType::Kind::kDate:
+        a.kind = K::kDate;
+        a.name = "DATE";
+        break;
+      case LogicalType::Kind::kTime:
+        a.kind = K::kTime;
+        a.name = "TIME";
+        break;
+      case LogicalType::Kind::kTimestamp:
+        a.kind = K::kTimestamp;
+        a.unit = lt.unit;
+        a.name = "TIMESTAMP";
+        break;
+      case LogicalType::Kind::kInteger:
+        a.kind = K::kInteger;
+        a.bit_width = lt.bit_width;
+        a.is_signed = lt.is_signed;
+        a.name = std::string(lt.is_signed ? "INT(" : "UINT(") + std::to_string(lt.bit_width) + ")";
+        break;
+      case LogicalType::Kind::kUuid:
+        a.kind = K::kUuid;
+        a.name = "UUID";
+        break;
+      case LogicalType::Kind::kFloat16:
+        a.kind = K::kFloat16;
+        a.name = "FLOAT16";
+        break;
+      case LogicalType::Kind::kUnknown:
+        a.kind = K::kNull;
+        a.name = "UNKNOWN";
+        break;
+      default:
+        a.kind = K::kOther;
+        a.name = "logical type #" + std::to_string(lt.raw_kind);
+        break;
+    }
+    return a;
+  }
+  if (!e.converted_type) return a;
+  switch (*e.converted_type) {
+    case ConvertedType::kUtf8:
+      a.kind = K::kString;
+      a.name = "UTF8";
+      break;
+    case ConvertedType::kEnum:
+      a.kind = K::kString;
+      a.name = "ENUM";
+      break;
+    case ConvertedType::kJson:
+      a.kind = K::kString;
+      a.name = "JSON";
+      break;
+    case ConvertedType::kBson:
+      a.kind = K::kBson;
+      a.name = "BSON";
+      break;
+    case ConvertedType::kDecimal:
+      a.kind = K::kDecimal;
+      a.precision = e.precision.value_or(0);
+      a.scale = e.scale.value_or(0);
+      a.name = "DECIMAL";
+      break;
+    case ConvertedType::kDate:
+      a.kind = K::kDate;
+      a.name = "DATE";
+      break;
+    case ConvertedType::kTimeMillis:
+    case ConvertedType::kTimeMicros:
+      a.kind = K::kTime;
+      a.name = "TIME";
+      break;
+    case ConvertedType::kTimestampMillis:
+    case ConvertedType::kTimestampMicros:
+      a.kind = K::kTimestamp;
+      a.unit = *e.converted_type == ConvertedType::kTimestampMillis ? TimeUnit::kMillis : TimeUnit::kMicros;
+      a.name = "TIMESTAMP";
+      break;
+    case ConvertedType::kUint8:
+    case ConvertedType::kUint16:
+    case ConvertedType::kUint32:
+    case ConvertedType::kUint64:
+    case ConvertedType::kInt8:
+    case ConvertedType::kInt16:
+    case ConvertedType::kInt32:
+    case ConvertedType::kInt64: {
+      static constexpr int kWidths[] = {8, 16, 32, 64};
+      int k = static_cast<int>(*e.converted_type);
+      a.kind = K::kInteger;
+      a.is_signed = k >= static_cast<int>(ConvertedType::kInt8);
+      a.bit_width = kWidths[(k - (a.is_signed ? 15 : 11)) & 3];
+      a.name = std::string(a.is_signed ? "INT_" : "UINT_") + std::to_string(a.bit_width);
+      break;
+    }
+    case ConvertedType::kInterval:
+      a.kind = K::kInterval;
+      a.name = "INTERVAL";
+      break;
+    default:
+      a.kind = K::kOther;
+      a.name = "converted type #" + std::to_string(static_cast<int>(*e.converted_type));
+  }
+  return a;
+}
+
+[[noreturn]] void unsupported(const SchemaElement& e, const std::string& what) {
+  const char* phys = e.type ? physical_type_name(*e.type) : "group";
+  throw_error(ErrorKind::kUnsupported, "Parquet column '" + e.name + "' has type " + phys +
+                                           (what.empty() ? "" : " " + what) + ", which ember cannot read");
+}
+
+DataType decimal_type(const SchemaElement& e, const Annotation& a) {
+  if (a.precision < 1 || a.precision > kMaxDecimalPrecision || a.scale < 0 || a.scale > a.precision) {
+    unsupported(e, "DECIMAL(" + std::to_string(a.precision) + "," + std::to_string(a.scale) + ")");
+  }
+  return DataType::decimal(a.precision, a.scale);
+}
+
+void map_leaf(const SchemaElement& e, const ParquetReadOptions& options, ColumnDescriptor& c) {
+  using K = Annotation::Kind;
+  Annotation a = annotation_of(e);
+  c.physical = *e.type;
+  c.type_length = e.type_length.value_or(0);
+  c.sort_order = SortOrder::kSigned;
+  if (a.kind == K::kNull) {
+    c.type = DataType::null();
+    c.conversion = ValueConversion::kAllNull;
+    c.sort_order = SortOrder::kUnknown;
+    return;
+  }
+  std::string ann = a.name.empty() ? "" : "(" + a.name + ")";
+  switch (c.physical) {
+    case PhysicalType::kBoolean:
+      if (a.kind != K::kNone) unsupported(e, ann);
+      c.type = DataType::boolean();
+      c.conversion = ValueConversion::kBoolean;
+      return;
+    case PhysicalType::kInt32:
+      switch (a.kind) {
+        case K::kNone:
+          c.type = DataType::int32();
+          c.conversion = ValueConversion::kInt32;
+          return;
+        case K::kDate:
+          c.type = DataType::date();
+          c.conversion = ValueConversion::kInt32;
+          return;
+        case K::kDecimal:
+          c.type = decimal_type(e, a);
+          c.conversion = ValueConversion::kInt32ToDecimal;
+          return;
+        case K::kInteger:
+          if (a.is_signed) {
+            c.type = a.bit_width == 8    ? DataType::byte()
+                     : a.bit_width == 16 ? DataType::short_()
+                                         : DataType::int32();
+            c.conversion = a.bit_width == 8    ? ValueConversion::kInt32ToInt8
+                           : a.bit_width == 16 ? ValueConversion::kInt32ToInt16
+                                               : ValueConversion::kInt32;
+            if (a.bit_width == 64) unsupported(e, ann);
+            return;
+          }
+          // Spark widens unsigned types to the next signed type that holds every value.
+          c.sort_order = SortOrder::kUnsigned;
+          if (a.bit_width == 8) {
+            c.type = DataType::short_();
+            c.conversion = ValueConversion::kInt32ToInt16;
+          } else if (a.bit_width == 16) {
+            c.type = DataType::int32();
+            c.conversion = ValueConversion::kInt32;
+          } else if (a.bit_width == 32) {
+            c.type = DataType::int64();
+            c.conversion = ValueConversion::kUInt32ToInt64;
+          } else {
+            unsupported(e, ann);
+          }
+          return;
+        default: unsupported(e, ann);
+      }
+    case PhysicalType::kInt64:
+      switch (a.kind) {
+        case K::kNone:
+          c.type = DataType::int64();
+          c.conversion = ValueConversion::kInt64;
+          return;
+        case K::kInteger:
+          if (a.bit_width != 64) unsupported(e, ann);
+          if (a.is_signed) {
+            c.type = DataType::int64();
+            c.conversion = ValueConversion::kInt64;
+          } else {
+            c.type = DataType::decimal(20, 0);
+            c.conversion = ValueConversion::kUInt64ToDecimal;
+            c.sort_order = SortOrder::kUnsigned;
+          }
+          return;
+        case K::kDecimal:
+          c.type = decimal_type(e, a);
+          c.conversion = ValueConversion::kInt64ToDecimal;
+          return;
+        case K::kTimestamp:
+          if (a.unit == TimeUnit::kMicros) {
+            c.type = DataType::timestamp();
+            c.conversion = ValueConversion::kInt64;
+          } else if (a.unit == TimeUnit::kMillis) {
+            c.type = DataType::timestamp();
+            c.conversion = ValueConversion::kMillisToMicros;
+          } else if (options.nanos_as_long) {
+            c.type = DataType::int64();
+            c.conversion = ValueConversion::kInt64;
+          } else {
+            c.type = DataType::timestamp();
+            c.conversion = ValueConversion::kNanosToMicros;
+          }
+          return;
+        default: unsupported(e, ann);
+      }
+    case PhysicalType::kInt96:
+      if (a.kind != K::kNone) unsupported(e, ann);
+      c.type = DataType::timestamp();
+      c.conversion = ValueConversion::kInt96ToMicros;
+      c.sort_order = SortOrder::kUnknown;
+      return;
+    case PhysicalType::kFloat:
+      if (a.kind != K::kNone) unsupported(e, ann);
+      c.type = DataType::float32();
+      c.conversion = ValueConversion::kFloat;
+      return;
+    case PhysicalType::kDouble:
+      if (a.kind != K::kNone) unsupported(e, ann);
+      c.type = DataType::float64();
+      c.conversion = ValueConversion::kDouble;
+      return;
+    case PhysicalType::kByteArray:
+      c.sort_order = SortOrder::kUnsigned;
+      switch (a.kind) {
+        case K::kString:
+          c.type = DataType::string();
+          c.conversion = ValueConversion::kByteArray;
+          return;
+        case K::kNone:
+        case K::kBson:
+          c.type = a.kind == K::kNone && options.binary_as_string ? DataType::string() : DataType::binary();
+          c.conversion = ValueConversion::kByteArray;
+          return;
+        case K::kDecimal:
+          c.type = decimal_type(e, a);
+          c.conversion = ValueConversion::kByteArrayToDecimal;
+          c.sort_order = SortOrder::kSigned;
+          return;
+        default: unsupported(e, ann);
+      }
+    case PhysicalType::kFixedLenByteArray:
+      if (c.type_length <= 0) {
+        throw_error(ErrorKind::kMalformedInput,
+                    "Parquet column '" + e.name + "' is FIXED_LEN_BYTE_ARRAY without a positive type_length");
+      }
+      c.sort_order = SortOrder::kUnsigned;
+      switch (a.kind) {
+        case K::kNone:
+          c.type = DataType::binary();
+          c.conversion = ValueConversion::kFixedToBinary;
+          return;
+        case K::kDecimal:
+          c.type = decimal_type(e, a);
+          c.conversion = ValueConversion::kFixedToDecimal;
+          c.sort_order = SortOrder::kSigned;
+          return;
+        case K::kUuid:
+          if (c.type_length != 16) unsupported(e, "(UUID) of length " + std::to_string(c.type_length));
+          c.type = DataType::string();
+          c.conversion = ValueConversion::kUuidToString;
+          return;
+        default: unsupported(e, ann);
+      }
+  }
+  throw_error(ErrorKind::kMalformedInput, "Parquet column '" + e.name + "' has unknown physical type " +
+                                              std::to_string(static_cast<int>(c.physical)));
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_type(std::string& out, const DataType& t) {
+  if (t.id() == TypeId::kArray) {
+    out += "{\"type\":\"array\",\"elementType\":";
+    append_json_type(out, t.element_type());
+    out += ",\"containsNull\":";
+    out += t.contains_null() ? "true" : "false";
+    out += "}";
+    return;
+  }
+  append_json_string(out, t.type_name());
+}
+
+}  // namespace
+
+MappedSchema map_parquet_schema(const std::vector<SchemaElement>& elements,
+                                const ParquetReadOptions& options) {
+  if (elements.empty()) throw_error(ErrorKind::kMalformedInput, "the Parquet schema is empty");
+  const SchemaElement& root = elements[0];
+  int children = root.num_children.value_or(0);
+  if (children < 0 || static_cast<size_t>(children) > elements.size() - 1) {
+    throw_error(ErrorKind::kMalformedInput, "the Parquet schema root claims " + std::to_string(children) +
+                                                " children but the schema has " +
+                                                std::to_string(elements.size() - 1) + " more elements");
+  }
+  MappedSchema out;
+  std::vector<Field> fields;
+  size_t i = 1;
+  for (int child = 0; child < children; ++child) {
+    if (i >= elements.size()) throw_error(ErrorKind::kMalformedInput, "the Parquet schema is truncated");
+    const SchemaElement& e = elements[i];
+    if (e.num_children || !e.type) {
+      throw_error(ErrorKind::kUnsupported, "Parquet column '" + e.name +
+                                               "' is a nested group (struct, list or map), which ember "
+                                               "cannot read yet");
+    }
+    if (!e.repetition_type) {
+      throw_error(ErrorKind::kMalformedInput, "Parquet column '" + e.name + "' lacks a repetition type");
+    }
+    if (*e.repetition_type == Repetition::kRepeated) {
+      throw_error(
+          ErrorKind::kUnsupported,
+          "Parquet column '" + e.name + "' is a repeated field (an array), which ember cannot read yet");
+    }
+    ColumnDescriptor c;
+    c.name = e.name;
+    c.schema_element = static_cast<int>(i);
+    c.nullable = *e.repetition_type != Repetition::kRequired;
+    c.max_definition_level = c.nullable ? 1 : 0;
+    c.max_repetition_level = 0;
+    map_leaf(e, options, c);
+    fields.push_back(Field{c.name, c.type, c.nullable});
+    out.columns.push_back(std::move(c));
+    ++i;
+  }
+  if (i != elements.size()) {
+    throw_error(ErrorKind::kMalformedInput, "the Parquet schema has " + std::to_string(elements.size() - i) +
+                                                " elements outside the root group");
+  }
+  out.schema = Schema(std::move(fields));
+  return out;
+}
+
+int decimal_fixed_length(int precision) {
+  // The smallest n with 2^(8n-1) > 10^precision - 1, i.e. every unscaled value fits in n bytes.
+  int n = 1;
+  double limit = 1;
+  for (int i = 0; i < precision; ++i) limit *= 10;
+  while (std::ldexp(1.0, 8 * n - 1) < limit) ++n;
+  return n;
+}
+
+std::vector<SchemaElement> parquet_schema_for(const Schema& schema) {
+  std::vector<SchemaElement> out;
+  SchemaElement root;
+  root.name = "spark_schema";
+  root.num_children = static_cast<int32_t>(schema.size());
+  out.push_back(root);
+  for (const Field& f : schema.fields()) {
+    SchemaElement e;
+    e.name = f.name;
+    e.repetition_type = f.nullable ? Repetition::kOptional : Repetition::kRequired;
+    LogicalType lt;
+    auto integer = [&](int bits, ConvertedType ct) {
+      e.type = PhysicalType::kInt32;
+      e.converted_type = ct;
+      lt.kind = LogicalType::Kind::kInteger;
+      lt.bit_width = static_cast<int8_t>(bits);
+      lt.is_signed = true;
+    };
+    switch (f.type.id()) {
+      case TypeId::kBoolean: e.type = PhysicalType::kBoolean; break;
+      case TypeId::kByte: integer(8, ConvertedType::kInt8); break;
+      case TypeId::kShort: integer(16, ConvertedType::kInt16); break;
+      case TypeId::kInt: e.type = PhysicalType::kInt32; break;
+      case TypeId::kLong: e.type = PhysicalType::kInt64; break;
+      case TypeId::kFloat: e.type = PhysicalType::kFloat; break;
+      case TypeId::kDouble: e.type = PhysicalType::kDouble; break;
+      case TypeId::kString:
+        e.type = PhysicalType::kByteArray;
+        e.converted_type = ConvertedType::kUtf8;
+        lt.kind = LogicalType::Kind::kString;
+        break;
+      case TypeId::kBinary: e.type = PhysicalType::kByteArray; break;
+      case TypeId::kDate:
+        e.type = PhysicalType::kInt32;
+        e.converted_type = ConvertedType::kDate;
+        lt.kind = LogicalType::Kind::kDate;
+        break;
+      case TypeId::kTimestamp:
+        e.type = PhysicalType::kInt64;
+        e.converted_type = ConvertedType::kTimestampMicros;
+        lt.kind = LogicalType::Kind::kTimestamp;
+        lt.is_adjusted_to_utc = true;
+        lt.unit = TimeUnit::kMicros;
+        break;
+      case TypeId::kDecimal: {
+        int p = f.type.precision();
+        if (p <= 9) {
+          e.type = PhysicalType::kInt32;
+        } else if (p <= 18) {
+          e.type = PhysicalType::kInt64;
+        } else {
+          e.type = PhysicalType::kFixedLenByteArray;
+          e.type_length = decimal_fixed_length(p);
+        }
+        e.converted_type = ConvertedType::kDecimal;
+        e.precision = p;
+        e.scale = f.type.scale();
+        lt.kind = LogicalType::Kind::kDecimal;
+        lt.precision = p;
+        lt.scale = f.type.scale();
+        break;
+      }
+      default:
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                    "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" +
+                        f.type.sql_string() + "\".");
+    }
+    if (lt.kind != LogicalType::Kind::kNone) e.logical_type = lt;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string spark_schema_json(const Schema& schema) {
+  std::string out = "{\"type\":\"struct\",\"fields\":[";
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const Field& f = schema.field(i);
+    if (i) out.push_back(',');
+    out += "{\"name\":";
+    append_json_string(out, f.name);
+    out += ",\"type\":";
+    append_json_type(out, f.type);
+    out += ",\"nullable\":";
+    out += f.nullable ? "true" : "false";
+    out += ",\"metadata\":{}}";
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace ember::parquet
