@@ -452,9 +452,11 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
     if (r->kind != ExprKind::kAttribute && r->kind != ExprKind::kAlias) {
       // Spark names an unaliased expression after its SQL text; a cast of a column keeps the
       // column's name.
+      // a window is named after its resolved form, with the sort directions and frame spelled out.
       std::string name = r->kind == ExprKind::kCast && r->children[0]->kind == ExprKind::kAttribute
                              ? r->children[0]->name
-                             : e->pretty_name();
+                         : r->kind == ExprKind::kWindow ? r->pretty_name()
+                                                        : e->pretty_name();
       r = make_alias(r, name, next_attribute_id());
     }
     out.push_back(r);

@@ -95,6 +95,13 @@ class DataFrame {
   DataFrame union_all(const DataFrame& other) const;
   DataFrame union_(const DataFrame& other) const { return union_all(other); }  // Spark's union is UNION ALL
   DataFrame union_by_name(const DataFrame& other, bool allow_missing_columns = false) const;
+  // Set operations by position (nulls compare equal, as in SQL set operations): rows in both
+  // (intersect: distinct; intersect_all: with multiplicity), rows of this one not in `other`
+  // (subtract, PySpark's subtract/EXCEPT DISTINCT; except_all: with multiplicity).
+  DataFrame intersect(const DataFrame& other) const;
+  DataFrame intersect_all(const DataFrame& other) const;
+  DataFrame subtract(const DataFrame& other) const;
+  DataFrame except_all(const DataFrame& other) const;
   DataFrame repartition(int num_partitions, const std::vector<ColumnOrName>& cols = {}) const;
   DataFrame repartition(const std::vector<ColumnOrName>& cols) const;
   DataFrame coalesce(int num_partitions) const;
@@ -160,6 +167,7 @@ class DataFrame {
     PlanPtr plan;
   };
   DataFrame derive(PlanPtr plan) const { return DataFrame(session_, std::move(plan)); }
+  DataFrame set_operation(const DataFrame& other, const char* name, bool keep_matches, bool all) const;
 
   std::shared_ptr<SessionState> session_;
   PlanPtr plan_;

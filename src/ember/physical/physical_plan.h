@@ -82,6 +82,7 @@ struct PhysicalPlan {
   BuildSide build_side = BuildSide::kRight;
   std::vector<ExprPtr> left_keys;   // bound to the left child's output
   std::vector<ExprPtr> right_keys;  // bound to the right child's output
+  std::vector<bool> null_safe_keys; // per key: `<=>` (null matches null) rather than `=`
   ExprPtr join_condition;           // non-equi part (or the whole condition of a nested-loop
                                     // join), bound over [left output..., right output...]; may be null
   int64_t join_max_build_bytes = 0;
@@ -90,6 +91,13 @@ struct PhysicalPlan {
   Partitioning partitioning;
   int shuffle_id = -1;
   int stage_id = -1;  // the stage that runs this node (set by the stage builder, for explain)
+
+  // What this node's output already satisfies, so the planner can skip an exchange or a sort
+  // (Spark's outputPartitioning / outputOrdering): rows with equal values of these attributes are
+  // in the same partition (empty: unknown), and each partition is sorted by these orders
+  // (attribute form).
+  std::vector<int64_t> clustered_on;
+  std::vector<ExprPtr> sorted_by;
 
   // Explain labels
   std::string label;  // e.g. "HashAggregate(keys=[...], functions=[partial_sum(...)])"

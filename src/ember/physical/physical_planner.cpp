@@ -25,6 +25,8 @@ PhysPtr make_node(PhysKind kind, std::vector<PhysPtr> children) {
   if (!p->children.empty()) {
     p->output = p->children[0]->output;
     p->num_partitions = p->children[0]->num_partitions;
+    p->clustered_on = p->children[0]->clustered_on;
+    p->sorted_by = p->children[0]->sorted_by;
   }
   return p;
 }
@@ -36,6 +38,12 @@ PhysPtr make_exchange(PhysPtr child, Partitioning partitioning, std::vector<Expr
   ex->partitioning.keys.clear();
   for (const auto& k : attribute_keys) ex->partitioning.keys.push_back(bind_to_input(k, ex->children[0]->output));
   ex->orders = std::move(attribute_keys);  // unbound form, for explain
+  ex->sorted_by.clear();
+  ex->clustered_on.clear();
+  if (ex->partitioning.kind == PartitioningKind::kHash &&
+      std::all_of(ex->orders.begin(), ex->orders.end(), [](const ExprPtr& k) { return k->kind == ExprKind::kAttribute; })) {
+    for (const auto& k : ex->orders) ex->clustered_on.push_back(k->id);
+  }
   std::string kind;
   switch (ex->partitioning.kind) {
     case PartitioningKind::kHash: kind = "hashpartitioning(" + expr_list(ex->orders) + ", "; break;
@@ -89,6 +97,7 @@ class Planner {
         for (const auto& e : p->exprs) pr->exprs.push_back(bind_to_input(e, child->output));
         pr->output = p->output;
         pr->label = "Project [" + expr_list(p->exprs) + "]";
+        keep_properties_through(*pr);
         return pr;
       }
       case PlanKind::kAggregate: return plan_aggregate(*p);
@@ -125,6 +134,8 @@ class Planner {
           parts += kids.back()->num_partitions;
         }
         auto u = make_node(PhysKind::kUnion, kids);
+        u->clustered_on.clear();
+        u->sorted_by.clear();
         u->output = p->output;
         u->num_partitions = parts;
         u->label = "Union";
@@ -136,6 +147,7 @@ class Planner {
         if (!p->shuffle) {
           if (n >= child->num_partitions) return child;
           auto c = make_node(PhysKind::kCoalesce, {child});
+          c->sorted_by.clear();  // partitions are concatenated; clustering survives
           c->num_partitions = n;
           c->label = "Coalesce " + std::to_string(n);
           return c;
@@ -155,6 +167,7 @@ class Planner {
   // condition.
   struct JoinKeys {
     std::vector<ExprPtr> left, right;
+    std::vector<bool> null_safe;
     std::vector<ExprPtr> residual;
   };
 
@@ -174,18 +187,21 @@ class Planner {
     std::vector<ExprPtr> conjuncts;
     split_conjuncts(join.condition, conjuncts);
     for (const auto& c : conjuncts) {
-      if (c->kind == ExprKind::kCall && (c->name == "=" || c->name == "==") && c->children.size() == 2 &&
+      const bool null_safe = c->kind == ExprKind::kCall && c->name == "<=>";
+      if (c->kind == ExprKind::kCall && (c->name == "=" || c->name == "==" || null_safe) && c->children.size() == 2 &&
           is_deterministic(c)) {
         const ExprPtr& a = c->children[0];
         const ExprPtr& b = c->children[1];
         if (only(a, left_ids) && only(b, right_ids)) {
           keys.left.push_back(a);
           keys.right.push_back(b);
+          keys.null_safe.push_back(null_safe);
           continue;
         }
         if (only(b, left_ids) && only(a, right_ids)) {
           keys.left.push_back(b);
           keys.right.push_back(a);
+          keys.null_safe.push_back(null_safe);
           continue;
         }
       }
@@ -204,16 +220,16 @@ class Planner {
     std::vector<ExprPtr> order_keys(first.children.begin() + static_cast<long>(first_order), first.children.end());
     if (partition_keys.empty()) {
       if (child->num_partitions > 1) child = make_exchange(child, Partitioning{PartitioningKind::kSingle, 1, {}}, {});
-    } else {
+    } else if (!clustered_by(*child, partition_keys)) {
       child = make_exchange(child, Partitioning{PartitioningKind::kHash, options_.shuffle_partitions, {}}, partition_keys);
     }
     std::vector<ExprPtr> sort_keys;
     for (const auto& k : partition_keys) sort_keys.push_back(make_sort_order(k, true, true));
     sort_keys.insert(sort_keys.end(), order_keys.begin(), order_keys.end());
-    if (!sort_keys.empty()) child = make_sort(child, sort_keys, -1, false);
+    if (!sort_keys.empty() && !sorted_by(*child, sort_keys)) child = make_sort(child, sort_keys, -1, false);
     auto w = make_node(PhysKind::kWindow, {child});
     for (const auto& e : p.exprs) w->exprs.push_back(bind_to_input(e, child->output));
-    w->output = p.output;
+    w->output = p.output;  // the child's columns and order survive; window columns are added
     std::string text;
     for (size_t i = 0; i < p.exprs.size(); ++i) text += (i ? ", " : "") + p.exprs[i]->to_string();
     w->label = "Window [" + text + "]";
@@ -306,14 +322,49 @@ class Planner {
       j->label = "ShuffledHashJoin " + keys_text + ", " + (side == BuildSide::kRight ? "BuildRight" : "BuildLeft") +
                  condition_text;
     }
+    j->null_safe_keys = keys.null_safe;
     for (const auto& k : keys.left) j->left_keys.push_back(bind_to_input(k, left->output));
     for (const auto& k : keys.right) j->right_keys.push_back(bind_to_input(k, right->output));
     j->children = {left, right};
     return j;
   }
 
+  // Drops clustering and ordering facts about attributes a node no longer outputs.
+  static void keep_properties_through(PhysicalPlan& node) {
+    auto outputs = [&](int64_t id) {
+      return std::any_of(node.output.begin(), node.output.end(), [&](const ExprPtr& a) { return a->id == id; });
+    };
+    if (!std::all_of(node.clustered_on.begin(), node.clustered_on.end(), outputs)) node.clustered_on.clear();
+    size_t keep = 0;
+    while (keep < node.sorted_by.size() && node.sorted_by[keep]->children[0]->kind == ExprKind::kAttribute &&
+           outputs(node.sorted_by[keep]->children[0]->id)) {
+      ++keep;
+    }
+    node.sorted_by.resize(keep);
+  }
+
+  // Are rows with equal `keys` already together in one partition (Spark's ClusteredDistribution)?
+  // True when the input is hash-partitioned on a subset of them.
+  static bool clustered_by(const PhysicalPlan& input, const std::vector<ExprPtr>& keys) {
+    if (input.clustered_on.empty()) return false;
+    return std::all_of(input.clustered_on.begin(), input.clustered_on.end(), [&](int64_t id) {
+      return std::any_of(keys.begin(), keys.end(),
+                         [&](const ExprPtr& k) { return k->kind == ExprKind::kAttribute && k->id == id; });
+    });
+  }
+
+  // Is each partition of `input` already sorted by `orders` (a prefix of its ordering)?
+  static bool sorted_by(const PhysicalPlan& input, const std::vector<ExprPtr>& orders) {
+    if (orders.size() > input.sorted_by.size()) return false;
+    for (size_t i = 0; i < orders.size(); ++i) {
+      if (orders[i]->to_string() != input.sorted_by[i]->to_string()) return false;
+    }
+    return true;
+  }
+
   PhysPtr make_sort(PhysPtr child, const std::vector<ExprPtr>& orders, int64_t limit, bool global) {
     auto s = make_node(PhysKind::kSort, {std::move(child)});
+    s->sorted_by = orders;
     for (const auto& o : orders) s->orders.push_back(bind_to_input(o, s->children[0]->output));
     s->limit = limit;
     s->label = (limit >= 0 ? "TakeOrdered(limit=" + std::to_string(limit) + ") " : std::string()) + "Sort [" +
@@ -416,16 +467,19 @@ class Planner {
     if (!partial_ok) {
       PhysPtr input = child->num_partitions == 1 && p.grouping.empty() ? child : make_exchange(child, part, p.grouping);
       auto agg = make_node(PhysKind::kHashAggregate, {input});
+    agg->sorted_by.clear();
       agg->mode = AggregateMode::kComplete;
       for (const auto& k : p.grouping) agg->group_keys.push_back(bind_to_input(k, input->output));
       agg->aggregates = bind_calls(input->output);
       agg->result_exprs = results;
       agg->output = p.output;
+      keep_properties_through(*agg);
       agg->label = "HashAggregate(keys=[" + keys_text + "], functions=[" + functions("") + "])";
       return agg;
     }
     // Partial aggregation in each input partition, then an exchange on the keys, then final.
     auto partial = make_node(PhysKind::kHashAggregate, {child});
+    partial->sorted_by.clear();
     partial->mode = AggregateMode::kPartial;
     for (const auto& k : p.grouping) partial->group_keys.push_back(bind_to_input(k, child->output));
     partial->aggregates = bind_calls(child->output);
@@ -437,9 +491,11 @@ class Planner {
                                                  next_attribute_id()));
       }
     }
+    keep_properties_through(*partial);
     partial->label = "HashAggregate(keys=[" + keys_text + "], functions=[" + functions("partial_") + "])";
     PhysPtr exchanged = make_exchange(partial, part, key_attrs);
     auto final_agg = make_node(PhysKind::kHashAggregate, {exchanged});
+    final_agg->sorted_by.clear();
     final_agg->mode = AggregateMode::kFinal;
     for (size_t i = 0; i < key_attrs.size(); ++i) {
       final_agg->group_keys.push_back(make_bound_ref(static_cast<int>(i), key_attrs[i]->type, key_attrs[i]->nullable, key_attrs[i]->name));
@@ -452,6 +508,7 @@ class Planner {
     final_agg->aggregates = calls;  // arguments are not evaluated in the final phase
     final_agg->result_exprs = results;
     final_agg->output = p.output;
+    keep_properties_through(*final_agg);
     final_agg->label = "HashAggregate(keys=[" + keys_text + "], functions=[" + functions("") + "])";
     return final_agg;
   }

@@ -5,15 +5,19 @@
 #include <numeric>
 
 #include "ember/common/error.h"
+#include "ember/exec/hashtable/join_hash_table.h"
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/exec/operators/batch_source_operator.h"
 #include "ember/io/csv/csv_reader.h"
 #include "ember/exec/operators/filter_operator.h"
 #include "ember/exec/operators/hash_aggregate_operator.h"
+#include "ember/exec/operators/hash_join_operator.h"
+#include "ember/exec/operators/nested_loop_join_operator.h"
 #include "ember/exec/operators/limit_operator.h"
 #include "ember/exec/operators/project_operator.h"
 #include "ember/exec/operators/range_scan_operator.h"
 #include "ember/exec/operators/sort_operator.h"
+#include "ember/exec/operators/window_operator.h"
 #include "ember/exec/sort/row_comparator.h"
 #include "ember/io/csv/csv_options.h"
 #include "ember/runtime/scheduler.h"
@@ -34,6 +38,31 @@ struct RangeExchangeState {
   Batch bounds;                                // num_partitions - 1 rows of key columns
   std::vector<SortKeySpec> specs;
 };
+
+// The build side of one broadcast exchange, prepared once per job by the first task that needs it
+// and then shared read-only by every task of the consuming stage.
+struct BroadcastState {
+  std::mutex mu;
+  std::shared_ptr<const JoinHashTable> table;          // hash join
+  std::shared_ptr<const std::vector<Batch>> batches;   // nested-loop join
+};
+
+// Exchange state shared by the tasks of one job, by shuffle id.
+struct JobExchanges {
+  std::map<int, std::shared_ptr<RangeExchangeState>> ranges;
+  std::map<int, std::shared_ptr<BroadcastState>> broadcasts;
+};
+
+std::vector<DataType> types_of(const std::vector<ExprPtr>& attrs) {
+  std::vector<DataType> types;
+  types.reserve(attrs.size());
+  for (const auto& a : attrs) types.push_back(a->type);
+  return types;
+}
+
+bool is_broadcast(const PhysPtr& node) {
+  return node->kind == PhysKind::kExchange && node->partitioning.kind == PartitioningKind::kBroadcast;
+}
 
 // Stage-level record of CSV split boundaries, to catch a quoted line break that crosses a split.
 struct CsvBoundaryCheck {
@@ -135,9 +164,8 @@ struct StageRuntime {
 
 class PipelineBuilder {
  public:
-  PipelineBuilder(TaskContext& task, const EvalContext& eval,
-                  const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges, TaskBuildState& state)
-      : task_(task), eval_(eval), ranges_(ranges), state_(state) {}
+  PipelineBuilder(TaskContext& task, const EvalContext& eval, const JobExchanges& exchanges, TaskBuildState& state)
+      : task_(task), eval_(eval), ranges_(exchanges.ranges), broadcasts_(exchanges.broadcasts), state_(state) {}
 
   OperatorPtr build(const PhysPtr& node, int partition) {
     switch (node->kind) {
@@ -171,11 +199,11 @@ class PipelineBuilder {
         for (int cp = first; cp < last; ++cp) parts.push_back([this, child, cp] { return build(child, cp); });
         return std::make_unique<ConcatOperator>(std::move(parts));
       }
-      case PhysKind::kHashJoin:
-      case PhysKind::kNestedLoopJoin:
-        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "join execution is not wired yet");
+      case PhysKind::kHashJoin: return build_hash_join(*node, partition);
+      case PhysKind::kNestedLoopJoin: return build_nested_loop_join(*node, partition);
       case PhysKind::kWindow:
-        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "window execution is not wired yet");
+        return std::make_unique<WindowOperator>(build(node->children[0], partition), window_spec_from_exprs(node->exprs),
+                                                eval_);
       case PhysKind::kShuffleRead: break;
     }
     throw_internal(__FILE__, __LINE__, "cannot build operator for " + node->label);
@@ -212,6 +240,68 @@ class PipelineBuilder {
     throw_internal(__FILE__, __LINE__, "unknown source");
   }
 
+  OperatorPtr build_hash_join(const PhysicalPlan& join, int partition) {
+    const bool build_right = join.build_side == BuildSide::kRight;
+    const PhysPtr& build_node = join.children[build_right ? 1 : 0];
+    const PhysPtr& probe_node = join.children[build_right ? 0 : 1];
+    const std::vector<ExprPtr>& build_keys = build_right ? join.right_keys : join.left_keys;
+    HashJoinSpec spec;
+    spec.type = join.join_type;
+    spec.build_side = join.build_side;
+    spec.probe_keys = build_right ? join.left_keys : join.right_keys;
+    spec.residual = join.join_condition;
+    spec.probe_types = types_of(probe_node->output);
+    const auto limit = static_cast<size_t>(std::max<int64_t>(join.join_max_build_bytes, 0));
+    if (is_broadcast(build_node)) {
+      std::shared_ptr<const JoinHashTable> table;
+      {
+        BroadcastState& state = *broadcasts_.at(build_node->shuffle_id);
+        std::lock_guard<std::mutex> lock(state.mu);
+        if (!state.table) {
+          BatchSourceOperator rows("BroadcastRead", task_.shuffle->read(build_node->shuffle_id, 0));
+          state.table =
+              JoinHashTable::build(rows, types_of(build_node->output), build_keys, eval_, limit, join.null_safe_keys);
+        }
+        table = state.table;
+      }
+      return std::make_unique<HashJoinOperator>(build(probe_node, partition), std::move(table), std::move(spec), eval_);
+    }
+    HashJoinBuildSpec build_spec;
+    build_spec.types = types_of(build_node->output);
+    build_spec.keys = build_keys;
+    build_spec.memory_limit_bytes = limit;
+    build_spec.null_safe = join.null_safe_keys;
+    OperatorPtr build_side = build(build_node, partition);
+    return std::make_unique<HashJoinOperator>(build(probe_node, partition), std::move(build_side),
+                                              std::move(build_spec), std::move(spec), eval_);
+  }
+
+  OperatorPtr build_nested_loop_join(const PhysicalPlan& join, int partition) {
+    const bool build_right = join.build_side == BuildSide::kRight;
+    const PhysPtr& build_node = join.children[build_right ? 1 : 0];
+    const PhysPtr& probe_node = join.children[build_right ? 0 : 1];
+    EMBER_CHECK(is_broadcast(build_node), "nested-loop join without a broadcast build side");
+    NestedLoopJoinSpec spec;
+    spec.type = join.join_type;
+    spec.build_side = join.build_side;
+    spec.condition = join.join_condition;
+    spec.probe_types = types_of(probe_node->output);
+    spec.build_types = types_of(build_node->output);
+    std::shared_ptr<const std::vector<Batch>> batches;
+    {
+      BroadcastState& state = *broadcasts_.at(build_node->shuffle_id);
+      std::lock_guard<std::mutex> lock(state.mu);
+      if (!state.batches) {
+        BatchSourceOperator rows("BroadcastRead", task_.shuffle->read(build_node->shuffle_id, 0));
+        state.batches = NestedLoopJoinOperator::collect_build(
+            rows, static_cast<size_t>(std::max<int64_t>(join.join_max_build_bytes, 0)));
+      }
+      batches = state.batches;
+    }
+    return std::make_unique<NestedLoopJoinOperator>(build(probe_node, partition), std::move(batches), std::move(spec),
+                                                    eval_);
+  }
+
   OperatorPtr build_shuffle_read(const PhysicalPlan& exchange, int partition) {
     if (exchange.partitioning.kind != PartitioningKind::kRange) {
       return std::make_unique<BatchSourceOperator>("ShuffleRead", task_.shuffle->read(exchange.shuffle_id, partition));
@@ -245,6 +335,7 @@ class PipelineBuilder {
   TaskContext& task_;
   const EvalContext& eval_;
   const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges_;
+  const std::map<int, std::shared_ptr<BroadcastState>>& broadcasts_;
   TaskBuildState& state_;
 };
 
@@ -286,12 +377,16 @@ void verify_csv_boundaries(CsvBoundaryCheck& check) {
 
 JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
   if (stages_.empty() || stages_.back().root != root) assign_stages(root);
-  std::map<int, std::shared_ptr<RangeExchangeState>> ranges;  // by shuffle id
+  JobExchanges exchanges;
+  auto& ranges = exchanges.ranges;
   for (const auto& s : stages_) {
     if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kRange) {
       auto st = std::make_shared<RangeExchangeState>();
       st->specs = specs_of(s.exchange->partitioning.keys);
       ranges[s.exchange->shuffle_id] = st;
+    }
+    if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kBroadcast) {
+      exchanges.broadcasts[s.exchange->shuffle_id] = std::make_shared<BroadcastState>();
     }
   }
   std::vector<StageSpec> specs;
@@ -312,9 +407,9 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
       spec.shuffle_write_id = shuffle_id;
       env_.shuffle->register_shuffle(shuffle_id, spec.num_partitions, reduces);
       std::shared_ptr<RangeExchangeState> range = part.kind == PartitioningKind::kRange ? ranges[shuffle_id] : nullptr;
-      spec.run_task = [stage_root, part, shuffle_id, range, check, &ranges, eval](TaskContext& task) {
+      spec.run_task = [stage_root, part, shuffle_id, range, check, &exchanges, eval](TaskContext& task) {
         TaskBuildState state;
-        PipelineBuilder builder(task, eval, ranges, state);
+        PipelineBuilder builder(task, eval, exchanges, state);
         OperatorPtr pipeline = builder.build(stage_root, task.partition);
         ExpressionEvaluator ev(eval);
         Batch b;
@@ -392,9 +487,9 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
         range->bounds = all.select(picks.data(), picks.size());
       };
     } else {
-      spec.run_task = [stage_root, check, &ranges, eval, &sink](TaskContext& task) {
+      spec.run_task = [stage_root, check, &exchanges, eval, &sink](TaskContext& task) {
         TaskBuildState state;
-        PipelineBuilder builder(task, eval, ranges, state);
+        PipelineBuilder builder(task, eval, exchanges, state);
         OperatorPtr pipeline = builder.build(stage_root, task.partition);
         sink(task, *pipeline);
         record_csv_boundaries(state, *check);
