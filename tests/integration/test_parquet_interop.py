@@ -309,6 +309,42 @@ def test_ember_statistics_match_pyarrow(tmp_path, ref_table):
                 assert col["min"] == (st.min - EPOCH_DATE).days
 
 
+@pytest.mark.parametrize("data_page_version", ["1.0", "2.0"])
+def test_ember_reads_pyarrow_page_index_and_skips_pages(tmp_path, ref_table, data_page_version):
+    table = ref_table.select(["i32", "i64", "s", "f64", "dt", "d38", "b", "fixed"])
+    path = tmp_path / "pageindex.parquet"
+    pq.write_table(table, path, write_page_index=True, data_page_size=512, write_batch_size=64,
+                   data_page_version=data_page_version, row_group_size=2000)
+    pages = json.loads(run_tool("pages", path).stdout)
+    assert len(pages) == 2
+    canon = [canon_column(table.column(n)) for n in table.column_names]
+    raw = [table.column(n).to_pylist() for n in table.column_names]
+    for g, group in enumerate(pages):
+        for c, col_pages in enumerate(group):
+            assert col_pages is not None and len(col_pages) >= 1, (g, c)
+            if table.column_names[c] != "b":
+                assert len(col_pages) > 1, (g, c)
+            assert col_pages[0]["first_row"] == 0
+            for p in col_pages:
+                start = g * 2000 + p["first_row"]
+                values = raw[c][start:start + p["num_rows"]]
+                nulls = sum(v is None for v in values)
+                assert p["null_count"] == nulls
+                assert p["all_null"] == (nulls == len(values))
+                present = [v for v in canon[c][start:start + p["num_rows"]] if v is not None]
+                name = table.column_names[c]
+                if name in ("i32", "i64", "dt") and present:
+                    assert p["min"] == min(present) and p["max"] == max(present), (name, p)
+                if name == "s" and present:
+                    encoded = sorted(v.encode() for v in present)
+                    assert p["min"].encode() <= encoded[0] and p["max"].encode() >= encoded[-1], p
+    # Row ranges inside row group 1: only pages holding selected rows are decoded.
+    result = ember_dump(path, "--row-group", "1", "--rows", "0:3,100:350,499:500")
+    rows = result[1]
+    want = table_rows(table.slice(2000, 500))
+    assert_rows_equal(rows, want[0:3] + want[100:350] + want[499:500])
+
+
 def test_ember_rejects_brotli_and_nested_columns_clearly(tmp_path, ref_table):
     path = tmp_path / "brotli.parquet"
     pq.write_table(ref_table.select(["i32"]), path, compression="BROTLI")
@@ -461,6 +497,7 @@ def test_pyarrow_reads_ember_layouts(tmp_path, rows, flags):
     assert_rows_equal(table_rows(pf.read()), expected_canon(rows))
     # Reading through the page index (pyarrow uses it for row-group/page selection) works too.
     assert pf.metadata.row_group(0).column(0).has_offset_index
+    assert pf.metadata.row_group(0).column(3).has_column_index
 
 
 def test_duckdb_reads_ember_files(tmp_path, rows):

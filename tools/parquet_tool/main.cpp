@@ -4,6 +4,10 @@
 //   parquet_tool dump <file> [--columns a,b] [--batch-size N] [--binary-as-string] [--nanos-as-long]
 //       line 1: {"schema":[...],"num_rows":N,"num_row_groups":G,"created_by":"..."}
 //       then one JSON array per row.
+//   parquet_tool dump ... [--row-group G] [--rows a:b,c:d]
+//       only row group G, and within it only the given row ranges (page-level skipping).
+//   parquet_tool pages <file>
+//       the page index: per row group and column, each page's first row, rows, bounds, nulls.
 //   parquet_tool meta <file>
 //       the footer as JSON: schema, key-value metadata, row groups with per-column codec,
 //       encodings, sizes and decoded statistics.
@@ -373,20 +377,77 @@ int cmd_dump(const std::vector<std::string>& args, const std::map<std::string, s
   append_json_string(out, reader->created_by());
   out += "}\n";
   std::cout << out;
-  for (int g = 0; g < reader->num_row_groups(); ++g) {
-    reader->read_row_group(g, projection, [&](ember::Batch& batch) {
-      std::string lines;
-      for (size_t r = 0; r < batch.num_rows; ++r) {
-        lines.push_back('[');
-        for (size_t c = 0; c < batch.num_columns(); ++c) {
-          if (c) lines.push_back(',');
-          append_value(lines, batch.column(c)->value_at(r));
-        }
-        lines += "]\n";
+  auto print_batch = [](ember::Batch& batch) {
+    std::string lines;
+    for (size_t r = 0; r < batch.num_rows; ++r) {
+      lines.push_back('[');
+      for (size_t c = 0; c < batch.num_columns(); ++c) {
+        if (c) lines.push_back(',');
+        append_value(lines, batch.column(c)->value_at(r));
       }
-      std::cout << lines;
-    });
+      lines += "]\n";
+    }
+    std::cout << lines;
+  };
+  if (flags.count("row-group")) {
+    int g = static_cast<int>(parse_int(flags.at("row-group")));
+    std::vector<ember::ParquetRowRange> ranges;
+    if (flags.count("rows")) {
+      std::string list = flags.at("rows") + ",";
+      size_t start = 0, comma;
+      while ((comma = list.find(',', start)) != std::string::npos) {
+        std::string item = list.substr(start, comma - start);
+        size_t colon = item.find(':');
+        if (colon == std::string::npos) throw std::runtime_error("bad row range " + item + " (want a:b)");
+        ranges.push_back({parse_int(item.substr(0, colon)), parse_int(item.substr(colon + 1))});
+        start = comma + 1;
+      }
+    } else {
+      ranges.push_back({0, reader->row_group(g).num_rows});
+    }
+    auto rows = reader->row_group_reader(g, projection, ranges);
+    ember::Batch batch;
+    while (rows->next(batch)) print_batch(batch);
+    return 0;
   }
+  for (int g = 0; g < reader->num_row_groups(); ++g) reader->read_row_group(g, projection, print_batch);
+  return 0;
+}
+
+int cmd_pages(const std::vector<std::string>& args, const std::map<std::string, std::string>& flags) {
+  if (args.size() != 1) throw std::runtime_error("usage: parquet_tool pages <file>");
+  auto reader = ember::ParquetFileReader::open(args[0], read_options(flags));
+  const ember::Schema& schema = reader->schema();
+  std::string out = "[";
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    if (g) out += ",";
+    out += "[";
+    for (size_t c = 0; c < schema.size(); ++c) {
+      if (c) out += ",";
+      auto pages = reader->page_statistics(g, static_cast<int>(c));
+      if (!pages) {
+        out += "null";
+        continue;
+      }
+      out += "[";
+      for (size_t p = 0; p < pages->size(); ++p) {
+        const ember::ParquetPageStatistics& s = (*pages)[p];
+        if (p) out += ",";
+        out += "{\"first_row\":" + std::to_string(s.first_row) +
+               ",\"num_rows\":" + std::to_string(s.num_rows) +
+               ",\"all_null\":" + (s.all_null ? "true" : "false") +
+               ",\"null_count\":" + (s.null_count ? std::to_string(*s.null_count) : std::string("null")) +
+               ",\"min\":";
+        append_value(out, s.min.value_or(Value()));
+        out += ",\"max\":";
+        append_value(out, s.max.value_or(Value()));
+        out += "}";
+      }
+      out += "]";
+    }
+    out += "]";
+  }
+  std::cout << out << "]\n";
   return 0;
 }
 
@@ -538,6 +599,7 @@ int main(int argc, char** argv) {
     auto flags = parse_flags(argc, argv, 2, args);
     if (cmd == "dump") return cmd_dump(args, flags);
     if (cmd == "meta") return cmd_meta(args, flags);
+    if (cmd == "pages") return cmd_pages(args, flags);
     if (cmd == "from-jsonl") return cmd_from_jsonl(args, flags);
     usage(std::cerr);
     return 2;

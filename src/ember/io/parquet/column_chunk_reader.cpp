@@ -81,11 +81,13 @@ const uint8_t* ColumnChunkReader::page_data(const uint8_t* body, size_t body_siz
   return buffer.data();
 }
 
-void ColumnChunkReader::next_page() {
+int64_t ColumnChunkReader::next_page(int64_t skip_budget) {
+  int64_t skipped = 0;
   while (true) {
+    if (skip_budget > 0 && skipped == skip_budget) return skipped;
     size_t chunk_size = chunk_.size();
     if (pos_ >= chunk_size) {
-      corrupt("the column chunk ends after " + std::to_string(rows_read_) + " of its " +
+      corrupt("the column chunk ends after " + std::to_string(rows_read_ + skipped) + " of its " +
               std::to_string(num_rows_) + " rows");
     }
     page_offset_ = pos_;
@@ -99,15 +101,25 @@ void ColumnChunkReader::next_page() {
     const uint8_t* body = chunk_.data() + pos_;
     auto body_size = static_cast<size_t>(h.compressed_page_size);
     pos_ += body_size;
+    // A flat column has one value (null or not) per row, so a data page's value count is its row
+    // count: pages entirely inside the rows to skip are passed over undecoded.
+    int64_t page_rows = -1;
+    if (h.type == PageType::kDataPage && h.data_page_header) page_rows = h.data_page_header->num_values;
+    if (h.type == PageType::kDataPageV2 && h.data_page_header_v2)
+      page_rows = h.data_page_header_v2->num_values;
+    if (page_rows >= 0 && page_rows <= skip_budget - skipped) {
+      skipped += page_rows;
+      continue;
+    }
     switch (h.type) {
       case PageType::kDictionaryPage: load_dictionary(h, body, body_size); continue;
       case PageType::kDataPage:
         start_data_page_v1(h, body, body_size);
-        if (page_left_ > 0) return;
+        if (page_left_ > 0) return skipped;
         continue;
       case PageType::kDataPageV2:
         start_data_page_v2(h, body, body_size);
-        if (page_left_ > 0) return;
+        if (page_left_ > 0) return skipped;
         continue;
       default: continue;  // index pages and page types newer than ember carry no rows
     }
@@ -374,6 +386,40 @@ void ColumnChunkReader::read_run(Vector& out, size_t row, size_t k) {
   }
 }
 
+void ColumnChunkReader::skip_run(size_t k) {
+  size_t m = k;
+  if (column_.max_definition_level > 0) {
+    if (levels_.size() < k) levels_.resize(k);
+    read_levels(levels_.data(), k);
+    const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+    m = 0;
+    for (size_t i = 0; i < k; ++i) m += levels_[i] == max_level;
+  }
+  if (m == 0) return;
+  if (dictionary_encoded_) {
+    read_indices(m);
+  } else if (is_binary_physical(column_.physical)) {
+    views_.resize(m);
+    values_->decode_binary(views_.data(), m);
+  } else {
+    physical_.resize(m * static_cast<size_t>(fixed_width(column_.physical)));
+    values_->decode_fixed(physical_.data(), m);
+  }
+}
+
+void ColumnChunkReader::rethrow_with_context(const EmberError& e) const {
+  if (e.kind() != ErrorKind::kMalformedInput && e.kind() != ErrorKind::kUnsupported) throw e;
+  std::string where = "column '" + column_.name + "' (row group " + std::to_string(row_group_) +
+                      ", column chunk at byte " + std::to_string(chunk_offset_) + ", page at chunk byte " +
+                      std::to_string(page_offset_) + ")";
+  if (e.kind() == ErrorKind::kUnsupported) {
+    throw_error(ErrorKind::kUnsupported,
+                "cannot read Parquet file " + file_->path() + ": " + where + ": " + e.what());
+  }
+  throw_error(ErrorKind::kMalformedInput,
+              "Malformed Parquet file " + file_->path() + ": " + where + ": " + e.what());
+}
+
 VectorPtr ColumnChunkReader::read(size_t n) {
   EMBER_CHECK(static_cast<int64_t>(n) <= rows_left(), "read past the end of a column chunk");
   if (column_.conversion == ValueConversion::kAllNull) {
@@ -385,7 +431,7 @@ VectorPtr ColumnChunkReader::read(size_t n) {
     auto out = Vector::make(column_.type, n);
     size_t row = 0;
     while (row < n) {
-      if (page_left_ == 0) next_page();
+      if (page_left_ == 0) next_page(0);
       size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
       read_run(*out, row, k);
       page_left_ -= static_cast<int64_t>(k);
@@ -394,16 +440,32 @@ VectorPtr ColumnChunkReader::read(size_t n) {
     rows_read_ += static_cast<int64_t>(n);
     return out;
   } catch (const EmberError& e) {
-    if (e.kind() != ErrorKind::kMalformedInput && e.kind() != ErrorKind::kUnsupported) throw;
-    std::string where = "column '" + column_.name + "' (row group " + std::to_string(row_group_) +
-                        ", column chunk at byte " + std::to_string(chunk_offset_) + ", page at chunk byte " +
-                        std::to_string(page_offset_) + ")";
-    if (e.kind() == ErrorKind::kUnsupported) {
-      throw_error(ErrorKind::kUnsupported,
-                  "cannot read Parquet file " + file_->path() + ": " + where + ": " + e.what());
+    rethrow_with_context(e);
+  }
+}
+
+void ColumnChunkReader::skip(size_t n) {
+  EMBER_CHECK(static_cast<int64_t>(n) <= rows_left(), "skip past the end of a column chunk");
+  if (column_.conversion == ValueConversion::kAllNull || n == 0) {
+    rows_read_ += static_cast<int64_t>(n);
+    return;
+  }
+  try {
+    if (!loaded_) load_chunk();
+    auto left = static_cast<int64_t>(n);
+    while (left > 0) {
+      if (page_left_ == 0) {
+        left -= next_page(left);
+        if (left == 0) break;
+      }
+      int64_t k = std::min(left, page_left_);
+      skip_run(static_cast<size_t>(k));
+      page_left_ -= k;
+      left -= k;
     }
-    throw_error(ErrorKind::kMalformedInput,
-                "Malformed Parquet file " + file_->path() + ": " + where + ": " + e.what());
+    rows_read_ += static_cast<int64_t>(n);
+  } catch (const EmberError& e) {
+    rethrow_with_context(e);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "ember/common/error.h"
 #include "ember/io/parquet/input_file.h"
 #include "ember/io/parquet/parquet_metadata.h"
 #include "ember/io/parquet/parquet_schema.h"
@@ -31,12 +32,19 @@ class ColumnChunkReader {
 
   // The next n rows (n <= rows_left()) as a new vector of the column's type.
   VectorPtr read(size_t n);
+  // Passes over the next n rows (n <= rows_left()): data pages entirely inside them are neither
+  // decompressed nor decoded; partly covered pages are decoded and the values dropped.
+  void skip(size_t n);
   int64_t rows_left() const { return num_rows_ - rows_read_; }
 
  private:
   [[noreturn]] void corrupt(const std::string& what) const;
+  [[noreturn]] void rethrow_with_context(const EmberError& e) const;
   void load_chunk();
-  void next_page();
+  // Moves to the next data page with rows, loading a dictionary page on the way. Data pages of at
+  // most `skip_budget` rows in total are passed over without decoding; returns how many rows were
+  // passed over (stopping, without starting a page, once the budget is used up).
+  int64_t next_page(int64_t skip_budget);
   const uint8_t* page_data(const uint8_t* body, size_t body_size, int64_t uncompressed_size, Buffer& buffer,
                            size_t* size);
   void load_dictionary(const PageHeader& h, const uint8_t* body, size_t size);
@@ -45,6 +53,7 @@ class ColumnChunkReader {
   void start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values);
   void read_levels(uint8_t* out, size_t n);
   void read_run(Vector& out, size_t row, size_t k);
+  void skip_run(size_t k);
   // Decodes m values densely into out's rows [row, row + m): fixed-width outputs only.
   void decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m);
   void decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m);

@@ -1,12 +1,14 @@
 #include "ember/io/parquet/parquet_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "ember/common/error.h"
 #include "ember/io/parquet/column_chunk_reader.h"
 #include "ember/io/parquet/input_file.h"
 #include "ember/io/parquet/parquet_schema.h"
+#include "ember/io/parquet/value_conversion.h"
 
 namespace ember {
 
@@ -34,20 +36,29 @@ constexpr const char* kFooterErrorClass = "FAILED_READ_FILE.CANNOT_READ_FILE_FOO
 // ParquetRowGroupReader
 
 ParquetRowGroupReader::ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns,
-                                             int64_t num_rows, size_t batch_size)
+                                             std::vector<ParquetRowRange> ranges, size_t batch_size)
     : columns_(std::move(columns)),
-      rows_left_(num_rows),
-      batch_size_(batch_size == 0 ? kBatchSize : batch_size) {}
+      ranges_(std::move(ranges)),
+      batch_size_(batch_size == 0 ? kBatchSize : batch_size) {
+  for (const ParquetRowRange& r : ranges_) rows_left_ += r.end - r.begin;
+}
 
 ParquetRowGroupReader::~ParquetRowGroupReader() = default;
 
 bool ParquetRowGroupReader::next(Batch& out) {
-  if (rows_left_ <= 0) return false;
-  auto n = static_cast<size_t>(std::min<int64_t>(rows_left_, static_cast<int64_t>(batch_size_)));
+  while (range_ < ranges_.size() && position_ >= ranges_[range_].end) ++range_;
+  if (range_ >= ranges_.size()) return false;
+  const ParquetRowRange& r = ranges_[range_];
+  if (position_ < r.begin) {
+    for (auto& c : columns_) c->skip(static_cast<size_t>(r.begin - position_));
+    position_ = r.begin;
+  }
+  auto n = static_cast<size_t>(std::min<int64_t>(r.end - position_, static_cast<int64_t>(batch_size_)));
   out.columns.clear();
   out.columns.reserve(columns_.size());
   for (auto& c : columns_) out.columns.push_back(c->read(n));
   out.num_rows = n;
+  position_ += static_cast<int64_t>(n);
   rows_left_ -= static_cast<int64_t>(n);
   return true;
 }
@@ -187,7 +198,24 @@ std::string ParquetFileReader::created_by() const { return metadata_->created_by
 std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
     int i, const std::vector<int>& projection) const {
   check_row_group(i);
+  return row_group_reader(i, projection,
+                          {ParquetRowRange{0, metadata_->row_groups[static_cast<size_t>(i)].num_rows}});
+}
+
+std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
+    int i, const std::vector<int>& projection, std::vector<ParquetRowRange> ranges) const {
+  check_row_group(i);
   const parquet::RowGroup& rg = metadata_->row_groups[static_cast<size_t>(i)];
+  int64_t previous_end = 0;
+  for (const ParquetRowRange& r : ranges) {
+    if (r.begin < previous_end || r.end < r.begin || r.end > rg.num_rows) {
+      throw_error(ErrorKind::kIllegalArgument,
+                  "row ranges for row group " + std::to_string(i) + " of " + path() +
+                      " must be sorted, non-overlapping and within its " + std::to_string(rg.num_rows) +
+                      " rows; got [" + std::to_string(r.begin) + ", " + std::to_string(r.end) + ")");
+    }
+    previous_end = r.end;
+  }
   std::vector<std::unique_ptr<parquet::ColumnChunkReader>> readers;
   readers.reserve(projection.size());
   for (int c : projection) {
@@ -201,7 +229,83 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
         rg.num_rows, i));
   }
   return std::unique_ptr<ParquetRowGroupReader>(
-      new ParquetRowGroupReader(std::move(readers), rg.num_rows, options_.batch_size));
+      new ParquetRowGroupReader(std::move(readers), std::move(ranges), options_.batch_size));
+}
+
+std::optional<std::vector<ParquetPageStatistics>> ParquetFileReader::page_statistics(int row_group,
+                                                                                     int column) const {
+  check_row_group(row_group);
+  if (column < 0 || static_cast<size_t>(column) >= mapped_->columns.size()) {
+    throw_error(ErrorKind::kIllegalArgument,
+                "column " + std::to_string(column) + " does not exist in " + path());
+  }
+  const parquet::RowGroup& rg = metadata_->row_groups[static_cast<size_t>(row_group)];
+  const ColumnChunk& chunk = rg.columns[static_cast<size_t>(column)];
+  const parquet::ColumnDescriptor& desc = mapped_->columns[static_cast<size_t>(column)];
+  if (!chunk.offset_index_offset || !chunk.offset_index_length) return std::nullopt;
+  std::string where =
+      "the page index of column '" + desc.name + "' in row group " + std::to_string(row_group);
+  auto read_index = [&](int64_t offset, int32_t length, Buffer& out) {
+    if (offset < 4 || length <= 0 || offset > file_->size() || length > file_->size() - offset) {
+      footer_error(path(), where + " lies outside the file");
+    }
+    file_->read_at(offset, static_cast<size_t>(length), out);
+  };
+  Buffer bytes;
+  read_index(*chunk.offset_index_offset, *chunk.offset_index_length, bytes);
+  parquet::OffsetIndex offsets;
+  try {
+    offsets = parquet::decode_offset_index(bytes.data(), bytes.size());
+  } catch (const EmberError& e) {
+    if (e.kind() != ErrorKind::kMalformedInput) throw;
+    footer_error(path(), where + " is corrupt: " + e.what());
+  }
+  std::vector<ParquetPageStatistics> pages(offsets.page_locations.size());
+  for (size_t p = 0; p < pages.size(); ++p) {
+    int64_t first = offsets.page_locations[p].first_row_index;
+    int64_t next = p + 1 < pages.size() ? offsets.page_locations[p + 1].first_row_index : rg.num_rows;
+    if (first < 0 || next < first || next > rg.num_rows || (p == 0 && first != 0)) {
+      footer_error(path(), where + " has inconsistent page row numbers");
+    }
+    pages[p].first_row = first;
+    pages[p].num_rows = next - first;
+  }
+  if (!chunk.column_index_offset || !chunk.column_index_length) return pages;
+  read_index(*chunk.column_index_offset, *chunk.column_index_length, bytes);
+  parquet::ColumnIndex index;
+  try {
+    index = parquet::decode_column_index(bytes.data(), bytes.size());
+  } catch (const EmberError& e) {
+    if (e.kind() != ErrorKind::kMalformedInput) throw;
+    footer_error(path(), where + " is corrupt: " + e.what());
+  }
+  size_t n = pages.size();
+  if (index.null_pages.size() != n || index.min_values.size() != n || index.max_values.size() != n ||
+      (!index.null_counts.empty() && index.null_counts.size() != n)) {
+    footer_error(path(),
+                 where + " has a column index that does not match its " + std::to_string(n) + " pages");
+  }
+  // Page bounds follow the same trust rules as the chunk statistics.
+  bool type_order = true;
+  if (metadata_->column_orders && static_cast<size_t>(column) < metadata_->column_orders->size()) {
+    type_order =
+        (*metadata_->column_orders)[static_cast<size_t>(column)] == parquet::ColumnOrder::kTypeDefined;
+  }
+  bool usable = type_order && desc.sort_order != parquet::SortOrder::kUnknown;
+  auto is_nan = [](const std::optional<Value>& v) {
+    return v && v->type().is_floating() && std::isnan(v->as_double());
+  };
+  for (size_t p = 0; p < n; ++p) {
+    if (!index.null_counts.empty()) pages[p].null_count = index.null_counts[p];
+    pages[p].all_null = index.null_pages[p];
+    if (pages[p].all_null || !usable) continue;
+    std::optional<Value> lo = parquet::physical_to_value(desc, index.min_values[p]);
+    std::optional<Value> hi = parquet::physical_to_value(desc, index.max_values[p]);
+    if (!lo || !hi || is_nan(lo) || is_nan(hi)) continue;
+    pages[p].min = std::move(lo);
+    pages[p].max = std::move(hi);
+  }
+  return pages;
 }
 
 void ParquetFileReader::read_row_group(int i, const std::vector<int>& projection,

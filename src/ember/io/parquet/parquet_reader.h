@@ -44,6 +44,22 @@ class ColumnChunkReader;
 struct MappedSchema;
 }  // namespace parquet
 
+// One data page of a column chunk, from the page index (OffsetIndex + ColumnIndex).
+struct ParquetPageStatistics {
+  int64_t first_row = 0;  // within the row group
+  int64_t num_rows = 0;
+  std::optional<Value> min;  // absent for all-null pages and when the bounds cannot be trusted
+  std::optional<Value> max;
+  std::optional<int64_t> null_count;
+  bool all_null = false;
+};
+
+// A half-open range of rows [begin, end) within a row group.
+struct ParquetRowRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+};
+
 // What the planner needs to decide whether a row group can be skipped.
 struct ParquetRowGroupInfo {
   int64_t num_rows = 0;
@@ -63,16 +79,20 @@ class ParquetRowGroupReader {
 
   // Fills `out` with the next batch of up to options.batch_size rows, one column per projected
   // field in projection order; false when the row group is exhausted. With an empty projection
-  // the batches carry row counts only (for count(*)).
+  // the batches carry row counts only (for count(*)). A batch never spans two row ranges.
   bool next(Batch& out);
+  // Selected rows not yet returned.
   int64_t rows_left() const { return rows_left_; }
 
  private:
   friend class ParquetFileReader;
-  ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns, int64_t num_rows,
-                        size_t batch_size);
+  ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns,
+                        std::vector<ParquetRowRange> ranges, size_t batch_size);
   std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns_;
-  int64_t rows_left_;
+  std::vector<ParquetRowRange> ranges_;
+  size_t range_ = 0;      // current range
+  int64_t position_ = 0;  // next row of the row group the column readers stand at
+  int64_t rows_left_ = 0;
   size_t batch_size_;
 };
 
@@ -105,9 +125,19 @@ class ParquetFileReader {
   // The raw footer, for tools and tests.
   const parquet::FileMetaData& metadata() const { return *metadata_; }
 
+  // The page index of one column chunk: per data page, its rows and (when the file has a column
+  // index) its bounds and null count, for page-level pruning. nullopt when the file has no offset
+  // index for the chunk. Throws kMalformedInput naming the file for a corrupt index.
+  std::optional<std::vector<ParquetPageStatistics>> page_statistics(int row_group, int column) const;
+
   // A reader of row group i producing the given columns (indices into schema(), any order,
   // repetitions allowed). Throws kIllegalArgument for an index out of range.
   std::unique_ptr<ParquetRowGroupReader> row_group_reader(int i, const std::vector<int>& projection) const;
+  // The same, producing only the rows in `ranges` (sorted, non-overlapping, within the row group;
+  // e.g. the pages page_statistics() could not rule out). Data pages holding no selected row are
+  // not decompressed or decoded. Throws kIllegalArgument for invalid ranges.
+  std::unique_ptr<ParquetRowGroupReader> row_group_reader(int i, const std::vector<int>& projection,
+                                                          std::vector<ParquetRowRange> ranges) const;
   // Reads row group i through `sink`, one batch at a time.
   void read_row_group(int i, const std::vector<int>& projection,
                       const std::function<void(Batch&)>& sink) const;

@@ -1,5 +1,6 @@
 #include "ember/io/parquet/parquet_schema.h"
 
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -368,16 +369,12 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-void append_json_type(std::string& out, const DataType& t) {
-  if (t.id() == TypeId::kArray) {
-    out += "{\"type\":\"array\",\"elementType\":";
-    append_json_type(out, t.element_type());
-    out += ",\"containsNull\":";
-    out += t.contains_null() ? "true" : "false";
-    out += "}";
-    return;
-  }
-  append_json_string(out, t.type_name());
+// Flat types only: the writer rejects everything else before the footer is built.
+void append_json_type(std::string& out, const DataType& t) { append_json_string(out, t.type_name()); }
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace
@@ -504,7 +501,7 @@ std::vector<SchemaElement> parquet_schema_for(const Schema& schema) {
       default:
         throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
                     "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" +
-                        f.type.sql_string() + "\".");
+                        upper(f.type.simple_string()) + "\".");
     }
     if (lt.kind != LogicalType::Kind::kNone) e.logical_type = lt;
     out.push_back(std::move(e));
