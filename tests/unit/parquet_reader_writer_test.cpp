@@ -214,8 +214,9 @@ TEST_F(ParquetReaderWriterTest, DictionaryFallsBackToPlainPastItsLimit) {
   Schema schema = parse_ddl_schema("s STRING, n BIGINT");
   std::vector<std::vector<Value>> rows;
   for (int i = 0; i < 20000; ++i) {
+    // Each value four times in a row: the dictionary pays off on the first page, then outgrows 4 KiB.
     rows.push_back(
-        {Value::string("distinct value number " + std::to_string(i)), Value::int64(i % 3 == 0 ? i : 7)});
+        {Value::string("repeated value number " + std::to_string(i / 4)), Value::int64(i % 3 == 0 ? i : 7)});
   }
   ParquetWriteOptions o;
   o.dictionary_page_size = 4096;
@@ -233,6 +234,22 @@ TEST_F(ParquetReaderWriterTest, DictionaryFallsBackToPlainPastItsLimit) {
   }
   EXPECT_TRUE(dict_pages);
   EXPECT_TRUE(plain_pages);
+}
+
+TEST_F(ParquetReaderWriterTest, UniqueValuesAreWrittenPlainFromTheStart) {
+  Schema schema = parse_ddl_schema("id BIGINT, name STRING, flag INT");
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 30000; ++i) {
+    rows.push_back(
+        {Value::int64(i * 7919LL), Value::string("unique name " + std::to_string(i)), Value::int32(i % 4)});
+  }
+  auto got = write_and_read(path("unique.parquet"), schema, rows, ParquetWriteOptions{});
+  expect_same_rows(got, rows);
+  auto r = ParquetFileReader::open(path("unique.parquet"));
+  const auto& columns = r->metadata().row_groups[0].columns;
+  EXPECT_FALSE(columns[0].meta_data->dictionary_page_offset.has_value());
+  EXPECT_FALSE(columns[1].meta_data->dictionary_page_offset.has_value());
+  EXPECT_TRUE(columns[2].meta_data->dictionary_page_offset.has_value());  // 4 distinct values
 }
 
 TEST_F(ParquetReaderWriterTest, RequiredColumnsNullsOnlyAndEmptyFiles) {

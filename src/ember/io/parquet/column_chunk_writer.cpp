@@ -362,6 +362,33 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     }
   }
 
+  V dictionary_value(uint32_t idx) const {
+    if constexpr (std::is_same_v<V, std::string_view>) {
+      return dictionary_.value(idx);
+    } else if constexpr (Physical<V>::kDictionary) {
+      V v;
+      std::memcpy(&v, &dictionary_.values()[idx], sizeof(V));
+      return v;
+    } else {
+      return V{};
+    }
+  }
+
+  // Whether the open page plus the dictionary is smaller than the page's values written PLAIN.
+  bool dictionary_pays_off() const {
+    size_t plain = 0;
+    if constexpr (std::is_same_v<V, std::string_view>) {
+      for (uint32_t idx : indices_) plain += 4 + dictionary_.value(idx).size();
+    } else if constexpr (std::is_same_v<V, int128_t>) {
+      plain = indices_.size() * static_cast<size_t>(type_length_);
+    } else {
+      plain = indices_.size() * sizeof(V);
+    }
+    size_t bw = static_cast<size_t>(bit_width_of(dictionary_.size() > 0 ? dictionary_.size() - 1 : 0));
+    size_t encoded = dictionary_plain_size() + (indices_.size() * bw + 7) / 8 + 1;
+    return encoded < plain;
+  }
+
   size_t page_estimate() const {
     size_t levels = nullable_ ? def_levels_.estimated_size() : 0;
     if (dictionary_mode_) {
@@ -414,6 +441,13 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       body_ += levels_;
     }
     Encoding encoding = Encoding::kPlain;
+    if (dictionary_mode_ && dictionary_pages_ == 0 && plain_pages_ == 0 && !dictionary_pays_off()) {
+      // As parquet-mr does after the first page: a dictionary that is not smaller than the plain
+      // values (unique ids, free text) is dropped and the chunk is written PLAIN.
+      for (uint32_t idx : indices_) append_plain(dictionary_value(idx));
+      dictionary_mode_ = false;
+      dictionary_.clear();
+    }
     if (dictionary_mode_) {
       encoding = Encoding::kRleDictionary;
       int bw = bit_width_of(dictionary_.size() > 0 ? dictionary_.size() - 1 : 0);
