@@ -234,3 +234,32 @@ TEST_F(DataFrameVsSqliteTest, PartitionedCsvWriteReadsBack) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST_F(DataFrameVsSqliteTest, DropDuplicatesOnASubsetKeepsOneRealRowPerKey) {
+  auto dedup = orders().drop_duplicates({"region", "product"});
+  EXPECT_EQ(dedup.columns(), orders().columns());
+  check(dedup.select("region", "product"), "SELECT DISTINCT region, product FROM orders");
+  // Every kept row is a row of the input.
+  EXPECT_EQ(dedup.subtract(orders()).count(), 0);
+}
+
+TEST_F(DataFrameVsSqliteTest, NaFillDropReplace) {
+  check(orders().na().fill(0), "SELECT id, region, product, coalesce(amount, 0.0), qty, day FROM orders");
+  check(orders().na().fill("unknown", {"region"}),
+        "SELECT id, coalesce(region, 'unknown'), product, amount, qty, day FROM orders");
+  check(orders().na().fill(std::map<std::string, Value>{{"region", Value::string("?")}, {"amount", Value::float64(-1)}}),
+        "SELECT id, coalesce(region, '?'), product, coalesce(amount, -1.0), qty, day FROM orders");
+  check(orders().na().drop(), "SELECT * FROM orders WHERE region IS NOT NULL AND amount IS NOT NULL");
+  check(orders().na().drop("all", -1, {"region", "amount"}),
+        "SELECT * FROM orders WHERE region IS NOT NULL OR amount IS NOT NULL");
+  check(orders().na().drop("any", 5), "SELECT * FROM orders WHERE (region IS NOT NULL) + (amount IS NOT NULL) >= 1");
+  check(orders().na().replace(Value::string("North"), Value::string("N"), {"region"}),
+        "SELECT id, CASE WHEN region = 'North' THEN 'N' ELSE region END, product, amount, qty, day FROM orders");
+  EXPECT_THROW(orders().na().fill(0, {"nope"}), EmberError);
+}
+
+}  // namespace
+}  // namespace ember

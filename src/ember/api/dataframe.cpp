@@ -229,6 +229,129 @@ DataFrame DataFrame::intersect_all(const DataFrame& other) const {
 DataFrame DataFrame::subtract(const DataFrame& other) const { return set_operation(other, "EXCEPT", false, false); }
 DataFrame DataFrame::except_all(const DataFrame& other) const { return set_operation(other, "EXCEPT ALL", false, true); }
 
+DataFrame DataFrame::drop_duplicates(const std::vector<std::string>& subset) const {
+  if (subset.empty()) return distinct();
+  const Schema s = schema();
+  std::vector<ColumnOrName> keys;
+  for (const auto& name : subset) keys.emplace_back(name);
+  std::vector<Column> others;
+  std::vector<ColumnOrName> order;
+  for (const auto& f : s.fields()) {
+    bool is_key = std::any_of(subset.begin(), subset.end(), [&](const std::string& k) { return equals_ignore_case(k, f.name); });
+    if (!is_key) others.push_back(Column(make_aggregate("first", {make_column(f.name)})).alias(f.name));
+    order.emplace_back(f.name);
+  }
+  if (others.empty()) return select(keys).distinct().select(order);
+  return group_by(keys).agg(others).select(order);
+}
+
+NaFunctions DataFrame::na() const { return NaFunctions(*this); }
+
+namespace {
+
+bool numeric_type(const DataType& t) { return t.is_numeric(); }
+bool string_type(const DataType& t) { return t.id() == TypeId::kString; }
+bool boolean_type(const DataType& t) { return t.id() == TypeId::kBoolean; }
+
+// The columns of `df` named in `subset` (all when empty); an unknown name is an analysis error.
+std::vector<Field> subset_fields(const DataFrame& df, const std::vector<std::string>& subset) {
+  const Schema s = df.schema();
+  if (subset.empty()) return s.fields();
+  std::vector<Field> out;
+  for (const auto& name : subset) {
+    int i = s.index_of(name);
+    if (i < 0) {
+      throw_error(ErrorKind::kAnalysis, "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
+                  "column '" + name + "' does not exist. Available: " + s.to_ddl());
+    }
+    out.push_back(s.field(static_cast<size_t>(i)));
+  }
+  return out;
+}
+
+}  // namespace
+
+DataFrame NaFunctions::fill_where(const Value& value, bool (*applies)(const DataType&),
+                                  const std::vector<std::string>& subset) const {
+  const std::vector<Field> targets = subset_fields(df_, subset);
+  std::vector<ColumnOrName> cols;
+  const Schema schema = df_.schema();
+  for (const auto& f : schema.fields()) {
+    bool chosen = applies(f.type) && std::any_of(targets.begin(), targets.end(), [&](const Field& t) {
+                    return equals_ignore_case(t.name, f.name);
+                  });
+    if (!chosen) {
+      cols.emplace_back(functions::col(f.name));
+      continue;
+    }
+    cols.emplace_back(functions::coalesce({functions::col(f.name), functions::lit(value).cast(f.type.simple_string())}).alias(f.name));
+  }
+  return df_.select(cols);
+}
+
+DataFrame NaFunctions::fill(double value, const std::vector<std::string>& subset) const {
+  return fill_where(Value::float64(value), &numeric_type, subset);
+}
+DataFrame NaFunctions::fill(int64_t value, const std::vector<std::string>& subset) const {
+  return fill_where(Value::int64(value), &numeric_type, subset);
+}
+DataFrame NaFunctions::fill(const std::string& value, const std::vector<std::string>& subset) const {
+  return fill_where(Value::string(value), &string_type, subset);
+}
+DataFrame NaFunctions::fill(bool value, const std::vector<std::string>& subset) const {
+  return fill_where(Value::boolean(value), &boolean_type, subset);
+}
+
+DataFrame NaFunctions::fill(const std::map<std::string, Value>& values) const {
+  const Schema s = df_.schema();
+  for (const auto& [name, v] : values) subset_fields(df_, {name});  // unknown names fail
+  std::vector<ColumnOrName> cols;
+  for (const auto& f : s.fields()) {
+    auto it = std::find_if(values.begin(), values.end(), [&](const auto& kv) { return equals_ignore_case(kv.first, f.name); });
+    if (it == values.end()) {
+      cols.emplace_back(functions::col(f.name));
+    } else {
+      cols.emplace_back(functions::coalesce({functions::col(f.name), functions::lit(it->second).cast(f.type.simple_string())}).alias(f.name));
+    }
+  }
+  return df_.select(cols);
+}
+
+DataFrame NaFunctions::drop(const std::string& how, int thresh, const std::vector<std::string>& subset) const {
+  const std::vector<Field> targets = subset_fields(df_, subset);
+  std::string h = to_lower(how);
+  if (h != "any" && h != "all") {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_PARAMETER_VALUE", "na.drop how must be 'any' or 'all', got '" + how + "'");
+  }
+  int needed = thresh >= 0 ? thresh : (h == "any" ? static_cast<int>(targets.size()) : 1);
+  if (targets.empty()) return df_;
+  // Count the non-null values of the row among the targets and keep rows with enough.
+  ExprPtr count;
+  for (const auto& f : targets) {
+    ExprPtr one = make_case({make_call("isnotnull", {make_column(f.name)}), make_literal(Value::int32(1)), make_literal(Value::int32(0))});
+    count = count ? make_call("+", {count, one}) : one;
+  }
+  return df_.filter(Column(make_call(">=", {count, make_literal(Value::int32(needed))})));
+}
+
+DataFrame NaFunctions::replace(const Value& from, const Value& to, const std::vector<std::string>& subset) const {
+  const std::vector<Field> targets = subset_fields(df_, subset);
+  std::vector<ColumnOrName> cols;
+  const Schema schema = df_.schema();
+  for (const auto& f : schema.fields()) {
+    bool chosen = std::any_of(targets.begin(), targets.end(), [&](const Field& t) { return equals_ignore_case(t.name, f.name); });
+    bool same_family = (from.type().is_numeric() && f.type.is_numeric()) || from.type() == f.type;
+    if (!chosen || !same_family || from.is_null()) {
+      cols.emplace_back(functions::col(f.name));
+      continue;
+    }
+    cols.emplace_back(functions::when(functions::col(f.name) == functions::lit(from), functions::lit(to).cast(f.type.simple_string()))
+                          .otherwise(functions::col(f.name))
+                          .alias(f.name));
+  }
+  return df_.select(cols);
+}
+
 DataFrame functions::broadcast(const DataFrame& df) {
   return DataFrame(df.session(), make_broadcast_hint(df.analyzed()));
 }

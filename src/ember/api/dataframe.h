@@ -92,6 +92,11 @@ class DataFrame {
   DataFrame limit(int64_t n) const;
   DataFrame distinct() const;
   DataFrame drop_duplicates() const { return distinct(); }
+  // One row per distinct value of `subset` (the first row met for each, as Spark keeps an
+  // arbitrary one); the other columns come from that row.
+  DataFrame drop_duplicates(const std::vector<std::string>& subset) const;
+  // df.na: fill, drop and replace nulls and values (PySpark's DataFrameNaFunctions).
+  class NaFunctions na() const;
   DataFrame union_all(const DataFrame& other) const;
   DataFrame union_(const DataFrame& other) const { return union_all(other); }  // Spark's union is UNION ALL
   DataFrame union_by_name(const DataFrame& other, bool allow_missing_columns = false) const;
@@ -173,6 +178,31 @@ class DataFrame {
   PlanPtr plan_;
   std::shared_ptr<QueryMetrics> metrics_;
   std::shared_ptr<AnalyzedPlan> analyzed_;
+};
+
+// df.na(): PySpark's DataFrameNaFunctions. `subset` empty = every applicable column.
+class NaFunctions {
+ public:
+  explicit NaFunctions(DataFrame df) : df_(std::move(df)) {}
+  // Replaces nulls with `value` in the columns of a matching type: a number fills numeric columns
+  // (cast to each column's type), a string fills string columns, a bool fills boolean columns.
+  DataFrame fill(double value, const std::vector<std::string>& subset = {}) const;
+  DataFrame fill(int64_t value, const std::vector<std::string>& subset = {}) const;
+  DataFrame fill(int value, const std::vector<std::string>& subset = {}) const { return fill(int64_t{value}, subset); }
+  DataFrame fill(const std::string& value, const std::vector<std::string>& subset = {}) const;
+  DataFrame fill(const char* value, const std::vector<std::string>& subset = {}) const { return fill(std::string(value), subset); }
+  DataFrame fill(bool value, const std::vector<std::string>& subset = {}) const;
+  // Per column: {"age", 0}, {"name", "unknown"} (values as Value, matching the column's type).
+  DataFrame fill(const std::map<std::string, Value>& values) const;
+  // how = "any": drop rows with a null in any of the columns; "all": only rows null in all of
+  // them; thresh >= 0 overrides how: keep rows with at least thresh non-null values.
+  DataFrame drop(const std::string& how = "any", int thresh = -1, const std::vector<std::string>& subset = {}) const;
+  // Replaces values equal to `from` with `to` in the columns of from's type.
+  DataFrame replace(const Value& from, const Value& to, const std::vector<std::string>& subset = {}) const;
+
+ private:
+  DataFrame fill_where(const Value& value, bool (*applies)(const DataType&), const std::vector<std::string>& subset) const;
+  DataFrame df_;
 };
 
 namespace functions {

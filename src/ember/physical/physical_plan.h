@@ -50,6 +50,12 @@ struct CsvScanSplit {
   int64_t start = 0, length = 0, file_size = 0;
 };
 
+// Row groups of one Parquet file that one scan task reads.
+struct ParquetFileSplit {
+  size_t file_index = 0;  // into DataSource::files
+  std::vector<int> row_groups;
+};
+
 struct PhysicalPlan {
   PhysKind kind;
   std::vector<PhysPtr> children;
@@ -60,6 +66,7 @@ struct PhysicalPlan {
   std::shared_ptr<const DataSource> source;
   std::vector<int> read_columns;         // indices into source->schema, in output order
   std::vector<CsvScanSplit> csv_splits;  // one per partition for CSV sources
+  std::vector<std::vector<ParquetFileSplit>> parquet_splits;  // one list per partition for Parquet
   std::vector<ExprPtr> pushed_filters;   // attributes form, for explain only
 
   // kFilter: predicate; kProject: exprs. Both bound to the child's output.

@@ -6,6 +6,9 @@
 #include "ember/common/error.h"
 #include "ember/io/csv/csv_options.h"
 #include "ember/io/csv/csv_reader.h"
+#include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/row_group_pruning.h"
+#include "ember/expr/evaluator.h"
 #include "ember/physical/physical_plan.h"
 
 namespace ember {
@@ -410,6 +413,7 @@ class Planner {
                    expr_list(p.pushed_filters) + "], ReadSchema: struct<" + read_schema + ">";
         break;
       }
+      case SourceKind::kParquet: plan_parquet_scan(p, *s, cols); break;
       case SourceKind::kRange:
         s->num_partitions = p.source->num_partitions > 0 ? p.source->num_partitions : options_.default_parallelism;
         s->label = p.source->describe();
@@ -421,6 +425,113 @@ class Planner {
         break;
     }
     return s;
+  }
+
+  // Parquet: partition filters drop whole files before any is opened, footers give the row
+  // groups, statistics drop row groups the pushed filters exclude, and the remaining row groups are
+  // packed into tasks of about min(maxPartitionBytes, max(4 MiB, total / parallelism)) bytes, as
+  // Spark sizes file splits.
+  void plan_parquet_scan(const LogicalPlan& p, PhysicalPlan& s, const std::string& cols) {
+    const DataSource& src = *p.source;
+    const int data_columns = static_cast<int>(src.schema.size()) - src.partition_columns;
+    std::map<int64_t, int> schema_index;  // attribute id -> index into src.schema
+    for (size_t i = 0; i < p.output.size(); ++i) {
+      schema_index[p.output[i]->id] = p.read_columns.empty() ? src.schema.index_of(p.output[i]->name) : p.read_columns[i];
+    }
+    auto is_partition_attr = [&](int64_t id) {
+      auto it = schema_index.find(id);
+      return it != schema_index.end() && it->second >= data_columns;
+    };
+    std::vector<ExprPtr> partition_filters, data_filters;
+    for (const auto& f : p.pushed_filters) {
+      std::vector<int64_t> ids;
+      collect_attribute_ids(f, ids);
+      bool only_partitions = !ids.empty() && std::all_of(ids.begin(), ids.end(), is_partition_attr);
+      (only_partitions ? partition_filters : data_filters).push_back(f);
+    }
+    // Partition pruning: evaluate the partition filters on each file's directory values.
+    std::vector<size_t> kept_files;
+    EvalContext ctx;
+    ctx.ansi = options_.ansi;
+    for (size_t f = 0; f < src.files.size(); ++f) {
+      bool keep = true;
+      for (const auto& filter : partition_filters) {
+        ExprPtr bound = transform_up(filter, [&](const ExprPtr& x) -> ExprPtr {
+          if (x->kind != ExprKind::kAttribute) return x;
+          auto it = schema_index.find(x->id);
+          if (it == schema_index.end() || it->second < data_columns) return x;
+          return make_literal(src.file_partition_values[f][static_cast<size_t>(it->second - data_columns)]);
+        });
+        try {
+          Value v = evaluate_constant(*bound, ctx);
+          if (v.is_null() || !v.as_bool()) keep = false;
+        } catch (const std::exception&) {
+          // Undecidable at planning (e.g. needs the time zone): read the file.
+        }
+        if (!keep) break;
+      }
+      if (keep) kept_files.push_back(f);
+    }
+    // Row groups, pruned by statistics.
+    struct Piece {
+      size_t file;
+      int row_group;
+      int64_t bytes;
+    };
+    std::vector<Piece> pieces;
+    int64_t total_row_groups = 0, total_bytes = 0;
+    const ParquetReadOptions read_options = ParquetReadOptions::parse(src.options);
+    for (size_t f : kept_files) {
+      auto reader = ParquetFileReader::open(src.files[f].first, read_options);
+      for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+        ++total_row_groups;
+        ParquetRowGroupInfo info = reader->row_group(rg);
+        bool may_match = true;
+        for (const auto& filter : data_filters) {
+          may_match = row_group_may_match(filter, [&](int64_t id) -> const ParquetColumnStatistics* {
+            auto it = schema_index.find(id);
+            if (it == schema_index.end() || it->second >= data_columns) return nullptr;
+            int in_file = reader->schema().index_of(src.schema.field(static_cast<size_t>(it->second)).name);
+            if (in_file < 0 || reader->schema().field(static_cast<size_t>(in_file)).type !=
+                                   src.schema.field(static_cast<size_t>(it->second)).type) {
+              return nullptr;
+            }
+            return &info.columns[static_cast<size_t>(in_file)];
+          });
+          if (!may_match) break;
+        }
+        if (!may_match) continue;
+        pieces.push_back(Piece{f, rg, std::max<int64_t>(info.compressed_size, 1)});
+        total_bytes += pieces.back().bytes;
+      }
+    }
+    const int64_t open_cost = 4LL << 20;
+    const int64_t target = std::min<int64_t>(
+        options_.max_partition_bytes, std::max<int64_t>(open_cost, total_bytes / std::max(1, options_.default_parallelism)));
+    std::vector<std::vector<ParquetFileSplit>> tasks;
+    int64_t in_task = 0;
+    for (const auto& piece : pieces) {
+      if (tasks.empty() || (in_task > 0 && in_task + piece.bytes > target)) {
+        tasks.emplace_back();
+        in_task = 0;
+      }
+      auto& task = tasks.back();
+      if (task.empty() || task.back().file_index != piece.file) task.push_back(ParquetFileSplit{piece.file, {}});
+      task.back().row_groups.push_back(piece.row_group);
+      in_task += piece.bytes;
+    }
+    if (tasks.empty()) tasks.emplace_back();  // one task that reads nothing
+    s.parquet_splits = std::move(tasks);
+    s.num_partitions = static_cast<int>(s.parquet_splits.size());
+    std::string read_schema;
+    for (size_t i = 0; i < p.output.size(); ++i) {
+      read_schema += (i ? "," : "") + p.output[i]->name + ":" + p.output[i]->type.simple_string();
+    }
+    s.label = "FileScan parquet [" + cols + "] Format: Parquet, Location: " + std::to_string(src.paths.size()) +
+              " paths, PartitionFilters: [" + expr_list(partition_filters) + "], PushedFilters: [" +
+              expr_list(data_filters) + "], ReadSchema: struct<" + read_schema + ">, SelectedFiles: " +
+              std::to_string(kept_files.size()) + " of " + std::to_string(src.files.size()) +
+              ", SelectedRowGroups: " + std::to_string(pieces.size()) + " of " + std::to_string(total_row_groups);
   }
 
   PhysPtr plan_aggregate(const LogicalPlan& p) {
@@ -581,6 +692,7 @@ int64_t estimate_size_in_bytes(const PlanPtr& plan) {
     case PlanKind::kRelation: {
       const DataSource& src = *p.source;
       switch (src.kind) {
+        case SourceKind::kParquet:
         case SourceKind::kCsv: {
           int64_t bytes = 0;
           for (const auto& f : src.files) bytes += f.second;

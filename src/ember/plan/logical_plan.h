@@ -41,7 +41,7 @@ enum class PlanKind {
   kSubqueryAlias,      // names[0]: the alias (DataFrame.alias) that qualifies the child's columns
 };
 
-enum class SourceKind { kCsv, kRange, kLocalRows };
+enum class SourceKind { kCsv, kRange, kLocalRows, kParquet };
 
 // Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader
 // lists files and infers the schema eagerly), so a missing file fails at read(), not at show().
@@ -52,6 +52,10 @@ struct DataSource {
   std::vector<std::string> paths;
   std::map<std::string, std::string> options;  // as given (keys lower-cased)
   std::vector<std::pair<std::string, int64_t>> files;  // (path, size), listed at read time
+  // kCsv / kParquet: the last `partition_columns` fields of `schema` come from key=value
+  // directories (partition discovery); file_partition_values[f] holds file f's values.
+  int partition_columns = 0;
+  std::vector<std::vector<Value>> file_partition_values;
   // kRange
   int64_t start = 0, end = 0, step = 1;
   int num_partitions = 0;  // 0: default parallelism
@@ -63,7 +67,9 @@ struct DataSource {
 
 // Only file sources are handed pushed filters (CSV reports them; Parquet will prune by them);
 // in-memory and range sources have nothing to skip.
-inline bool source_uses_pushed_filters(const DataSource& source) { return source.kind == SourceKind::kCsv; }
+inline bool source_uses_pushed_filters(const DataSource& source) {
+  return source.kind == SourceKind::kCsv || source.kind == SourceKind::kParquet;
+}
 
 struct LogicalPlan;
 using PlanPtr = std::shared_ptr<const LogicalPlan>;

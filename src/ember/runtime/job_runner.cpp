@@ -20,6 +20,7 @@
 #include "ember/exec/operators/window_operator.h"
 #include "ember/exec/sort/row_comparator.h"
 #include "ember/io/csv/csv_options.h"
+#include "ember/io/parquet/parquet_scan_operator.h"
 #include "ember/runtime/scheduler.h"
 #include "ember/runtime/shuffle/shuffle_manager.h"
 #include "ember/types/time_zone.h"
@@ -228,6 +229,18 @@ class PipelineBuilder {
         auto first = static_cast<int64_t>(static_cast<__int128>(n) * partition / parts);
         auto last = static_cast<int64_t>(static_cast<__int128>(n) * (partition + 1) / parts);
         return std::make_unique<RangeScanOperator>(src.start, src.step, first, last);
+      }
+      case SourceKind::kParquet: {
+        std::vector<ParquetScanFile> files;
+        for (const auto& split : node.parquet_splits.at(static_cast<size_t>(partition))) {
+          ParquetScanFile f;
+          f.path = src.files[split.file_index].first;
+          f.row_groups = split.row_groups;
+          if (split.file_index < src.file_partition_values.size()) f.partition_values = src.file_partition_values[split.file_index];
+          files.push_back(std::move(f));
+        }
+        return std::make_unique<ParquetScanOperator>(std::move(files), src.schema, src.partition_columns, node.read_columns,
+                                                     ParquetReadOptions::parse(src.options));
       }
       case SourceKind::kLocalRows: {
         std::vector<Batch> mine;

@@ -170,10 +170,12 @@ std::string OutputCommitter::task_attempt_dir(const std::string& attempt_id) con
   return dir.string();
 }
 
-std::string OutputCommitter::part_file_name(int partition, const std::string& extension) const {
+std::string OutputCommitter::part_file_name(int partition, const std::string& extension, int file_number) const {
   char num[16];
   std::snprintf(num, sizeof(num), "%05d", partition);
-  return "part-" + std::string(num) + "-" + uuid_ + "-c000" + extension;
+  char counter[16];
+  std::snprintf(counter, sizeof(counter), "c%03d", file_number);
+  return "part-" + std::string(num) + "-" + uuid_ + "-" + counter + extension;
 }
 
 void OutputCommitter::commit_task(const std::string& attempt_id) {
@@ -244,6 +246,46 @@ void OutputCommitter::publish_append(const fs::path& output) {
   }
 }
 
+// Each partition directory of the new output (a directory holding files) replaces the target's
+// directory of the same name, which moves aside first; on failure every move is undone.
+void OutputCommitter::publish_dynamic_overwrite(const fs::path& output) {
+  std::vector<fs::path> leaves;
+  for (const auto& rel : list_files(output)) {
+    if (rel == "_SUCCESS") continue;
+    fs::path dir = fs::path(rel).parent_path();
+    if (std::find(leaves.begin(), leaves.end(), dir) == leaves.end()) leaves.push_back(dir);
+  }
+  std::vector<std::pair<fs::path, fs::path>> moved;  // (from, to), in order
+  std::vector<fs::path> made_dirs;
+  const fs::path old_root = staging_ / "old";
+  try {
+    for (const auto& dir : leaves) {
+      const fs::path dst = target_ / dir;
+      if (dir.empty()) {
+        throw_error(ErrorKind::kIo, "dynamic partition overwrite of " + target_.string() +
+                                        ": the new output has files outside partition directories");
+      }
+      if (exists_or_throw(dst)) {
+        create_dirs_or_throw((old_root / dir).parent_path());
+        rename_or_throw(dst, old_root / dir);
+        moved.emplace_back(dst, old_root / dir);
+      }
+      for (fs::path d = dst.parent_path(); d != target_ && !exists_or_throw(d); d = d.parent_path()) made_dirs.push_back(d);
+      create_dirs_or_throw(dst.parent_path());
+      rename_or_throw(output / dir, dst);
+      moved.emplace_back(output / dir, dst);
+    }
+    write_empty_file(target_ / "_SUCCESS");
+  } catch (...) {
+    std::error_code ec;
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it) fs::rename(it->second, it->first, ec);
+    std::sort(made_dirs.begin(), made_dirs.end(),
+              [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
+    for (const auto& d : made_dirs) fs::remove(d, ec);
+    throw;
+  }
+}
+
 void OutputCommitter::commit_job() {
   if (state_ == State::kSkipped) return;
   EMBER_CHECK(state_ == State::kActive, "commit_job without a successful setup_job");
@@ -252,6 +294,8 @@ void OutputCommitter::commit_job() {
   bool exists = exists_or_throw(target_);
   if (mode_ == SaveMode::kAppend && exists) {
     publish_append(output);
+  } else if (mode_ == SaveMode::kOverwrite && dynamic_overwrite_ && exists) {
+    publish_dynamic_overwrite(output);
   } else {
     write_empty_file(output / "_SUCCESS");
     if (exists && mode_ == SaveMode::kOverwrite) {

@@ -61,7 +61,13 @@ class OutputCommitter {
   // subdirectories the task adds, e.g. "key=value/" for partitioned writes).
   std::string task_attempt_dir(const std::string& attempt_id) const;
   // Spark's file name: "part-00003-<job uuid>-c000<extension>", extension like ".csv".
-  std::string part_file_name(int partition, const std::string& extension) const;
+  std::string part_file_name(int partition, const std::string& extension) const { return part_file_name(partition, extension, 0); }
+  // The file_number-th file of one task in one directory ("-c001" ...; maxRecordsPerFile).
+  std::string part_file_name(int partition, const std::string& extension, int file_number) const;
+  // spark.sql.sources.partitionOverwriteMode=dynamic: an overwrite replaces only the partition
+  // directories (key=value/...) the new output has, and keeps every other one. Call before
+  // commit_job; ignored for other modes.
+  void set_dynamic_partition_overwrite(bool dynamic) { dynamic_overwrite_ = dynamic; }
   // Publishes the attempt's files as its task's output (one rename). A second commit for the same
   // task (a retried attempt) replaces the first. The task id is the attempt id without its last
   // "_<attempt number>" (see TaskContext::attempt_id).
@@ -96,6 +102,7 @@ class OutputCommitter {
   std::filesystem::path attempt_path(const std::string& attempt_id) const;
   std::filesystem::path assemble_output();
   void publish_append(const std::filesystem::path& output);
+  void publish_dynamic_overwrite(const std::filesystem::path& output);
 
   std::filesystem::path target_;   // absolute, normalised, no trailing separator
   std::filesystem::path staging_;  // the hidden sibling directory
@@ -104,6 +111,7 @@ class OutputCommitter {
   std::string uuid_;
   enum class State { kNew, kActive, kSkipped, kDone } state_ = State::kNew;
   bool old_moved_aside_ = false;                      // overwrite: target now lives in staging/old
+  bool dynamic_overwrite_ = false;
   std::vector<std::filesystem::path> created_parents_;  // outermost first
 };
 

@@ -1,0 +1,55 @@
+#pragma once
+// The scan of one task over Parquet files: reads the chosen row groups of each file and produces
+// the requested columns, with partition columns (from key=value directories) as constant
+// vectors. Columns are matched to each file by name, so files whose schemas differ (mergeSchema,
+// or an explicit schema) read a column they lack as nulls; a column whose type in a file differs
+// from the table's is an error naming the file and the column.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/exec/operator.h"
+#include "ember/io/parquet/parquet_options.h"
+#include "ember/types/data_type.h"
+#include "ember/types/value.h"
+
+namespace ember {
+
+class ParquetFileReader;
+class ParquetRowGroupReader;
+
+struct ParquetScanFile {
+  std::string path;
+  std::vector<int> row_groups;          // in file order
+  std::vector<Value> partition_values;  // one per partition column of the table
+};
+
+class ParquetScanOperator final : public Operator {
+ public:
+  // table_schema: data columns then `partition_columns` partition columns (DataSource::schema);
+  // read_columns: indices into table_schema, in output order.
+  ParquetScanOperator(std::vector<ParquetScanFile> files, Schema table_schema, int partition_columns,
+                      std::vector<int> read_columns, ParquetReadOptions options);
+  ~ParquetScanOperator() override;
+
+ protected:
+  bool produce(Batch& out) override;
+
+ private:
+  bool open_next_row_group();
+
+  std::vector<ParquetScanFile> files_;
+  Schema table_schema_;
+  int partition_columns_;
+  std::vector<int> read_columns_;
+  ParquetReadOptions options_;
+  size_t file_ = 0;
+  size_t row_group_ = 0;
+  std::unique_ptr<ParquetFileReader> reader_;
+  std::unique_ptr<ParquetRowGroupReader> row_group_reader_;
+  // For the open file: per output column, the file column it reads (-1: a partition column or a
+  // column the file lacks).
+  std::vector<int> file_columns_;
+};
+
+}  // namespace ember
