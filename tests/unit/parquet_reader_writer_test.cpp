@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -588,6 +589,72 @@ TEST_F(ParquetReaderWriterTest, CorruptDataNamesFileAndColumnAndNeverCrashes) {
     }
     EXPECT_GT(errors, 0);
   }
+}
+
+TEST_F(ParquetReaderWriterTest, CorruptFootersAndIndexesNeverCrash) {
+  Schema schema = all_types_schema();
+  auto rows = all_types_rows(1500, 8);
+  ParquetWriteOptions o;
+  o.page_row_limit = 200;
+  o.row_group_max_rows = 600;
+  write_and_read(path("src.parquet"), schema, rows, o);
+  std::string good = slurp(path("src.parquet"));
+  auto r = ParquetFileReader::open(path("src.parquet"));
+  // The page index and footer live after the last column chunk.
+  const auto& last = r->metadata().row_groups.back().columns.back().meta_data;
+  auto tail_start = static_cast<size_t>(last->data_page_offset + last->total_compressed_size);
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 600; ++trial) {
+    std::string bad = good;
+    int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) {
+      size_t at = tail_start + rng() % (good.size() - tail_start);
+      bad[at] = static_cast<char>(rng());
+    }
+    spit(path("bad.parquet"), bad);
+    try {
+      auto br = ParquetFileReader::open(path("bad.parquet"));
+      for (int g = 0; g < br->num_row_groups(); ++g) {
+        br->row_group(g);
+        for (size_t c = 0; c < br->schema().size(); ++c) br->page_statistics(g, static_cast<int>(c));
+      }
+      read_all(*br);
+    } catch (const EmberError& e) {
+      ASSERT_TRUE(e.kind() == ErrorKind::kMalformedInput || e.kind() == ErrorKind::kUnsupported ||
+                  e.kind() == ErrorKind::kIllegalArgument || e.kind() == ErrorKind::kAnalysis)
+          << error_kind_name(e.kind()) << ": " << e.what();
+    }
+  }
+}
+
+TEST_F(ParquetReaderWriterTest, RowGroupsReadConcurrently) {
+  Schema schema = all_types_schema();
+  auto rows = all_types_rows(8000, 9);
+  ParquetWriteOptions o;
+  o.row_group_max_rows = 1000;
+  write_and_read(path("threads.parquet"), schema, rows, o);
+  auto r = ParquetFileReader::open(path("threads.parquet"));
+  std::vector<int> projection(schema.size());
+  for (size_t i = 0; i < schema.size(); ++i) projection[i] = static_cast<int>(i);
+  std::vector<std::vector<std::vector<Value>>> per_group(static_cast<size_t>(r->num_row_groups()));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int g = t; g < r->num_row_groups(); g += 4) {
+        r->read_row_group(g, projection, [&](Batch& b) {
+          for (size_t i = 0; i < b.num_rows; ++i) {
+            std::vector<Value> row;
+            for (size_t c = 0; c < b.num_columns(); ++c) row.push_back(b.column(c)->value_at(i));
+            per_group[static_cast<size_t>(g)].push_back(std::move(row));
+          }
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<std::vector<Value>> got;
+  for (auto& g : per_group) got.insert(got.end(), g.begin(), g.end());
+  expect_same_rows(got, rows);
 }
 
 }  // namespace

@@ -139,7 +139,11 @@ std::unique_ptr<ParquetFileReader> ParquetFileReader::open(const std::string& pa
         footer_error(path, col + " has physical type " + parquet::physical_type_name(chunk.meta_data->type) +
                                " but the schema says " + parquet::physical_type_name(columns[c].physical));
       }
-      if (chunk.meta_data->num_values < 0) footer_error(path, col + " has a negative value count");
+      // A flat column holds one value (null or not) per row.
+      if (chunk.meta_data->num_values != rg.num_rows) {
+        footer_error(path, col + " holds " + std::to_string(chunk.meta_data->num_values) +
+                               " values but the row group has " + std::to_string(rg.num_rows) + " rows");
+      }
     }
   }
   return r;
