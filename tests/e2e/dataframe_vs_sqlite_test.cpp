@@ -263,3 +263,38 @@ TEST_F(DataFrameVsSqliteTest, NaFillDropReplace) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST_F(DataFrameVsSqliteTest, RollupAndCube) {
+  check(orders().rollup({"region", "product"}).agg(sum("qty").alias("units"), count("*").alias("n")),
+        "SELECT region, product, sum(qty), count(*) FROM orders GROUP BY region, product "
+        "UNION ALL SELECT region, NULL, sum(qty), count(*) FROM orders GROUP BY region "
+        "UNION ALL SELECT NULL, NULL, sum(qty), count(*) FROM orders");
+  check(orders().cube({"region", "qty"}).agg(max("amount").alias("top")),
+        "SELECT region, qty, max(amount) FROM orders GROUP BY region, qty "
+        "UNION ALL SELECT region, NULL, max(amount) FROM orders GROUP BY region "
+        "UNION ALL SELECT NULL, qty, max(amount) FROM orders GROUP BY qty "
+        "UNION ALL SELECT NULL, NULL, max(amount) FROM orders");
+}
+
+TEST_F(DataFrameVsSqliteTest, PivotWithAndWithoutValues) {
+  auto explicit_values = orders().group_by("region").pivot("qty", {Value::int32(1), Value::int32(2)}).agg(sum("amount"));
+  EXPECT_EQ(explicit_values.columns(), (std::vector<std::string>{"region", "1", "2"}));
+  check(explicit_values,
+        "SELECT region, sum(CASE WHEN qty = 1 THEN amount END), sum(CASE WHEN qty = 2 THEN amount END) "
+        "FROM orders GROUP BY region");
+  // Values found by a job, sorted; two aggregates name columns value_aggregate.
+  auto found = orders().group_by("product").pivot("region").agg(count("*").alias("n"), min("qty").alias("lo"));
+  EXPECT_EQ(found.columns()[1], "null_n");
+  EXPECT_EQ(found.columns()[3], "Central_n");
+  std::string sql = "SELECT product, count(CASE WHEN region IS NULL THEN 1 END), min(CASE WHEN region IS NULL THEN qty END)";
+  for (const char* r : {"Central", "East", "North", "South", "West"}) {
+    sql += std::string(", count(CASE WHEN region = '") + r + "' THEN 1 END), min(CASE WHEN region = '" + r + "' THEN qty END)";
+  }
+  check(found, sql + " FROM orders GROUP BY product");
+}
+
+}  // namespace
+}  // namespace ember

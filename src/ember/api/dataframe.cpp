@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/api/functions.h"
@@ -100,6 +101,12 @@ DataFrame DataFrame::drop(const std::vector<std::string>& names) const { return 
 GroupedData DataFrame::group_by(const std::vector<ColumnOrName>& cols) const { return GroupedData(*this, to_exprs(cols)); }
 GroupedData DataFrame::groupBy(const std::vector<ColumnOrName>& cols) const { return group_by(cols); }
 DataFrame DataFrame::agg(const std::vector<Column>& aggregates) const { return GroupedData(*this, {}).agg(aggregates); }
+GroupedData DataFrame::rollup(const std::vector<ColumnOrName>& cols) const {
+  return GroupedData(*this, to_exprs(cols), GroupedData::Kind::kRollup);
+}
+GroupedData DataFrame::cube(const std::vector<ColumnOrName>& cols) const {
+  return GroupedData(*this, to_exprs(cols), GroupedData::Kind::kCube);
+}
 
 DataFrame DataFrame::order_by(const std::vector<ColumnOrName>& cols) const {
   return derive(make_sort(analyzed(), to_exprs(cols), true));
@@ -449,7 +456,108 @@ void DataFrame::explain(bool extended) const { std::cout << explain_string(exten
 
 DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
 
+GroupedData GroupedData::pivot(const std::string& column, const std::vector<Value>& values) const {
+  GroupedData g = *this;
+  g.pivoted_ = true;
+  g.pivot_column_ = column;
+  g.pivot_values_ = values;
+  if (values.empty()) {
+    // Spark runs a job for the distinct values, sorted, capped by spark.sql.pivotMaxValues.
+    auto rows = df_.select(column).distinct().order_by(functions::col(column)).limit(10001).collect();
+    if (rows.size() > 10000) {
+      throw_error(ErrorKind::kAnalysis, "PIVOT_VALUE_LIMIT",
+                  "The pivot column " + column + " has more than 10000 distinct values; give the values explicitly");
+    }
+    for (const auto& r : rows) g.pivot_values_.push_back(r[0]);
+  }
+  return g;
+}
+
+// Grouping sets as a union of one projection per set (keys outside the set become null, and a
+// set id keeps a null key apart from a rolled-up one), aggregated on (keys, set id): the plan
+// Spark's Expand produces, with each set reading the child once.
+DataFrame GroupedData::grouping_sets_agg(const std::vector<Column>& aggregates) const {
+  const size_t n = keys_.size();
+  std::vector<std::vector<bool>> sets;  // sets[s][k]: key k grouped in set s
+  if (kind_ == Kind::kRollup) {
+    for (size_t keep = n + 1; keep-- > 0;) {
+      std::vector<bool> set(n, false);
+      for (size_t k = 0; k < keep; ++k) set[k] = true;
+      sets.push_back(set);
+    }
+  } else {
+    // Spark's cube order: the grouping id counts up, a set bit meaning "rolled up".
+    for (size_t id = 0; id < (size_t{1} << n); ++id) {
+      std::vector<bool> set(n);
+      for (size_t k = 0; k < n; ++k) set[k] = ((id >> (n - 1 - k)) & 1) == 0;
+      sets.push_back(set);
+    }
+  }
+  const Schema key_schema = df_.select([&] {
+    std::vector<ColumnOrName> cols;
+    for (const auto& k : keys_) cols.emplace_back(Column(k));
+    return cols;
+  }()).schema();
+  std::optional<DataFrame> all;
+  for (size_t si = 0; si < sets.size(); ++si) {
+    std::vector<ColumnOrName> cols = {functions::col("*")};
+    for (size_t k = 0; k < n; ++k) {
+      Column key = sets[si][k] ? Column(keys_[k]) : functions::lit(Value::null(key_schema.field(k).type));
+      cols.emplace_back(key.cast(key_schema.field(k).type.simple_string()).alias("__grouping_key_" + std::to_string(k)));
+    }
+    cols.emplace_back(functions::lit(static_cast<int>(si)).alias("__grouping_set"));
+    DataFrame branch = df_.select(cols);
+    all = all ? all->union_all(branch) : branch;
+  }
+  std::vector<ColumnOrName> group_cols;
+  for (size_t k = 0; k < n; ++k) group_cols.emplace_back("__grouping_key_" + std::to_string(k));
+  group_cols.emplace_back("__grouping_set");
+  DataFrame aggregated = GroupedData(*all, to_exprs(group_cols)).agg(aggregates);
+  std::vector<ColumnOrName> out;
+  for (size_t k = 0; k < n; ++k) out.emplace_back(functions::col("__grouping_key_" + std::to_string(k)).alias(key_schema.field(k).name));
+  for (const auto& name : aggregated.columns()) {
+    if (name.rfind("__grouping_", 0) != 0) out.emplace_back(functions::col(name));
+  }
+  return aggregated.select(out);
+}
+
+// Each aggregate once per pivot value, reading only that value's rows: its arguments become
+// CASE WHEN pivot <=> value THEN arg END (count(*) counts the rows of the value).
+DataFrame GroupedData::pivot_agg(const std::vector<Column>& aggregates) const {
+  std::vector<Column> columns;
+  const ExprPtr pivot = make_column(pivot_column_);
+  for (const auto& value : pivot_values_) {
+    const std::string value_name = value.is_null() ? "null" : value.to_string();
+    for (const auto& a : aggregates) {
+      ExprPtr e = a.expr();
+      std::string agg_name;
+      if (e->kind == ExprKind::kAlias) {
+        agg_name = e->name;
+        e = e->children[0];
+      } else {
+        agg_name = e->pretty_name();
+      }
+      ExprPtr filtered = transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+        if (x->kind != ExprKind::kAggregate) return x;
+        std::vector<ExprPtr> args;
+        for (const auto& arg : x->children) {
+          ExprPtr matches = make_call("<=>", {pivot, make_literal(value)});
+          args.push_back(make_case({matches, arg}));
+        }
+        if (args.empty()) args.push_back(make_case({make_call("<=>", {pivot, make_literal(value)}), make_literal(Value::int32(1))}));
+        return with_children(*x, std::move(args));
+      });
+      std::string name = aggregates.size() == 1 ? value_name : value_name + "_" + agg_name;
+      columns.push_back(Column(filtered).alias(name));
+    }
+  }
+  GroupedData plain(df_, keys_, kind_);
+  return plain.agg(columns);
+}
+
 DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
+  if (pivoted_) return pivot_agg(aggregates);
+  if (kind_ != Kind::kGroupBy) return grouping_sets_agg(aggregates);
   std::vector<ExprPtr> exprs = keys_;
   for (const auto& a : aggregates) exprs.push_back(a.expr());
   return DataFrame(df_.session(), make_aggregate(df_.analyzed(), keys_, std::move(exprs)));

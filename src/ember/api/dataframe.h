@@ -73,6 +73,8 @@ class DataFrame {
   template <class... Cs>
   GroupedData group_by(const Cs&... cols) const;
   GroupedData groupBy(const std::vector<ColumnOrName>& cols) const;
+  GroupedData rollup(const std::vector<ColumnOrName>& cols) const;
+  GroupedData cube(const std::vector<ColumnOrName>& cols) const;
   // Global aggregation: df.agg(sum("x")).
   DataFrame agg(const std::vector<Column>& aggregates) const;
   template <class... Cs>
@@ -214,7 +216,15 @@ DataFrame broadcast(const DataFrame& df);
 // df.group_by(...): aggregate methods, as PySpark's GroupedData.
 class GroupedData {
  public:
-  GroupedData(DataFrame df, std::vector<ExprPtr> keys) : df_(std::move(df)), keys_(std::move(keys)) {}
+  // kGroupBy: one grouping; kRollup: (k1..kn), (k1..kn-1), ..., (); kCube: every subset of the
+  // keys. Rolled-up keys are null in the result rows of the coarser groupings, as in Spark.
+  enum class Kind { kGroupBy, kRollup, kCube };
+  GroupedData(DataFrame df, std::vector<ExprPtr> keys, Kind kind = Kind::kGroupBy)
+      : df_(std::move(df)), keys_(std::move(keys)), kind_(kind) {}
+  // Pivots `column`: one result column per value (per value and aggregate when there are
+  // several aggregates: "<value>_<aggregate>"). Without values, the distinct values are computed
+  // first (a job) and sorted, as Spark does; at most spark.sql.pivotMaxValues (10000).
+  GroupedData pivot(const std::string& column, const std::vector<Value>& values = {}) const;
   DataFrame agg(const std::vector<Column>& aggregates) const;
   template <class... Cs>
   DataFrame agg(const Column& first, const Cs&... more) const {
@@ -231,8 +241,14 @@ class GroupedData {
 
  private:
   DataFrame simple(const char* function, const std::vector<std::string>& cols) const;
+  DataFrame grouping_sets_agg(const std::vector<Column>& aggregates) const;
+  DataFrame pivot_agg(const std::vector<Column>& aggregates) const;
   DataFrame df_;
   std::vector<ExprPtr> keys_;
+  Kind kind_ = Kind::kGroupBy;
+  std::string pivot_column_;
+  std::vector<Value> pivot_values_;
+  bool pivoted_ = false;
 };
 
 template <class... Cs>
