@@ -298,3 +298,29 @@ TEST_F(DataFrameVsSqliteTest, PivotWithAndWithoutValues) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST_F(DataFrameVsSqliteTest, SampleIsSeededAndASubset) {
+  auto a = orders().sample(0.1, 42).collect();
+  auto b = orders().sample(0.1, 42).collect();
+  auto c = orders().sample(0.1, 7).collect();
+  // Same seed, same rows; another seed, another subset; about 10% of 5000 rows (binomial sd ~21).
+  EXPECT_EQ(to_table(a).size(), to_table(b).size());
+  expect_same_rows(to_table(a), to_table(b), false);
+  EXPECT_NE(testing::table_string(to_table(a)), testing::table_string(to_table(c)));
+  EXPECT_GT(a.size(), 400u);
+  EXPECT_LT(a.size(), 600u);
+  EXPECT_EQ(orders().sample(0.1, 42).subtract(orders()).count(), 0);
+  EXPECT_EQ(orders().sample(0.0, 1).count(), 0);
+  EXPECT_EQ(orders().sample(1.0, 1).count(), 5000);
+  // With replacement: Poisson(2) copies per row, about 10000 rows.
+  int64_t n = orders().sample(2.0, 3, true).count();
+  EXPECT_GT(n, 9000);
+  EXPECT_LT(n, 11000);
+  EXPECT_THROW(orders().sample(1.5, 1), EmberError);
+}
+
+}  // namespace
+}  // namespace ember

@@ -861,6 +861,7 @@ PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
       derive_output(*p);
       return p;
     }
+    case PlanKind::kSample:
     case PlanKind::kLimit: {
       auto p = clone(*plan);
       p->children = {child};

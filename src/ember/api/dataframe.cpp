@@ -118,6 +118,15 @@ DataFrame DataFrame::limit(int64_t n) const {
   if (n < 0) throw_error(ErrorKind::kIllegalArgument, "limit() needs a non-negative number of rows, got " + std::to_string(n));
   return derive(make_limit(analyzed(), n));
 }
+DataFrame DataFrame::sample(double fraction, int64_t seed, bool with_replacement) const {
+  if (!(fraction >= 0) || (!with_replacement && fraction > 1)) {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_SAMPLING_FRACTION",
+                "Sampling fraction (" + std::to_string(fraction) + ") must be " +
+                    (with_replacement ? "nonnegative" : "on interval [0, 1] without replacement"));
+  }
+  return derive(make_sample(analyzed(), fraction, with_replacement, seed));
+}
+
 DataFrame DataFrame::distinct() const { return derive(make_distinct(analyzed())); }
 DataFrame DataFrame::union_all(const DataFrame& other) const { return derive(make_union({analyzed(), other.analyzed()})); }
 DataFrame DataFrame::union_by_name(const DataFrame& other, bool allow_missing_columns) const {

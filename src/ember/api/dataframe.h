@@ -92,6 +92,9 @@ class DataFrame {
   }
   DataFrame sort_within_partitions(const std::vector<ColumnOrName>& cols) const;
   DataFrame limit(int64_t n) const;
+  // A random subset: each row kept with probability `fraction` (with_replacement: each row
+  // repeated Poisson(fraction) times). The same seed on the same input gives the same rows.
+  DataFrame sample(double fraction, int64_t seed = 0, bool with_replacement = false) const;
   DataFrame distinct() const;
   DataFrame drop_duplicates() const { return distinct(); }
   // One row per distinct value of `subset` (the first row met for each, as Spark keeps an

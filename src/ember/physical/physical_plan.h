@@ -25,6 +25,7 @@ enum class PhysKind {
   kHashJoin,       // children {left, right}; one side is the build side (a broadcast exchange, or
                    // co-partitioned with the probe side by hash exchanges on the keys)
   kNestedLoopJoin, // children {left, right}; the build side is a broadcast exchange
+  kSample,         // per-partition random sample (fraction, with_replacement, seed)
   kWindow,         // exprs: window expressions AS names, bound to the child; the child is sorted
                    // by (partition keys, order keys) within partitions hashed on the partition keys
 };
@@ -79,6 +80,11 @@ struct PhysicalPlan {
   std::vector<ExprPtr> aggregates;    // kAggregate exprs with bound args (final: args unused)
   std::vector<int> intermediate_offsets;  // final: first input column of each aggregate's state
   std::vector<ExprPtr> result_exprs;  // bound over [keys..., aggregate values...]; empty for partial
+
+  // kSample
+  double fraction = 0;
+  bool with_replacement = false;
+  int64_t seed = 0;
 
   // kSort / kLimit
   std::vector<ExprPtr> orders;  // bound kSortOrder exprs

@@ -160,6 +160,14 @@ class Planner {
       }
       case PlanKind::kJoin: return plan_join(*p);
       case PlanKind::kWindow: return plan_window(*p);
+      case PlanKind::kSample: {
+        auto sm = make_node(PhysKind::kSample, {plan(p->child())});
+        sm->fraction = p->fraction;
+        sm->with_replacement = p->with_replacement;
+        sm->seed = p->seed;
+        sm->label = plan_node_string(*p);
+        return sm;
+      }
       case PlanKind::kBroadcastHint: return plan(p->child());
       default: throw_internal(__FILE__, __LINE__, "cannot plan node " + plan_node_string(*p));
     }

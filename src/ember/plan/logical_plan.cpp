@@ -1,5 +1,7 @@
 #include "ember/plan/logical_plan.h"
 
+#include <cstdio>
+
 #include "ember/common/error.h"
 
 namespace ember {
@@ -156,6 +158,14 @@ PlanPtr make_join_using(PlanPtr left, PlanPtr right, JoinType type, std::vector<
   return p;
 }
 
+PlanPtr make_sample(PlanPtr child, double fraction, bool with_replacement, int64_t seed) {
+  auto p = node(PlanKind::kSample, {std::move(child)});
+  p->fraction = fraction;
+  p->with_replacement = with_replacement;
+  p->seed = seed;
+  return p;
+}
+
 PlanPtr make_broadcast_hint(PlanPtr child) { return node(PlanKind::kBroadcastHint, {std::move(child)}); }
 
 PlanPtr make_subquery_alias(PlanPtr child, std::string alias) {
@@ -277,6 +287,12 @@ std::string plan_node_string(const LogicalPlan& p) {
       return s + "])";
     }
     case PlanKind::kBroadcastHint: return "ResolvedHint (strategy=broadcast)";
+    case PlanKind::kSample: {
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), "Sample 0.0, %g, %s, %lld", p.fraction, p.with_replacement ? "true" : "false",
+                    static_cast<long long>(p.seed));
+      return mark + buf;
+    }
     case PlanKind::kWindow: return "Window [" + expr_list(p.exprs) + "]";
     case PlanKind::kSubqueryAlias: return "SubqueryAlias " + p.names[0];
   }

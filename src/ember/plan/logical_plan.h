@@ -28,6 +28,7 @@ enum class PlanKind {
   kUnion,              // children, by position (UNION ALL)
   kRepartition,        // num_partitions, exprs (hash keys; empty: round robin), shuffle=false: coalesce
   kJoin,               // children {left, right}; join_type; condition (may be null); broadcast hints
+  kSample,            // fraction, with_replacement, seed (a random subset of the child's rows)
   kWindow,             // exprs: window expressions AS names, sharing one PARTITION BY / ORDER BY;
                        // output: the child's columns, then one per expression
   // API-shaped nodes, rewritten by the analyzer:
@@ -81,6 +82,9 @@ struct LogicalPlan {
   std::vector<ExprPtr> grouping;  // aggregate grouping expressions
   ExprPtr condition;              // filter
   int64_t limit = 0;
+  double fraction = 0;            // sample
+  bool with_replacement = false;  // sample
+  int64_t seed = 0;               // sample
   int num_partitions = 0;
   bool shuffle = true;            // repartition (true) vs coalesce (false)
   bool global_sort = true;
@@ -122,6 +126,7 @@ PlanPtr make_distinct(PlanPtr child);
 PlanPtr make_join(PlanPtr left, PlanPtr right, JoinType type, ExprPtr condition);
 PlanPtr make_join_using(PlanPtr left, PlanPtr right, JoinType type, std::vector<std::string> columns);
 PlanPtr make_broadcast_hint(PlanPtr child);
+PlanPtr make_sample(PlanPtr child, double fraction, bool with_replacement, int64_t seed);
 PlanPtr make_subquery_alias(PlanPtr child, std::string alias);
 
 // Attributes a join outputs: left then right (left only for semi/anti joins); columns of the side

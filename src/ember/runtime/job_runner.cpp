@@ -16,6 +16,7 @@
 #include "ember/exec/operators/limit_operator.h"
 #include "ember/exec/operators/project_operator.h"
 #include "ember/exec/operators/range_scan_operator.h"
+#include "ember/exec/operators/sample_operator.h"
 #include "ember/exec/operators/sort_operator.h"
 #include "ember/exec/operators/window_operator.h"
 #include "ember/exec/sort/row_comparator.h"
@@ -202,6 +203,9 @@ class PipelineBuilder {
       }
       case PhysKind::kHashJoin: return build_hash_join(*node, partition);
       case PhysKind::kNestedLoopJoin: return build_nested_loop_join(*node, partition);
+      case PhysKind::kSample:
+        return std::make_unique<SampleOperator>(build(node->children[0], partition), node->fraction, node->with_replacement,
+                                                node->seed, partition);
       case PhysKind::kWindow:
         return std::make_unique<WindowOperator>(build(node->children[0], partition), window_spec_from_exprs(node->exprs),
                                                 eval_);
