@@ -17,11 +17,11 @@ class Column {
  public:
   explicit Column(ExprPtr expr) : expr_(std::move(expr)) {}
   // Literals.
-  Column(int v);          // NOLINT(google-explicit-constructor): literals convert, as in PySpark
-  Column(int64_t v);      // NOLINT
-  Column(double v);       // NOLINT
-  Column(bool v);         // NOLINT
-  Column(const char* v);  // NOLINT: a string literal (use col("x") for a column)
+  Column(int v);                 // NOLINT(google-explicit-constructor): literals convert, as in PySpark
+  Column(int64_t v);             // NOLINT
+  Column(double v);              // NOLINT
+  Column(bool v);                // NOLINT
+  Column(const char* v);         // NOLINT: a string literal (use col("x") for a column)
   Column(const std::string& v);  // NOLINT
   Column(const Value& v);        // NOLINT
 
@@ -51,6 +51,11 @@ class Column {
   Column contains(const Column& part) const;
   Column substr(const Column& pos, const Column& len) const;
   Column eq_null_safe(const Column& other) const;
+  // Spark's col[i] / getItem(i) on an array (GetArrayItem): 0-based; an index outside the array
+  // raises INVALID_ARRAY_INDEX under ANSI (the Spark 4 default) and gives null otherwise. The
+  // column is named as Spark names it, e.g. "parts[0]".
+  Column get_item(int index) const;
+  Column operator[](int index) const { return get_item(index); }
 
   // CASE WHEN chains: when(cond, v).when(cond2, v2).otherwise(v3).
   Column when(const Column& condition, const Column& value) const;

@@ -59,7 +59,9 @@ Column any_value(const ColumnOrName& c, bool ignore_nulls) {
   return agg("any_value", {c.expr(), make_literal(Value::boolean(true))});
 }
 
-Column when(const Column& condition, const Column& value) { return Column(make_case({condition.expr(), value.expr()})); }
+Column when(const Column& condition, const Column& value) {
+  return Column(make_case({condition.expr(), value.expr()}));
+}
 Column coalesce(const std::vector<ColumnOrName>& cols) { return fn("coalesce", exprs(cols)); }
 Column isnull(const ColumnOrName& c) { return fn("isnull", {c.expr()}); }
 Column isnotnull(const ColumnOrName& c) { return fn("isnotnull", {c.expr()}); }
@@ -71,7 +73,9 @@ Column lower(const ColumnOrName& c) { return fn("lower", {c.expr()}); }
 Column trim(const ColumnOrName& c) { return fn("trim", {c.expr()}); }
 Column ltrim(const ColumnOrName& c) { return fn("ltrim", {c.expr()}); }
 Column rtrim(const ColumnOrName& c) { return fn("rtrim", {c.expr()}); }
-Column substring(const ColumnOrName& c, int pos, int len) { return fn("substring", {c.expr(), i32(pos), i32(len)}); }
+Column substring(const ColumnOrName& c, int pos, int len) {
+  return fn("substring", {c.expr(), i32(pos), i32(len)});
+}
 Column concat(const std::vector<ColumnOrName>& cols) { return fn("concat", exprs(cols)); }
 Column length(const ColumnOrName& c) { return fn("length", {c.expr()}); }
 Column regexp_replace(const ColumnOrName& c, const std::string& pattern, const std::string& replacement) {
@@ -81,17 +85,37 @@ Column split(const ColumnOrName& c, const std::string& pattern, int limit) {
   return fn("split", {c.expr(), str(pattern), i32(limit)});
 }
 
+Column array(const std::vector<ColumnOrName>& cols) { return fn("array", exprs(cols)); }
+Column size(const ColumnOrName& c) { return fn("size", {c.expr()}); }
+Column cardinality(const ColumnOrName& c) { return fn("cardinality", {c.expr()}); }
+Column element_at(const ColumnOrName& c, const Column& index) {
+  return fn("element_at", {c.expr(), index.expr()});
+}
+Column try_element_at(const ColumnOrName& c, const Column& index) {
+  return fn("try_element_at", {c.expr(), index.expr()});
+}
+Column get(const ColumnOrName& c, const Column& index) { return fn("get", {c.expr(), index.expr()}); }
+Column array_contains(const ColumnOrName& c, const Column& value) {
+  return fn("array_contains", {c.expr(), value.expr()});
+}
+
 Column year(const ColumnOrName& c) { return fn("year", {c.expr()}); }
 Column month(const ColumnOrName& c) { return fn("month", {c.expr()}); }
 Column dayofmonth(const ColumnOrName& c) { return fn("dayofmonth", {c.expr()}); }
 Column quarter(const ColumnOrName& c) { return fn("quarter", {c.expr()}); }
 Column dayofweek(const ColumnOrName& c) { return fn("dayofweek", {c.expr()}); }
 Column to_date(const ColumnOrName& c) { return fn("to_date", {c.expr()}); }
-Column to_date(const ColumnOrName& c, const std::string& format) { return fn("to_date", {c.expr(), str(format)}); }
+Column to_date(const ColumnOrName& c, const std::string& format) {
+  return fn("to_date", {c.expr(), str(format)});
+}
 Column date_add(const ColumnOrName& c, const Column& days) { return fn("date_add", {c.expr(), days.expr()}); }
 Column date_sub(const ColumnOrName& c, const Column& days) { return fn("date_sub", {c.expr(), days.expr()}); }
-Column datediff(const ColumnOrName& end, const ColumnOrName& start) { return fn("datediff", {end.expr(), start.expr()}); }
-Column date_trunc(const std::string& format, const ColumnOrName& c) { return fn("date_trunc", {str(format), c.expr()}); }
+Column datediff(const ColumnOrName& end, const ColumnOrName& start) {
+  return fn("datediff", {end.expr(), start.expr()});
+}
+Column date_trunc(const std::string& format, const ColumnOrName& c) {
+  return fn("date_trunc", {str(format), c.expr()});
+}
 Column current_date() { return fn("current_date", {}); }
 Column current_timestamp() { return fn("current_timestamp", {}); }
 

@@ -49,7 +49,23 @@ Column substring(const ColumnOrName& c, int pos, int len);
 Column concat(const std::vector<ColumnOrName>& cols);
 Column length(const ColumnOrName& c);
 Column regexp_replace(const ColumnOrName& c, const std::string& pattern, const std::string& replacement);
+// split(str, regex, limit): an array<string>; limit > 0 keeps at most limit pieces (the last holds
+// the rest), limit <= 0 keeps them all, trailing empty strings included.
 Column split(const ColumnOrName& c, const std::string& pattern, int limit = -1);
+
+// Arrays.
+Column array(const std::vector<ColumnOrName>& cols);
+// Number of elements; null for a null array (ANSI), -1 without ANSI (Spark's legacy sizeOfNull).
+Column size(const ColumnOrName& c);
+Column cardinality(const ColumnOrName& c);
+// 1-based; a negative index counts from the end; 0 is an error; out of range is an error under
+// ANSI (null otherwise). try_element_at returns null out of range.
+Column element_at(const ColumnOrName& c, const Column& index);
+Column try_element_at(const ColumnOrName& c, const Column& index);
+// 0-based; null out of range.
+Column get(const ColumnOrName& c, const Column& index);
+// True when the array holds value; null when it does not but holds a null; null for null inputs.
+Column array_contains(const ColumnOrName& c, const Column& value);
 
 // Dates and times.
 Column year(const ColumnOrName& c);

@@ -15,6 +15,8 @@ class Row {
       : values_(std::move(values)), schema_(std::move(schema)) {}
 
   size_t size() const { return values_.size(); }
+  // Field i. An array field is a Value of type array<T> whose as_array() holds the elements (each
+  // a Value of type T, or null), as PySpark's Row holds a list.
   const Value& operator[](size_t i) const { return values_.at(i); }
   // The value of the named field; throws kIllegalArgument naming the fields when absent.
   const Value& operator[](const std::string& name) const;

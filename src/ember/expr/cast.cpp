@@ -16,6 +16,11 @@ namespace ember {
 bool can_cast(const DataType& from, const DataType& to, bool ansi) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kNull) return false;
+  if (from.is_nested() || to.is_nested()) {
+    // Spark's Cast: an array casts to an array whose element it can cast to, and to a string.
+    if (from.is_nested() && to.is_nested()) return can_cast(from.element_type(), to.element_type(), ansi);
+    return from.is_nested() && to.id() == TypeId::kString;
+  }
   if (to.id() == TypeId::kString) return true;
   const TypeId f = from.id(), t = to.id();
   const bool f_str = f == TypeId::kString;
@@ -578,11 +583,61 @@ VectorPtr number_to_timestamp(const Vector& in, const DataType& to, const EvalCo
   });
 }
 
+VectorPtr cast_flat(const VectorPtr& inp, const DataType& to, const EvalContext& ctx);
+
+// The elements rows [0, size) of an array vector span, as a flat vector of their own.
+VectorPtr array_elements(const Vector& in) {
+  const int32_t* off = in.offsets();
+  const auto begin = static_cast<size_t>(off[0]), end = static_cast<size_t>(off[in.size()]);
+  if (begin == 0 && end == in.child()->size()) return in.child();
+  std::vector<uint32_t> sel(end - begin);
+  for (size_t k = 0; k < sel.size(); ++k) sel[k] = static_cast<uint32_t>(begin + k);
+  return gather(*in.child(), sel.data(), sel.size());
+}
+
+// array -> array casts the elements (same offsets and validity); array -> string is Spark's
+// Cast: "[a, b]" with "null" for a null element (legacy castComplexTypesToString off).
+VectorPtr cast_array(const VectorPtr& inp, const DataType& to, const EvalContext& ctx) {
+  const Vector& in = *inp;
+  const size_t n = in.size();
+  VectorPtr elements = array_elements(in);
+  const int32_t* off = in.offsets();
+  const int32_t base = off[0];
+  if (to.is_nested()) {
+    auto out = Vector::make(to, n);
+    int32_t* o = out->mutable_offsets();
+    for (size_t i = 0; i <= n; ++i) o[i] = off[i] - base;
+    if (in.may_have_nulls()) out->set_validity_buffer(in.validity_buffer());
+    out->set_child(cast_flat(flatten(elements), to.element_type(), ctx));
+    return out;
+  }
+  VectorPtr text = cast_flat(flatten(elements), DataType::string(), ctx);
+  auto out = Vector::make(to, n);
+  out->reserve_chars(fn::total_chars(*text) + 2 * n + 2 * text->size());
+  std::string scratch;
+  for (size_t i = 0; i < n; ++i) {
+    if (in.is_null(i)) {
+      out->set_null_string(i);
+      continue;
+    }
+    scratch.assign("[");
+    for (int32_t e = off[i] - base; e < off[i + 1] - base; ++e) {
+      if (e > off[i] - base) scratch += ", ";
+      if (text->is_null(static_cast<size_t>(e))) scratch += "null";
+      else scratch += text->string_at(static_cast<size_t>(e));
+    }
+    scratch += ']';
+    out->set_string(i, scratch);
+  }
+  return out;
+}
+
 VectorPtr cast_flat(const VectorPtr& inp, const DataType& to, const EvalContext& ctx) {
   const Vector& in = *inp;
   const DataType& from = in.type();
   const size_t n = in.size();
   if (from.id() == TypeId::kNull) return Vector::make_null(to, n);
+  if (from.is_nested()) return cast_array(inp, to, ctx);
   if (to.id() == TypeId::kString) return cast_to_string(inp, to, ctx);
   if (from.id() == TypeId::kString) return cast_from_string(in, to, ctx);
   if (to.id() == TypeId::kBinary && from.is_integral()) return cast_integral_to_binary(in, to);

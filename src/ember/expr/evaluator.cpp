@@ -169,6 +169,8 @@ VectorPtr ExpressionEvaluator::eval_case(const Expr& expr, const Batch& input, c
     remaining_pos = std::move(still);
     if (is_else) break;
   }
+  if (expr.type.is_nested())
+    return assemble(expr.type, branch_values, branch_of.data(), index_in_branch.data(), n);
   auto out = Vector::make(expr.type, n);
   const bool strings = expr.type.is_string_like();
   for (size_t i = 0; i < n; ++i) {

@@ -18,6 +18,7 @@ FunctionRegistry::FunctionRegistry() {
   register_null_functions(*this);
   register_string_functions(*this);
   register_regex_functions(*this);
+  register_array_functions(*this);
   register_datetime_functions(*this);
   register_math_functions(*this);
   register_aggregate_functions(*this);

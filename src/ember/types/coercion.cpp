@@ -25,10 +25,31 @@ bool decimal_holds(const DataType& d, const DataType& integral) {
   return d.precision() - d.scale() >= need.precision() - need.scale() && d.scale() >= need.scale();
 }
 
+bool is_atomic(const DataType& t) { return t.id() != TypeId::kNull && !t.is_nested(); }
+
+// Spark's findTypeForComplex for arrays: the element types meet by `element_rule`; the result
+// may hold nulls when either side may.
+template <class Rule>
+std::optional<DataType> array_type_for(const DataType& a, const DataType& b, Rule element_rule) {
+  if (!a.is_nested() || !b.is_nested()) return std::nullopt;
+  auto element = element_rule(a.element_type(), b.element_type());
+  if (!element) return std::nullopt;
+  return DataType::array(*element, a.contains_null() || b.contains_null());
+}
+
 std::optional<DataType> tightest_common(const DataType& a, const DataType& b, bool ansi) {
-  if (a == b) return a;
+  if (a == b) {
+    // Equal arrays may still differ in containsNull; the result holds nulls when either may.
+    if (!a.is_nested()) return a;
+    return array_type_for(a, b,
+                          [](const DataType& x, const DataType&) { return std::optional<DataType>(x); });
+  }
   if (a.id() == TypeId::kNull) return b;
   if (b.id() == TypeId::kNull) return a;
+  if (a.is_nested() || b.is_nested()) {
+    return array_type_for(
+        a, b, [ansi](const DataType& x, const DataType& y) { return tightest_common(x, y, ansi); });
+  }
   if (a.is_integral() && b.id() == TypeId::kDecimal && decimal_holds(b, a)) return b;
   if (b.is_integral() && a.id() == TypeId::kDecimal && decimal_holds(a, b)) return a;
   int ra = numeric_rank(a.id()), rb = numeric_rank(b.id());
@@ -53,8 +74,6 @@ std::optional<DataType> wider_for_decimal(const DataType& a, const DataType& b) 
   return std::nullopt;
 }
 
-bool is_atomic(const DataType& t) { return t.id() != TypeId::kNull; }
-
 std::optional<DataType> wider_for_string(const DataType& a, const DataType& b, bool ansi) {
   if (b.id() == TypeId::kString && a.id() != TypeId::kString) return wider_for_string(b, a, ansi);
   if (a.id() != TypeId::kString) return std::nullopt;
@@ -74,11 +93,16 @@ std::optional<DataType> wider_for_string(const DataType& a, const DataType& b, b
 DataType wider_decimal(const DataType& a, const DataType& b) {
   int scale = std::max(a.scale(), b.scale());
   int range = std::max(a.precision() - a.scale(), b.precision() - b.scale());
-  return DataType::decimal(std::min(range + scale, kMaxDecimalPrecision), std::min(scale, kMaxDecimalPrecision));
+  return DataType::decimal(std::min(range + scale, kMaxDecimalPrecision),
+                           std::min(scale, kMaxDecimalPrecision));
 }
 
 std::optional<DataType> wider_type(const DataType& a, const DataType& b, bool ansi) {
   if (auto t = tightest_common(a, b, ansi)) return t;
+  if (a.is_nested() || b.is_nested()) {
+    return array_type_for(a, b,
+                          [ansi](const DataType& x, const DataType& y) { return wider_type(x, y, ansi); });
+  }
   if (auto t = wider_for_decimal(a, b)) return t;
   return wider_for_string(a, b, ansi);
 }
@@ -87,6 +111,7 @@ std::optional<DataType> comparison_type(const DataType& a, const DataType& b, bo
   if (a == b) return a;
   if (a.id() == TypeId::kNull) return b;
   if (b.id() == TypeId::kNull) return a;
+  if (a.is_nested() || b.is_nested()) return wider_type(a, b, ansi);
   bool sa = a.id() == TypeId::kString, sb = b.id() == TypeId::kString;
   if (sa || sb) {
     const DataType& other = sa ? b : a;
@@ -106,9 +131,15 @@ bool can_implicit_cast(const DataType& from, const DataType& to, bool ansi) {
   if (from == to) return true;
   if (from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kNull) return false;
+  // Arrays cast implicitly only to arrays, element by element (TypeCoercion.implicitCast); no
+  // atomic type converts to or from an array.
+  if (from.is_nested() || to.is_nested()) {
+    return from.is_nested() && to.is_nested() &&
+           can_implicit_cast(from.element_type(), to.element_type(), ansi);
+  }
   if (from.id() == TypeId::kString) return true;  // string to any atomic type
   if (from.is_numeric() && to.is_numeric()) return true;
-  if (to.id() == TypeId::kString) return true;     // atomic to string
+  if (to.id() == TypeId::kString) return true;  // atomic to string
   if (from.is_temporal() && to.is_temporal()) return true;
   return false;
 }

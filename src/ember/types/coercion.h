@@ -10,7 +10,8 @@ namespace ember {
 
 // Spark's findWiderTypeForTwo: tightest common type, then decimal widening, then (ANSI) string
 // promotion: string meets an integral as bigint, a fractional as double, any other atomic type
-// as that type; without ANSI a string absorbs numbers, dates and timestamps.
+// as that type; without ANSI a string absorbs numbers, dates and timestamps. Two arrays meet at
+// the array of their elements' wider type; an array meets no atomic type.
 std::optional<DataType> wider_type(const DataType& a, const DataType& b, bool ansi);
 
 // Spark's DecimalPrecision.widerDecimalType: decimal(max(s1,s2) + max(p1-s1, p2-s2), max(s1,s2)),
@@ -23,8 +24,9 @@ std::optional<DataType> comparison_type(const DataType& a, const DataType& b, bo
 
 // May a function argument of type `from` be implicitly cast to the parameter type `to`?
 // ANSI (AnsiTypeCoercion.implicitCast): null to anything, string to any atomic type, numeric to
-// numeric, any atomic type to string, date/timestamp to each other. Without ANSI the same set
-// (TypeCoercion.implicitCast is no stricter for the types ember has).
+// numeric, any atomic type to string, date/timestamp to each other, an array to an array whose
+// element type its element casts to. Without ANSI the same set (TypeCoercion.implicitCast is no
+// stricter for the types ember has).
 bool can_implicit_cast(const DataType& from, const DataType& to, bool ansi);
 
 }  // namespace ember

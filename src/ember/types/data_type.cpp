@@ -18,6 +18,24 @@ DataType DataType::decimal(int precision, int scale) {
   return t;
 }
 
+DataType DataType::array(DataType element, bool contains_null) {
+  DataType t(TypeId::kArray);
+  t.contains_null_ = contains_null;
+  t.element_ = std::make_shared<const DataType>(std::move(element));
+  return t;
+}
+
+const DataType& DataType::element_type() const {
+  EMBER_CHECK(id_ == TypeId::kArray && element_, "element_type() of non-array type " + simple_string());
+  return *element_;
+}
+
+void require_flat_type(const DataType& type, const std::string& operation) {
+  if (!type.is_nested()) return;
+  throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+              "ember cannot " + operation + " a value of type \"" + type.sql_string() + "\" yet.");
+}
+
 int DataType::fixed_width() const {
   switch (id_) {
     case TypeId::kBoolean:
@@ -50,6 +68,7 @@ std::string DataType::simple_string() const {
     case TypeId::kBinary: return "binary";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
+    case TypeId::kArray: return "array<" + element_type().simple_string() + ">";
   }
   return "unknown";
 }
@@ -60,8 +79,15 @@ std::string DataType::type_name() const {
     case TypeId::kShort: return "short";
     case TypeId::kInt: return "integer";
     case TypeId::kLong: return "long";
+    case TypeId::kArray: return "array";
     default: return simple_string();
   }
+}
+
+std::string DataType::sql_string() const {
+  std::string s = simple_string();
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 DataType decimal_for_integral(const DataType& integral) {
@@ -112,11 +138,25 @@ std::string Schema::to_ddl() const {
   return out;
 }
 
+namespace {
+
+// Spark's StructType.treeString: nested types add a level, whose prefix repeats " |   " per depth.
+void append_type_tree(std::string& out, const DataType& type, const std::string& prefix) {
+  if (type.id() != TypeId::kArray) return;
+  const DataType& element = type.element_type();
+  out += prefix + "-- element: " + element.type_name() +
+         " (containsNull = " + (type.contains_null() ? "true" : "false") + ")\n";
+  append_type_tree(out, element, prefix + "    |");
+}
+
+}  // namespace
+
 std::string Schema::tree_string() const {
   std::string out = "root\n";
   for (const auto& f : fields_) {
-    out += " |-- " + f.name + ": " + f.type.type_name() + " (nullable = " +
-           (f.nullable ? "true" : "false") + ")\n";
+    out += " |-- " + f.name + ": " + f.type.type_name() + " (nullable = " + (f.nullable ? "true" : "false") +
+           ")\n";
+    append_type_tree(out, f.type, " |    |");
   }
   return out;
 }
@@ -174,6 +214,7 @@ class DdlCursor {
     return std::stoi(text_.substr(start, pos_ - start));
   }
   DataType data_type() {
+    skip_space();
     size_t type_pos = pos_;
     std::string name = to_lower(identifier());
     if (name == "decimal" || name == "dec" || name == "numeric") {
@@ -185,15 +226,21 @@ class DdlCursor {
       return DataType::decimal(p, s);
     }
     static const std::pair<const char*, TypeId> kNames[] = {
-        {"boolean", TypeId::kBoolean}, {"bool", TypeId::kBoolean},   {"tinyint", TypeId::kByte},
-        {"byte", TypeId::kByte},       {"smallint", TypeId::kShort}, {"short", TypeId::kShort},
-        {"int", TypeId::kInt},         {"integer", TypeId::kInt},    {"bigint", TypeId::kLong},
-        {"long", TypeId::kLong},       {"float", TypeId::kFloat},    {"real", TypeId::kFloat},
-        {"double", TypeId::kDouble},   {"string", TypeId::kString},  {"binary", TypeId::kBinary},
+        {"boolean", TypeId::kBoolean}, {"bool", TypeId::kBoolean},        {"tinyint", TypeId::kByte},
+        {"byte", TypeId::kByte},       {"smallint", TypeId::kShort},      {"short", TypeId::kShort},
+        {"int", TypeId::kInt},         {"integer", TypeId::kInt},         {"bigint", TypeId::kLong},
+        {"long", TypeId::kLong},       {"float", TypeId::kFloat},         {"real", TypeId::kFloat},
+        {"double", TypeId::kDouble},   {"string", TypeId::kString},       {"binary", TypeId::kBinary},
         {"date", TypeId::kDate},       {"timestamp", TypeId::kTimestamp}, {"void", TypeId::kNull},
     };
     for (const auto& [n, id] : kNames) {
       if (name == n) return DataType(id);
+    }
+    if (name == "array") {
+      if (!consume('<')) fail("expected '<' after ARRAY");
+      DataType element = data_type();
+      if (!consume('>')) fail("expected '>' to close ARRAY<");
+      return DataType::array(std::move(element));
     }
     if (name == "varchar" || name == "char") {
       if (consume('(')) {
@@ -206,9 +253,9 @@ class DdlCursor {
     fail("unknown data type '" + name + "'");
   }
   [[noreturn]] void fail(const std::string& what) {
-    throw_error(ErrorKind::kParse, "PARSE_SYNTAX_ERROR",
-                "cannot parse schema \"" + text_ + "\" at position " + std::to_string(pos_ + 1) +
-                    ": " + what);
+    throw_error(
+        ErrorKind::kParse, "PARSE_SYNTAX_ERROR",
+        "cannot parse schema \"" + text_ + "\" at position " + std::to_string(pos_ + 1) + ": " + what);
   }
 
  private:

@@ -1,8 +1,11 @@
 #pragma once
-// Spark SQL's data types as ember represents them. A DataType is a small value (id plus decimal
-// precision/scale); nested types arrive with a later issue and will add children here.
+// Spark SQL's data types as ember represents them. A DataType is a small value: an id, a decimal's
+// precision/scale, and for ARRAY the element type, held through a shared immutable pointer so that
+// copying a type stays cheap and types of any depth nest (array<array<int>>).
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ember {
@@ -21,30 +24,39 @@ enum class TypeId : uint8_t {
   kBinary,     // bytes, same layout as string
   kDate,       // int32 days since 1970-01-01
   kTimestamp,  // int64 microseconds since 1970-01-01T00:00:00Z; shown in the session time zone
+  kArray,      // Spark's ArrayType: int32 offsets (Arrow list layout) + a child vector of elements
 };
 
 class DataType {
  public:
-  constexpr DataType() : id_(TypeId::kNull) {}
-  constexpr explicit DataType(TypeId id) : id_(id) {}
+  DataType() : id_(TypeId::kNull) {}
+  explicit DataType(TypeId id) : id_(id) {}
   static DataType decimal(int precision, int scale);
+  // Spark's ArrayType(element, containsNull). containsNull says whether elements may be null; like
+  // a field's nullability it is metadata (printSchema shows it) and not part of the type's
+  // identity: operator== ignores it, as Spark's equalsIgnoreNullability does.
+  static DataType array(DataType element, bool contains_null = true);
 
-  static constexpr DataType null() { return DataType(TypeId::kNull); }
-  static constexpr DataType boolean() { return DataType(TypeId::kBoolean); }
-  static constexpr DataType byte() { return DataType(TypeId::kByte); }
-  static constexpr DataType short_() { return DataType(TypeId::kShort); }
-  static constexpr DataType int32() { return DataType(TypeId::kInt); }
-  static constexpr DataType int64() { return DataType(TypeId::kLong); }
-  static constexpr DataType float32() { return DataType(TypeId::kFloat); }
-  static constexpr DataType float64() { return DataType(TypeId::kDouble); }
-  static constexpr DataType string() { return DataType(TypeId::kString); }
-  static constexpr DataType binary() { return DataType(TypeId::kBinary); }
-  static constexpr DataType date() { return DataType(TypeId::kDate); }
-  static constexpr DataType timestamp() { return DataType(TypeId::kTimestamp); }
+  static DataType null() { return DataType(TypeId::kNull); }
+  static DataType boolean() { return DataType(TypeId::kBoolean); }
+  static DataType byte() { return DataType(TypeId::kByte); }
+  static DataType short_() { return DataType(TypeId::kShort); }
+  static DataType int32() { return DataType(TypeId::kInt); }
+  static DataType int64() { return DataType(TypeId::kLong); }
+  static DataType float32() { return DataType(TypeId::kFloat); }
+  static DataType float64() { return DataType(TypeId::kDouble); }
+  static DataType string() { return DataType(TypeId::kString); }
+  static DataType binary() { return DataType(TypeId::kBinary); }
+  static DataType date() { return DataType(TypeId::kDate); }
+  static DataType timestamp() { return DataType(TypeId::kTimestamp); }
 
   TypeId id() const { return id_; }
   int precision() const { return precision_; }
   int scale() const { return scale_; }
+  // The element type of an array; an internal error for any other type.
+  const DataType& element_type() const;
+  // Whether an array's elements may be null (Spark's containsNull); false for other types.
+  bool contains_null() const { return contains_null_; }
 
   bool is_integral() const {
     return id_ == TypeId::kByte || id_ == TypeId::kShort || id_ == TypeId::kInt || id_ == TypeId::kLong;
@@ -53,17 +65,24 @@ class DataType {
   bool is_numeric() const { return is_integral() || is_floating() || id_ == TypeId::kDecimal; }
   bool is_string_like() const { return id_ == TypeId::kString || id_ == TypeId::kBinary; }
   bool is_temporal() const { return id_ == TypeId::kDate || id_ == TypeId::kTimestamp; }
+  // Array (later: map, struct): values have children instead of a flat representation.
+  bool is_nested() const { return id_ == TypeId::kArray; }
 
-  // Bytes per value in the data buffer; 0 for string/binary/null, which have no fixed width.
+  // Bytes per value in the data buffer; 0 for string/binary/array/null, which have no fixed width.
   int fixed_width() const;
 
-  // Spark's simpleString: "int", "bigint", "decimal(10,2)" — used by dtypes, explain and DDL.
+  // Spark's simpleString: "int", "bigint", "decimal(10,2)", "array<string>" — used by dtypes,
+  // explain and DDL.
   std::string simple_string() const;
-  // Spark's typeName as printSchema shows it: "integer", "long", "decimal(10,2)".
+  // Spark's typeName as printSchema shows it: "integer", "long", "decimal(10,2)", "array".
   std::string type_name() const;
+  // Spark's toSQLType, as error messages quote types: "INT", "DECIMAL(10,2)", "ARRAY<STRING>".
+  std::string sql_string() const;
 
+  // Deep: arrays are equal when their element types are (containsNull aside, see array()).
   friend bool operator==(const DataType& a, const DataType& b) {
-    return a.id_ == b.id_ && a.precision_ == b.precision_ && a.scale_ == b.scale_;
+    if (a.id_ != b.id_ || a.precision_ != b.precision_ || a.scale_ != b.scale_) return false;
+    return a.element_ == b.element_ || (a.element_ && b.element_ && *a.element_ == *b.element_);
   }
   friend bool operator!=(const DataType& a, const DataType& b) { return !(a == b); }
 
@@ -71,7 +90,14 @@ class DataType {
   TypeId id_;
   uint8_t precision_ = 0;
   uint8_t scale_ = 0;
+  bool contains_null_ = false;
+  std::shared_ptr<const DataType> element_;  // kArray only
 };
+
+// Throws EmberError(kUnsupported, UNSUPPORTED_FEATURE) when `type` is nested, for the operations
+// ember runs on flat types only: `operation` completes "ember cannot ... yet", e.g. "sort by",
+// "group by", "hash".
+void require_flat_type(const DataType& type, const std::string& operation);
 
 constexpr int kMaxDecimalPrecision = 38;
 
@@ -110,7 +136,8 @@ class Schema {
 // Parses a Spark DDL schema string ("id INT, name STRING, price DECIMAL(10,2)") or throws a parse
 // error naming the offending position.
 Schema parse_ddl_schema(const std::string& ddl);
-// Parses one Spark type name ("int", "bigint", "decimal(10,2)", "string", ...) or throws.
+// Parses one Spark type name ("int", "bigint", "decimal(10,2)", "string", "array<int>", ...) or
+// throws.
 DataType parse_data_type(const std::string& text);
 
 bool equals_ignore_case(std::string_view a, std::string_view b);

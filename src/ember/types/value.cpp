@@ -1,5 +1,6 @@
 #include "ember/types/value.h"
 
+#include "ember/common/error.h"
 #include "ember/types/decimal.h"
 #include "ember/types/temporal.h"
 #include "ember/types/time_zone.h"
@@ -32,6 +33,26 @@ std::string big_decimal_to_string(int128_t unscaled, int scale) {
 
 }  // namespace
 
+Value Value::array(DataType element_type, std::vector<Value> elements) {
+  for (const Value& e : elements) {
+    EMBER_CHECK(e.is_null() || e.type() == element_type, "array element of type " + e.type().simple_string() +
+                                                             " in array<" + element_type.simple_string() +
+                                                             ">");
+  }
+  return Value(DataType::array(std::move(element_type)),
+               Storage(std::make_shared<const std::vector<Value>>(std::move(elements))));
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.type_ != b.type_) return false;
+  if (a.v_.index() != b.v_.index()) return false;
+  if (const auto* x = std::get_if<Value::ArrayPtr>(&a.v_)) {
+    const auto& y = std::get<Value::ArrayPtr>(b.v_);
+    return x->get() == y.get() || **x == *y;
+  }
+  return a.v_ == b.v_;
+}
+
 std::string Value::to_string() const { return to_string(*TimeZone::utc()); }
 
 std::string Value::to_string(const TimeZone& tz) const {
@@ -62,6 +83,18 @@ std::string Value::to_string(const TimeZone& tz) const {
     }
     case TypeId::kDate: return format_date(static_cast<int32_t>(as_int64()));
     case TypeId::kTimestamp: return format_timestamp(as_int64(), tz);
+    case TypeId::kArray: {
+      // Spark's ToStringBase for arrays: "[" elements joined by ", " "]"; is_null() elements print
+      // as "NULL" through the recursive call.
+      std::string out = "[";
+      const std::vector<Value>& elements = as_array();
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += elements[i].to_string(tz);
+      }
+      out += ']';
+      return out;
+    }
   }
   return "NULL";
 }
@@ -84,6 +117,15 @@ std::string Value::to_sql_literal(const TimeZone& tz) const {
       return out;
     }
     case TypeId::kDecimal: return big_decimal_to_string(as_decimal(), type_.scale());
+    case TypeId::kArray: {
+      std::string out = "[";
+      const std::vector<Value>& elements = as_array();
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += elements[i].to_sql_literal(tz);
+      }
+      return out + "]";
+    }
     default: return to_string(tz);
   }
 }

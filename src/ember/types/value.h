@@ -2,6 +2,7 @@
 // A single typed value: literals in expressions, rows returned by collect(), partition values.
 // Never used in a hot loop; vectors carry data in bulk.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,7 +18,11 @@ class TimeZone;
 class Value {
  public:
   Value() = default;  // NULL of type void
-  static Value null(DataType type) { Value v; v.type_ = type; return v; }
+  static Value null(DataType type) {
+    Value v;
+    v.type_ = type;
+    return v;
+  }
   static Value boolean(bool b) { return Value(DataType::boolean(), Storage(b)); }
   static Value byte(int8_t x) { return Value(DataType::byte(), Storage(int64_t{x})); }
   static Value short_(int16_t x) { return Value(DataType::short_(), Storage(int64_t{x})); }
@@ -32,6 +37,9 @@ class Value {
   static Value binary(std::string bytes) { return Value(DataType::binary(), Storage(std::move(bytes))); }
   static Value date(int32_t days) { return Value(DataType::date(), Storage(int64_t{days})); }
   static Value timestamp(int64_t micros) { return Value(DataType::timestamp(), Storage(micros)); }
+  // An array of `element_type` values; each element is null or of that type (an internal error
+  // otherwise).
+  static Value array(DataType element_type, std::vector<Value> elements);
 
   const DataType& type() const { return type_; }
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
@@ -42,8 +50,11 @@ class Value {
   double as_double() const { return std::get<double>(v_); }
   int128_t as_decimal() const { return std::get<int128_t>(v_); }
   const std::string& as_string() const { return std::get<std::string>(v_); }
+  // The elements of an array value.
+  const std::vector<Value>& as_array() const { return *std::get<ArrayPtr>(v_); }
 
-  // Spark's cast-to-string of this value (what show() prints); "NULL" for null. Timestamps are
+  // What show() prints for this value (Spark's ToPrettyString): "NULL" for null; arrays as
+  // "[a, NULL, c]" (a null element prints NULL too, as Spark 3.5+ show() does). Timestamps are
   // shown in `tz` (the session time zone); the overload without one uses UTC.
   std::string to_string() const;
   std::string to_string(const TimeZone& tz) const;
@@ -52,15 +63,17 @@ class Value {
   std::string to_sql_literal() const;
   std::string to_sql_literal(const TimeZone& tz) const;
 
-  friend bool operator==(const Value& a, const Value& b) { return a.type_ == b.type_ && a.v_ == b.v_; }
+  // Deep: arrays compare element by element.
+  friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
-  using Storage = std::variant<std::monostate, bool, int64_t, double, int128_t, std::string>;
+  // Array elements are shared and immutable, so copying an array value is cheap.
+  using ArrayPtr = std::shared_ptr<const std::vector<Value>>;
+  using Storage = std::variant<std::monostate, bool, int64_t, double, int128_t, std::string, ArrayPtr>;
   Value(DataType t, Storage v) : type_(t), v_(std::move(v)) {}
   DataType type_;
   Storage v_;
 };
-
 
 }  // namespace ember

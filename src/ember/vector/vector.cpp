@@ -8,11 +8,12 @@
 
 namespace ember {
 
-Vector::Vector(DataType type, size_t size) : type_(type), size_(size) {
-  if (type_.is_string_like()) {
+Vector::Vector(DataType type, size_t size) : type_(std::move(type)), size_(size) {
+  if (type_.is_string_like() || type_.is_nested()) {
     data_ = make_buffer((size + 1) * sizeof(int32_t));
     mutable_offsets()[0] = 0;
-    chars_ = make_buffer(0);
+    if (type_.is_nested()) child_ = std::make_shared<Vector>(type_.element_type(), 0);
+    else chars_ = make_buffer(0);
   } else if (type_.fixed_width() > 0) {
     data_ = make_buffer(size * static_cast<size_t>(type_.fixed_width()));
   } else {
@@ -29,8 +30,7 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
   auto v = std::make_shared<Vector>(type, 1);
   v->constant_ = true;
   if (value.is_null()) {
-    if (type.is_string_like()) v->set_null_string(0);
-    else v->set_null(0);
+    v->set_null_row(0);
   } else {
     switch (type.id()) {
       case TypeId::kBoolean: v->values<uint8_t>()[0] = value.as_bool() ? 1 : 0; break;
@@ -45,6 +45,10 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
       case TypeId::kDecimal: v->values<int128_t>()[0] = value.as_decimal(); break;
       case TypeId::kString:
       case TypeId::kBinary: v->set_string(0, value.as_string()); break;
+      case TypeId::kArray:
+        v->child_ = from_values(type.element_type(), value.as_array());
+        v->finish_array(0);
+        break;
       case TypeId::kNull: break;
     }
   }
@@ -54,7 +58,7 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
 
 VectorPtr Vector::make_null(DataType type, size_t size) {
   auto v = std::make_shared<Vector>(type, size);
-  if (type.is_string_like()) {
+  if (type.is_string_like() || type.is_nested()) {
     std::memset(v->mutable_offsets(), 0, (size + 1) * sizeof(int32_t));
   }
   uint8_t* bits = v->mutable_validity();
@@ -64,11 +68,26 @@ VectorPtr Vector::make_null(DataType type, size_t size) {
 
 VectorPtr Vector::from_values(DataType type, const std::vector<Value>& values) {
   auto v = std::make_shared<Vector>(type, values.size());
+  if (type.is_nested()) {
+    // All elements in one child vector, built in one pass.
+    std::vector<Value> elements;
+    for (const Value& x : values) {
+      if (!x.is_null()) elements.insert(elements.end(), x.as_array().begin(), x.as_array().end());
+    }
+    v->child_ = from_values(type.element_type(), elements);
+    int32_t* off = v->mutable_offsets();
+    size_t end = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i].is_null()) v->set_null(i);
+      else end += values[i].as_array().size();
+      off[i + 1] = static_cast<int32_t>(end);
+    }
+    return v;
+  }
   for (size_t i = 0; i < values.size(); ++i) {
     const Value& x = values[i];
     if (x.is_null()) {
-      if (type.is_string_like()) v->set_null_string(i);
-      else v->set_null(i);
+      v->set_null_row(i);
       continue;
     }
     switch (type.id()) {
@@ -85,6 +104,7 @@ VectorPtr Vector::from_values(DataType type, const std::vector<Value>& values) {
       case TypeId::kString:
       case TypeId::kBinary: v->set_string(i, x.as_string()); break;
       case TypeId::kNull: v->set_null(i); break;
+      case TypeId::kArray: break;  // handled above
     }
   }
   return v;
@@ -127,6 +147,62 @@ void Vector::set_string(size_t i, std::string_view s) {
 
 void Vector::reserve_chars(size_t bytes) { chars_->reserve(bytes); }
 
+size_t Vector::append_rows(size_t count) {
+  EMBER_CHECK(!constant_, "append_rows on a constant vector");
+  const size_t first = size_;
+  const size_t n = size_ + count;
+  if (type_.is_string_like() || type_.is_nested()) {
+    if (n > static_cast<size_t>(INT32_MAX)) {
+      throw_error(ErrorKind::kUnsupported, "a vector exceeds 2^31 rows");
+    }
+    data_->resize((n + 1) * sizeof(int32_t));
+  } else if (type_.fixed_width() > 0) {
+    data_->resize(n * static_cast<size_t>(type_.fixed_width()));
+  }
+  if (validity_ || type_.id() == TypeId::kNull) {
+    // New rows are valid (void rows: null). Bits past the old size may hold anything (truncate
+    // keeps them), so the partial byte is set bit by bit and whole new bytes at once.
+    if (!validity_) validity_ = make_buffer(0);
+    const bool valid = type_.id() != TypeId::kNull;
+    size_t old_bytes = validity_->size();
+    validity_->resize(bitmap_bytes(n));
+    size_t whole_from = std::max(old_bytes, bitmap_bytes(first));
+    uint8_t* bits = validity_->data();
+    for (size_t i = first; i < n && i < whole_from * 8; ++i) {
+      if (valid) set_bit(bits, i);
+      else clear_bit(bits, i);
+    }
+    if (validity_->size() > whole_from) {
+      std::memset(bits + whole_from, valid ? 0xff : 0, validity_->size() - whole_from);
+    }
+  }
+  size_ = n;
+  return first;
+}
+
+void Vector::finish_array(size_t i) {
+  int32_t* off = mutable_offsets();
+  if (child_->size() > static_cast<size_t>(INT32_MAX)) {
+    throw_error(ErrorKind::kUnsupported, "an array column batch holds more than 2^31 elements");
+  }
+  off[i + 1] = static_cast<int32_t>(child_->size());
+}
+
+void Vector::set_null_row(size_t i) {
+  if (type_.is_string_like()) set_null_string(i);
+  else if (type_.is_nested()) set_null_array(i);
+  else set_null(i);
+}
+
+size_t Vector::byte_size() const {
+  size_t bytes = 0;
+  if (data_) bytes += data_->size();
+  if (chars_) bytes += chars_->size();
+  if (validity_) bytes += validity_->size();
+  if (child_) bytes += child_->byte_size();
+  return bytes;
+}
+
 Value Vector::value_at(size_t i) const {
   if (is_null(i)) return Value::null(type_);
   size_t k = constant_ ? 0 : i;
@@ -144,6 +220,13 @@ Value Vector::value_at(size_t i) const {
     case TypeId::kDate: return Value::date(values<int32_t>()[k]);
     case TypeId::kTimestamp: return Value::timestamp(values<int64_t>()[k]);
     case TypeId::kNull: return Value::null(type_);
+    case TypeId::kArray: {
+      std::vector<Value> elements;
+      const size_t begin = array_offset(k), count = array_size(k);
+      elements.reserve(count);
+      for (size_t e = 0; e < count; ++e) elements.push_back(child_->value_at(begin + e));
+      return Value::array(type_.element_type(), std::move(elements));
+    }
   }
   return Value::null(type_);
 }
@@ -152,6 +235,26 @@ void Vector::truncate(size_t size) {
   EMBER_CHECK(size <= size_, "truncate cannot grow a vector");
   size_ = size;
 }
+
+namespace {
+
+// Array offsets are int32, as in Arrow's list layout.
+int32_t element_offset(size_t elements) {
+  if (elements > static_cast<size_t>(INT32_MAX)) {
+    throw_error(ErrorKind::kUnsupported, "an array column batch holds more than 2^31 elements");
+  }
+  return static_cast<int32_t>(elements);
+}
+
+// Child rows [begin, end) of an array vector's child, without copying when that is all of it.
+VectorPtr child_range(const VectorPtr& child, size_t begin, size_t end) {
+  if (begin == 0 && end == child->size()) return child;
+  std::vector<uint32_t> sel(end - begin);
+  for (size_t k = 0; k < sel.size(); ++k) sel[k] = static_cast<uint32_t>(begin + k);
+  return gather(*child, sel.data(), sel.size());
+}
+
+}  // namespace
 
 VectorPtr flatten(const VectorPtr& v) {
   if (!v->is_constant()) return v;
@@ -162,6 +265,17 @@ VectorPtr flatten(const VectorPtr& v) {
     std::string_view s = v->string_at(0);
     out->reserve_chars(s.size() * n);
     for (size_t i = 0; i < n; ++i) out->set_string(i, s);
+  } else if (v->type().is_nested()) {
+    // n copies of the one array: the child repeats its elements n times.
+    const size_t begin = v->array_offset(0), m = v->array_size(0);
+    element_offset(n * m);
+    int32_t* off = out->mutable_offsets();
+    std::vector<uint32_t> sel(n * m);
+    for (size_t i = 0; i < n; ++i) {
+      off[i + 1] = static_cast<int32_t>((i + 1) * m);
+      for (size_t e = 0; e < m; ++e) sel[i * m + e] = static_cast<uint32_t>(begin + e);
+    }
+    out->child_ = gather(*v->child_, sel.data(), sel.size());
   } else {
     size_t w = static_cast<size_t>(v->type().fixed_width());
     const uint8_t* src = v->data_->data();
@@ -178,6 +292,24 @@ void gather_fixed(const Vector& v, const uint32_t* sel, size_t n, Vector& out) {
   const T* src = v.values<T>();
   T* dst = out.values<T>();
   for (size_t i = 0; i < n; ++i) dst[i] = src[sel[i]];
+}
+
+// The selected rows' elements, gathered into one child in row order; null rows become empty.
+void gather_arrays(const Vector& v, const uint32_t* sel, size_t n, Vector& out) {
+  const int32_t* off = v.offsets();
+  int32_t* o = out.mutable_offsets();
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!v.is_null(sel[i])) total += static_cast<size_t>(off[sel[i] + 1] - off[sel[i]]);
+    o[i + 1] = element_offset(total);
+  }
+  std::vector<uint32_t> elements(total);
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (v.is_null(sel[i])) continue;
+    for (int32_t e = off[sel[i]]; e < off[sel[i] + 1]; ++e) elements[k++] = static_cast<uint32_t>(e);
+  }
+  out.set_child(gather(*v.child(), elements.data(), total));
 }
 
 }  // namespace
@@ -200,6 +332,8 @@ VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n) {
         for (size_t i = 0; i < n; ++i) bytes += v.string_at(sel[i]).size();
         out->reserve_chars(bytes);
         for (size_t i = 0; i < n; ++i) out->set_string(i, v.string_at(sel[i]));
+      } else if (v.type().is_nested()) {
+        gather_arrays(v, sel, n, *out);
       }
       break;
   }
@@ -223,11 +357,20 @@ VectorPtr concat(const std::vector<VectorPtr>& parts) {
   size_t row = 0;
   bool any_nulls = false;
   for (const auto& p : parts) any_nulls |= p->may_have_nulls();
+  std::vector<VectorPtr> children;  // arrays: each part's elements
+  size_t elements = 0;
   for (const auto& raw : parts) {
     VectorPtr p = flatten(raw);
     size_t n = p->size();
     if (type.is_string_like()) {
       for (size_t i = 0; i < n; ++i) out->set_string(row + i, p->string_at(i));
+    } else if (type.is_nested()) {
+      const int32_t* off = p->offsets();
+      int32_t* o = out->mutable_offsets();
+      for (size_t i = 0; i < n; ++i)
+        o[row + i + 1] = element_offset(elements + static_cast<size_t>(off[i + 1] - off[0]));
+      elements += static_cast<size_t>(off[n] - off[0]);
+      children.push_back(child_range(p->child(), static_cast<size_t>(off[0]), static_cast<size_t>(off[n])));
     } else if (type.fixed_width() > 0) {
       size_t w = static_cast<size_t>(type.fixed_width());
       std::memcpy(out->values<uint8_t>() + row * w, p->values<uint8_t>(), n * w);
@@ -240,6 +383,40 @@ VectorPtr concat(const std::vector<VectorPtr>& parts) {
       for (size_t i = 0; i < n; ++i) out->set_null(row + i);
     }
     row += n;
+  }
+  if (type.is_nested()) out->set_child(concat(children));
+  return out;
+}
+
+VectorPtr assemble(const DataType& type, const std::vector<VectorPtr>& sources, const int32_t* source,
+                   const uint32_t* rows, size_t n) {
+  if (type.is_nested()) {
+    // Concatenate the sources behind one null row, then gather: arrays need their elements moved
+    // as a whole, which gather already does.
+    std::vector<VectorPtr> parts{Vector::make_null(type, 1)};
+    std::vector<uint32_t> base(sources.size());
+    uint32_t at = 1;
+    for (size_t s = 0; s < sources.size(); ++s) {
+      parts.push_back(sources[s]);
+      base[s] = at;
+      at += static_cast<uint32_t>(sources[s]->size());
+    }
+    VectorPtr all = concat(parts);
+    std::vector<uint32_t> sel(n);
+    for (size_t i = 0; i < n; ++i)
+      sel[i] = source[i] < 0 ? 0 : base[static_cast<size_t>(source[i])] + rows[i];
+    return gather(*all, sel.data(), n);
+  }
+  auto out = Vector::make(type, n);
+  const bool strings = type.is_string_like();
+  for (size_t i = 0; i < n; ++i) {
+    if (source[i] < 0 || sources[static_cast<size_t>(source[i])]->is_null(rows[i])) {
+      out->set_null_row(i);
+      continue;
+    }
+    const Vector& src = *sources[static_cast<size_t>(source[i])];
+    if (strings) out->set_string(i, src.string_at(rows[i]));
+    else if (type.id() != TypeId::kNull) copy_fixed_value(src, rows[i], *out, i);
   }
   return out;
 }
@@ -262,11 +439,7 @@ Batch Batch::select(const uint32_t* sel, size_t n) const {
 
 size_t Batch::byte_size() const {
   size_t bytes = 0;
-  for (const auto& c : columns) {
-    if (c->data_buffer()) bytes += c->data_buffer()->size();
-    if (c->chars_buffer()) bytes += c->chars_buffer()->size();
-    if (c->validity_buffer()) bytes += c->validity_buffer()->size();
-  }
+  for (const auto& c : columns) bytes += c->byte_size();
   return bytes;
 }
 

@@ -2,12 +2,16 @@
 // Column vectors in Arrow's memory layout:
 //  - validity: a bitmap, bit set = valid; absent (nullptr) when the vector has no nulls;
 //  - fixed-width types: a values buffer of `size` elements (booleans are one byte each);
-//  - string/binary: int32 offsets (size + 1 entries) and a chars buffer.
+//  - string/binary: int32 offsets (size + 1 entries) and a chars buffer;
+//  - array: int32 offsets (size + 1 entries) into a child vector holding every row's elements
+//    back to back (Arrow's list layout); row i is child rows [offsets[i], offsets[i + 1]).
 // A constant vector stores one value and stands for `size` copies of it; expression kernels that
 // accept constants say so, everything else flattens first (see flatten()).
 //
 // String vectors are filled in row order: set_string(i, ...) appends at offsets[i], so rows must
-// be written 0, 1, 2, ... (nulls included, via set_null_string).
+// be written 0, 1, 2, ... (nulls included, via set_null_string). Array vectors likewise: append
+// row i's elements to the child (append_rows / append_string on mutable_child()), then
+// finish_array(i) ends the row where the child ends; rows 0, 1, 2, ... in order.
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -24,7 +28,8 @@ using VectorPtr = std::shared_ptr<Vector>;
 
 class Vector {
  public:
-  // A flat vector of `size` rows, values uninitialised, all rows valid.
+  // A flat vector of `size` rows, values uninitialised, all rows valid. An array vector starts
+  // with an empty child.
   Vector(DataType type, size_t size);
 
   static VectorPtr make(DataType type, size_t size) { return std::make_shared<Vector>(type, size); }
@@ -60,9 +65,13 @@ class Vector {
 
   // --- fixed width ---
   template <class T>
-  T* values() { return reinterpret_cast<T*>(data_->data()); }
+  T* values() {
+    return reinterpret_cast<T*>(data_->data());
+  }
   template <class T>
-  const T* values() const { return reinterpret_cast<const T*>(data_->data()); }
+  const T* values() const {
+    return reinterpret_cast<const T*>(data_->data());
+  }
   const BufferPtr& data_buffer() const { return data_; }
 
   // --- string / binary ---
@@ -84,6 +93,37 @@ class Vector {
   // Pre-sizes the chars buffer when the total is known, avoiding regrowth.
   void reserve_chars(size_t bytes);
 
+  // --- growing (builders, e.g. an array's child) ---
+  // Adds `count` rows at the end of a flat vector and returns the first new row. New rows are
+  // valid; fixed-width values are uninitialised, string rows must then be set in order, array
+  // rows finished in order. Buffers grow geometrically, so appending row by row is amortised O(1).
+  size_t append_rows(size_t count);
+  // Appends one string/binary row (append_rows(1) + set_string).
+  void append_string(std::string_view s) { set_string(append_rows(1), s); }
+  void append_null_string() { set_null_string(append_rows(1)); }
+
+  // --- array ---
+  // The elements of every row, back to back (see the file comment); offsets() index into it.
+  const VectorPtr& child() const { return child_; }
+  Vector& mutable_child() { return *child_; }
+  void set_child(VectorPtr child) { child_ = std::move(child); }
+  size_t array_offset(size_t i) const { return static_cast<size_t>(offsets()[constant_ ? 0 : i]); }
+  size_t array_size(size_t i) const {
+    if (constant_) i = 0;
+    return static_cast<size_t>(offsets()[i + 1] - offsets()[i]);
+  }
+  // Ends row i: its elements are the child rows appended since row i - 1 ended.
+  void finish_array(size_t i);
+  void set_null_array(size_t i) {
+    finish_array(i);
+    set_null(i);
+  }
+  // Ends row i as a null of any type (strings and arrays take their empty form first).
+  void set_null_row(size_t i);
+
+  // Bytes held by the buffers, children included (spill accounting, metrics).
+  size_t byte_size() const;
+
   // Row i as a Value (slow path: collect(), show(), tests).
   Value value_at(size_t i) const;
 
@@ -96,18 +136,25 @@ class Vector {
   size_t size_;
   bool constant_ = false;
   BufferPtr validity_;
-  BufferPtr data_;   // values, or offsets for string/binary
+  BufferPtr data_;   // values, or offsets for string/binary/array
   BufferPtr chars_;  // string/binary bytes
+  VectorPtr child_;  // array elements
 };
 
 // The same rows as a flat vector (a no-op for flat vectors).
 VectorPtr flatten(const VectorPtr& v);
 
-// Rows sel[0..n) of `v`, copied into a new flat vector.
+// Rows sel[0..n) of `v`, copied into a new flat vector (a constant stays constant).
 VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n);
 
 // Concatenates vectors of one type into one flat vector.
 VectorPtr concat(const std::vector<VectorPtr>& parts);
+
+// Row i of the result is row rows[i] of sources[source[i]], or null when source[i] < 0: how CASE
+// and coalesce assemble a result from several vectors, for every type. Sources are flat or
+// constant vectors of `type`.
+VectorPtr assemble(const DataType& type, const std::vector<VectorPtr>& sources, const int32_t* source,
+                   const uint32_t* rows, size_t n);
 
 // Copies row `from` of `src` into row `to` of `dst` (fixed-width types only; slow path).
 void copy_fixed_value(const Vector& src, size_t from, Vector& dst, size_t to);

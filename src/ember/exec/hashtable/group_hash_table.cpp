@@ -83,6 +83,7 @@ GroupHashTable::GroupHashTable(std::vector<DataType> key_types, size_t payload_s
   EMBER_CHECK(payload_align_ > 0 && std::has_single_bit(payload_align_),
               "payload alignment must be a power of two");
   for (const DataType& t : key_types_) {
+    require_flat_type(t, "group by");
     KeyColumn kc;
     kc.type = t;
     kc.id = t.id();
@@ -528,6 +529,7 @@ void GroupHashTable::compare_column(size_t c, const Vector& key, size_t ncand) {
       return;
     }
     case TypeId::kNull: return;  // every value null: always equal
+    case TypeId::kArray: return;  // rejected by the constructor
   }
 }
 

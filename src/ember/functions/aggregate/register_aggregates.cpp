@@ -53,6 +53,7 @@ BoundAggregate bind_count(const std::vector<DataType>& args, bool distinct, cons
   b.arg_types = args;
   b.nullable = false;
   if (distinct) {
+    for (const DataType& t : args) require_flat_type(t, "count distinct values of");
     b.kernel = make_distinct_kernel(args, nullptr, /*count_only=*/true);
     b.supports_partial = false;
   } else {

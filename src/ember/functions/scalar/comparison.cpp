@@ -80,6 +80,7 @@ DataType common_type(const std::string& fn, const DataType& a, const DataType& b
                 "Cannot resolve \"" + fn + "\" due to data type mismatch: the left and right operands of the binary "
                 "operator have incompatible types (\"" + sql_type(a) + "\" and \"" + sql_type(b) + "\").");
   }
+  require_flat_type(*t, "compare");
   return *t;
 }
 
@@ -141,6 +142,7 @@ BoundFunction bind_in(const std::vector<DataType>& args, const BindContext& ctx)
     }
     t = *w;
   }
+  require_flat_type(t, "compare");
   auto kernel = make_kernel([t](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     auto out = Vector::make(DataType::boolean(), n);
     uint8_t* found = out->values<uint8_t>();

@@ -46,6 +46,21 @@ DataType common_of(const std::string& fn, const std::vector<DataType>& args, boo
 // Row i of the result is row i of the first argument that is not null there.
 VectorPtr first_non_null(const DataType& t, const std::vector<VectorPtr>& args, size_t n) {
   if (t.id() == TypeId::kNull) return Vector::make_null(t, n);
+  if (t.is_nested()) {
+    // Arrays move with their elements: pick a source per row, then assemble in one pass.
+    std::vector<int32_t> source(n, -1);
+    std::vector<uint32_t> rows(n);
+    for (size_t i = 0; i < n; ++i) {
+      rows[i] = static_cast<uint32_t>(i);
+      for (size_t j = 0; j < args.size(); ++j) {
+        if (!args[j]->is_null(i)) {
+          source[i] = static_cast<int32_t>(j);
+          break;
+        }
+      }
+    }
+    return assemble(t, args, source.data(), rows.data(), n);
+  }
   if (t.is_string_like()) {
     auto out = Vector::make(t, n);
     size_t bytes = 0;
@@ -114,6 +129,7 @@ BoundFunction bind_nullif(const std::vector<DataType>& args, const BindContext& 
                                  "\" and \"" + sql_type(args[1]) + "\")");
   }
   DataType t = *w;
+  require_flat_type(t, "compare");
   auto kernel = make_kernel([t](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& a = *v[0];
     const Vector& b = *v[1];

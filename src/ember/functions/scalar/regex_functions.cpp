@@ -2,10 +2,11 @@
 // LIKE patterns are matched by a small hand-written matcher (with fast paths for the common
 // exact / prefix / suffix / contains shapes); regular expressions use RE2, which accepts the
 // Java syntax Spark users write except backreferences and lookaround.
-#include <re2/re2.h>
-
+#include <cstring>
 #include <limits>
 #include <optional>
+
+#include <re2/re2.h>
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
@@ -95,7 +96,10 @@ class LikePattern {
       }
       lit_ += units_[i].c;
     }
-    shape_ = lead && trail ? Shape::kContains : lead ? Shape::kSuffix : trail ? Shape::kPrefix : Shape::kExact;
+    shape_ = lead && trail ? Shape::kContains
+             : lead        ? Shape::kSuffix
+             : trail       ? Shape::kPrefix
+                           : Shape::kExact;
   }
 
   // Two-pointer wildcard matching: on a mismatch, retry from the last '%' one character later.
@@ -154,7 +158,8 @@ BoundFunction bind_like(const std::vector<DataType>& args, const BindContext& ct
   DataType b = string_param("like", 2, args[1], ctx.ansi);
   char escape = like_escape(ctx, args.size());
   std::shared_ptr<const LikePattern> fixed;
-  if (auto p = literal_string(ctx, 1)) fixed = std::make_shared<LikePattern>(LikePattern::compile(*p, escape));
+  if (auto p = literal_string(ctx, 1))
+    fixed = std::make_shared<LikePattern>(LikePattern::compile(*p, escape));
   auto kernel = make_kernel([fixed, escape](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& p = *v[1];
@@ -286,9 +291,11 @@ std::string java_replacement_to_re2(std::string_view rep, const RE2& re) {
 
 BoundFunction bind_regexp_replace(const std::vector<DataType>& args, const BindContext& ctx) {
   std::vector<DataType> types;
-  for (size_t i = 0; i < 3; ++i) types.push_back(string_param("regexp_replace", static_cast<int>(i) + 1, args[i], ctx.ansi));
+  for (size_t i = 0; i < 3; ++i)
+    types.push_back(string_param("regexp_replace", static_cast<int>(i) + 1, args[i], ctx.ansi));
   if (args.size() > 3) {
-    if (!args[3].is_integral() && args[3].id() != TypeId::kNull) throw_input_type("regexp_replace", 4, "\"INT\"", args[3]);
+    if (!args[3].is_integral() && args[3].id() != TypeId::kNull)
+      throw_input_type("regexp_replace", 4, "\"INT\"", args[3]);
     types.push_back(DataType::int32());
   }
   std::shared_ptr<const RE2> fixed;
@@ -314,11 +321,14 @@ BoundFunction bind_regexp_replace(const std::vector<DataType>& args, const BindC
       if (pos) {
         int32_t at = value_at<int32_t>(*pos, i);
         if (at <= 0) {
-          throw_error(ErrorKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.REGEX_POSITION",
-                      "The value of parameter(s) `position` in `regexp_replace` is invalid: expects a positive "
-                      "value, but got " + std::to_string(at) + ".");
+          throw_error(
+              ErrorKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.REGEX_POSITION",
+              "The value of parameter(s) `position` in `regexp_replace` is invalid: expects a positive "
+              "value, but got " +
+                  std::to_string(at) + ".");
         }
-        for (int32_t k = 1; k < at && skip < x.size(); ++k) skip += seq_len(static_cast<unsigned char>(x[skip]));
+        for (int32_t k = 1; k < at && skip < x.size(); ++k)
+          skip += seq_len(static_cast<unsigned char>(x[skip]));
         skip = std::min(skip, x.size());
       }
       out.assign(x.substr(skip));
@@ -335,7 +345,8 @@ BoundFunction bind_regexp_extract(const std::vector<DataType>& args, const BindC
   std::vector<DataType> types{string_param("regexp_extract", 1, args[0], ctx.ansi),
                               string_param("regexp_extract", 2, args[1], ctx.ansi)};
   if (args.size() > 2) {
-    if (!args[2].is_integral() && args[2].id() != TypeId::kNull) throw_input_type("regexp_extract", 3, "\"INT\"", args[2]);
+    if (!args[2].is_integral() && args[2].id() != TypeId::kNull)
+      throw_input_type("regexp_extract", 3, "\"INT\"", args[2]);
     types.push_back(DataType::int32());
   }
   std::shared_ptr<const RE2> fixed;
@@ -350,13 +361,16 @@ BoundFunction bind_regexp_extract(const std::vector<DataType>& args, const BindC
       const RE2& re = cache.get(p.string_at(i));
       int g = idx ? value_at<int32_t>(*idx, i) : 1;
       if (g < 0 || g > re.NumberOfCapturingGroups()) {
-        throw_error(ErrorKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
-                    "The value of parameter(s) `idx` in `regexp_extract` is invalid: Expects group index between 0 "
-                    "and " + std::to_string(re.NumberOfCapturingGroups()) + ", but got " + std::to_string(g) + ".");
+        throw_error(
+            ErrorKind::kIllegalArgument, "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+            "The value of parameter(s) `idx` in `regexp_extract` is invalid: Expects group index between 0 "
+            "and " +
+                std::to_string(re.NumberOfCapturingGroups()) + ", but got " + std::to_string(g) + ".");
       }
       std::string_view x = s.string_at(i);
       groups.assign(static_cast<size_t>(g) + 1, re2::StringPiece());
-      if (re.Match(re2::StringPiece(x.data(), x.size()), 0, x.size(), RE2::UNANCHORED, groups.data(), g + 1)) {
+      if (re.Match(re2::StringPiece(x.data(), x.size()), 0, x.size(), RE2::UNANCHORED, groups.data(),
+                   g + 1)) {
         const auto& m = groups[static_cast<size_t>(g)];
         if (m.data()) out.append(m.data(), m.size());
       }
@@ -366,9 +380,124 @@ BoundFunction bind_regexp_extract(const std::vector<DataType>& args, const BindC
   return bound(DataType::string(), types, kernel, true);
 }
 
-BoundFunction bind_split(const std::vector<DataType>&, const BindContext&) {
-  throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-              "split returns an array, which arrives with nested types; ember has no array type yet");
+// ---- split --------------------------------------------------------------------------------------
+
+// A pattern without regex metacharacters matches itself, so a plain substring search splits on it
+// (Java's String.split takes the same shortcut). '\0' counts as a metacharacter: strchr finds
+// the terminator.
+bool is_plain_literal(std::string_view pattern) {
+  for (char c : pattern) {
+    if (std::strchr(".$|()[]{}^?*+\\", c) != nullptr) return false;
+  }
+  return true;
+}
+
+// One piece of a split string: bytes [begin, end).
+struct Piece {
+  size_t begin;
+  size_t end;
+};
+
+// Where Spark's split(str, regex, limit) cuts `s` (UTF8String.split): Java's
+// Pattern.split(s, limit) with limit <= 0 meaning "unlimited, trailing empty strings kept" (Spark
+// passes -1 for 0), except that an empty pattern splits a non-empty string into characters. Java's
+// rules: a zero-width match at the start yields no leading empty piece; after a zero-width match
+// the next search starts one character later; no match at all yields the whole string; with
+// limit > 0 the last piece holds the rest. `literal` is set when the pattern needs no regex.
+void split_pieces(std::string_view s, std::string_view pattern, const RE2* re, bool literal, int32_t limit,
+                  std::vector<Piece>& out) {
+  out.clear();
+  const size_t n = s.size();
+  if (n != 0 && pattern.empty()) {
+    size_t chars = utf8_length(s);
+    size_t count = limit <= 0 || static_cast<size_t>(limit) > chars ? chars : static_cast<size_t>(limit);
+    size_t at = 0;
+    for (size_t k = 0; k + 1 < count; ++k) {
+      size_t len = std::min(seq_len(static_cast<unsigned char>(s[at])), n - at);
+      out.push_back({at, at + len});
+      at += len;
+    }
+    out.push_back({at, n});
+    return;
+  }
+  const bool limited = limit > 0;
+  const size_t max_pieces = limited ? static_cast<size_t>(limit) : SIZE_MAX;
+  size_t index = 0;   // where the next piece starts
+  size_t search = 0;  // where the next match search starts
+  re2::StringPiece text(s.data(), s.size());
+  re2::StringPiece match;
+  while (search <= n) {
+    size_t ms, me;
+    if (literal) {
+      size_t at = s.find(pattern, search);
+      if (at == std::string_view::npos) break;
+      ms = at;
+      me = at + pattern.size();
+    } else {
+      if (!re->Match(text, search, n, RE2::UNANCHORED, &match, 1)) break;
+      ms = static_cast<size_t>(match.data() - s.data());
+      me = ms + match.size();
+    }
+    search =
+        me > ms ? me : (me < n ? me + std::min(seq_len(static_cast<unsigned char>(s[me])), n - me) : n + 1);
+    if (out.size() + 1 < max_pieces) {
+      if (index == 0 && ms == 0 && me == 0) continue;
+      out.push_back({index, ms});
+      index = me;
+    } else {
+      out.push_back({index, n});
+      index = me;
+      break;
+    }
+  }
+  if (index == 0) {
+    out.assign(1, Piece{0, n});
+    return;
+  }
+  if (out.size() < max_pieces) out.push_back({index, n});
+}
+
+// split(str, regex[, limit]) -> array<string> (containsNull = false, as Spark's StringSplit).
+BoundFunction bind_split(const std::vector<DataType>& args, const BindContext& ctx) {
+  std::vector<DataType> types{string_param("split", 1, args[0], ctx.ansi),
+                              string_param("split", 2, args[1], ctx.ansi)};
+  if (args.size() > 2) {
+    if (!args[2].is_integral() && args[2].id() != TypeId::kNull)
+      throw_input_type("split", 3, "\"INT\"", args[2]);
+    types.push_back(DataType::int32());
+  }
+  std::shared_ptr<const RE2> fixed;
+  std::optional<std::string> fixed_pattern = literal_string(ctx, 1);
+  if (fixed_pattern && !is_plain_literal(*fixed_pattern)) fixed = compile_regex(*fixed_pattern, "split");
+  const DataType result = DataType::array(DataType::string(), /*contains_null=*/false);
+  auto kernel = make_kernel([fixed, result](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
+    const Vector& s = *v[0];
+    const Vector& p = *v[1];
+    const Vector* lim = v.size() > 2 ? v[2].get() : nullptr;
+    auto out = Vector::make(result, n);
+    if (!and_validity(*out, v, n)) return Vector::make_null(result, n);
+    const uint8_t* valid = out->validity();
+    Vector& elements = out->mutable_child();
+    elements.reserve_chars(total_chars(s));
+    RegexCache cache(fixed, "split");
+    std::vector<Piece> pieces;
+    for (size_t i = 0; i < n; ++i) {
+      if (valid && !bit_is_set(valid, i)) {
+        out->finish_array(i);
+        continue;
+      }
+      std::string_view x = s.string_at(i);
+      std::string_view pattern = p.string_at(i);
+      const bool literal = is_plain_literal(pattern);
+      const RE2* re = literal ? nullptr : &cache.get(pattern);
+      split_pieces(x, pattern, re, literal, lim ? value_at<int32_t>(*lim, i) : -1, pieces);
+      for (const Piece& piece : pieces)
+        elements.append_string(x.substr(piece.begin, piece.end - piece.begin));
+      out->finish_array(i);
+    }
+    return out;
+  });
+  return bound(result, types, kernel, /*accepts_constants=*/true);
 }
 
 }  // namespace

@@ -74,6 +74,10 @@ Kind kind_of(const DataType& t) {
     case TypeId::kBinary: return Kind::kBinary;
     case TypeId::kDate: return Kind::kDate;
     case TypeId::kTimestamp: return Kind::kTimestamp;
+    case TypeId::kArray:
+      // DataFrameReader rejects such a schema, naming the column, before any file is read.
+      throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                  "The CSV datasource doesn't support the type \"" + t.sql_string() + "\".");
   }
   return Kind::kString;
 }

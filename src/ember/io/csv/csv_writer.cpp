@@ -1,12 +1,12 @@
 #include "ember/io/csv/csv_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <optional>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "ember/common/error.h"
 #include "ember/types/decimal.h"
@@ -35,17 +35,29 @@ struct CsvWriter::Patterns {
   DateTimePattern timestamp;
 };
 
+void CsvWriter::verify_schema(const Schema& schema) {
+  for (const Field& f : schema.fields()) {
+    if (f.type.is_nested()) {
+      throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                  "The CSV datasource doesn't support the column `" + f.name + "` of the type \"" +
+                      f.type.sql_string() + "\".");
+    }
+  }
+}
+
 CsvWriter::CsvWriter(std::string path, Schema schema, CsvOptions options, const TimeZone& tz)
     : path_(std::move(path)),
       schema_(std::move(schema)),
       options_(std::move(options)),
       tz_(options_.time_zone.empty() ? &tz : TimeZone::find(options_.time_zone)) {
+  verify_schema(schema_);
   line_sep_ = options_.line_sep.empty() ? "\n" : options_.line_sep;
   empty_value_ = options_.empty_value_in_write();
   std::optional<DateTimePattern> date;
   if (options_.date_format != "yyyy-MM-dd") date = DateTimePattern::compile(options_.date_format);
   // Spark's default writes optional sections [.SSS][XXX] that are always present when formatting.
-  std::string ts = options_.timestamp_format.empty() ? "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" : options_.timestamp_format;
+  std::string ts =
+      options_.timestamp_format.empty() ? "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" : options_.timestamp_format;
   patterns_ = std::make_unique<Patterns>(Patterns{std::move(date), DateTimePattern::compile(ts)});
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) {
@@ -106,7 +118,8 @@ void CsvWriter::append_field(std::string_view value) {
     if (v[0] == quote || (first && v[0] == comment)) quoted = true;
     for (size_t i = 0; i < v.size() && !quoted; ++i) {
       char c = v[i];
-      if (c == options_.sep || c == '\n' || c == '\r' || (options_.escape_quotes && c == quote)) quoted = true;
+      if (c == options_.sep || c == '\n' || c == '\r' || (options_.escape_quotes && c == quote))
+        quoted = true;
       if (!options_.line_sep.empty() && options_.line_sep.find(c) != std::string::npos) quoted = true;
     }
   }
@@ -170,7 +183,10 @@ void CsvWriter::append_value(const Vector& v, size_t row) {
       std::string_view s = v.string_at(k);
       bool blank = true;
       for (char c : s) {
-        if (!is_write_space(c)) { blank = false; break; }
+        if (!is_write_space(c)) {
+          blank = false;
+          break;
+        }
       }
       if (s.empty() || (blank && options_.ignore_leading_white_space_in_write)) {
         // univocity writes emptyValue (default `""`) verbatim for an empty string.
@@ -182,6 +198,7 @@ void CsvWriter::append_value(const Vector& v, size_t row) {
       append_field(s);
       return;
     }
+    case TypeId::kArray: EMBER_CHECK(false, "CSV writer given an array column; verify_schema rejects those");
   }
   // Numbers, dates and timestamps go through the same rules: quoteAll, or a custom format that
   // happens to contain the separator, quotes them.

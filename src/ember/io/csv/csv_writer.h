@@ -14,8 +14,14 @@ namespace ember {
 class CsvWriter {
  public:
   // Creates (truncates) the file and writes the header line if options.header. Throws kIo naming
-  // the path when the file cannot be created.
+  // the path when the file cannot be created, and verify_schema's error (before creating
+  // anything) for a column CSV cannot hold.
   CsvWriter(std::string path, Schema schema, CsvOptions options, const TimeZone& tz);
+
+  // Spark's CSVFileFormat.supportDataType: CSV holds atomic values only. Throws kAnalysis
+  // UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE naming the first column it cannot hold (e.g. an array).
+  // The DataFrameWriter calls this before it touches the target directory.
+  static void verify_schema(const Schema& schema);
   ~CsvWriter();  // closes without throwing if close() was not called (the output is then suspect)
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;

@@ -9,7 +9,7 @@ namespace ember {
 namespace {
 
 constexpr char kMagic[4] = {'E', 'M', 'B', 'B'};
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;  // 2: array columns
 constexpr uint8_t kHasValidity = 1;
 
 template <class T>
@@ -47,47 +47,94 @@ class Reader {
   const char* end_;
 };
 
-void serialize_column(const VectorPtr& column, std::string& out) {
-  VectorPtr v = flatten(column);
-  const DataType& type = v->type();
-  const size_t n = v->size();
+void serialize_type(const DataType& type, std::string& out) {
   put<uint8_t>(out, static_cast<uint8_t>(type.id()));
   put<uint8_t>(out, static_cast<uint8_t>(type.precision()));
   put<uint8_t>(out, static_cast<uint8_t>(type.scale()));
+  if (type.is_nested()) {
+    put<uint8_t>(out, type.contains_null() ? 1 : 0);
+    serialize_type(type.element_type(), out);
+  }
+}
+
+// The column's data after its type: flags, length, validity, values. A constant is flattened.
+void serialize_data(const VectorPtr& column, std::string& out) {
+  VectorPtr v = flatten(column);
+  const DataType& type = v->type();
+  const size_t n = v->size();
   const bool has_validity = v->may_have_nulls();
   put<uint8_t>(out, has_validity ? kHasValidity : 0);
   put<uint64_t>(out, n);
   if (has_validity) put_bytes(out, v->validity(), bitmap_bytes(n));
-  if (type.is_string_like()) {
+  if (type.is_string_like() || type.is_nested()) {
     const int32_t* off = v->offsets();
     const int32_t base = off[0];
     for (size_t i = 0; i <= n; ++i) put<int32_t>(out, off[i] - base);
-    put_bytes(out, v->chars() + base, static_cast<size_t>(off[n] - base));
+    const auto begin = static_cast<size_t>(base), end = static_cast<size_t>(off[n]);
+    if (type.is_string_like()) {
+      put_bytes(out, v->chars() + begin, end - begin);
+    } else if (begin == 0 && end == v->child()->size()) {
+      serialize_data(v->child(), out);
+    } else {
+      // Only the elements the rows span (a truncated vector may hold more).
+      std::vector<uint32_t> sel(end - begin);
+      for (size_t k = 0; k < sel.size(); ++k) sel[k] = static_cast<uint32_t>(begin + k);
+      serialize_data(gather(*v->child(), sel.data(), sel.size()), out);
+    }
   } else if (type.fixed_width() > 0) {
     put_bytes(out, v->values<uint8_t>(), n * static_cast<size_t>(type.fixed_width()));
   }
 }
 
-DataType read_type(Reader& r) {
+void serialize_column(const VectorPtr& column, std::string& out) {
+  serialize_type(column->type(), out);
+  serialize_data(column, out);
+}
+
+// Nesting deeper than this is corrupt input (it also bounds the reader's recursion).
+constexpr int kMaxTypeDepth = 64;
+
+DataType read_type(Reader& r, int depth = 0) {
   auto id = r.get<uint8_t>("type id");
   auto precision = r.get<uint8_t>("decimal precision");
   auto scale = r.get<uint8_t>("decimal scale");
-  if (id > static_cast<uint8_t>(TypeId::kTimestamp)) {
-    throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: unknown type id " + std::to_string(id));
+  if (id > static_cast<uint8_t>(TypeId::kArray)) {
+    throw_error(ErrorKind::kMalformedInput,
+                "corrupt serialized batch: unknown type id " + std::to_string(id));
   }
   auto tid = static_cast<TypeId>(id);
   if (tid == TypeId::kDecimal) {
     if (precision < 1 || precision > kMaxDecimalPrecision || scale > precision) {
       throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: bad decimal(" +
-                                                  std::to_string(precision) + "," + std::to_string(scale) + ")");
+                                                  std::to_string(precision) + "," + std::to_string(scale) +
+                                                  ")");
     }
     return DataType::decimal(precision, scale);
+  }
+  if (tid == TypeId::kArray) {
+    if (depth >= kMaxTypeDepth)
+      throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: types nest too deep");
+    bool contains_null = r.get<uint8_t>("array containsNull") != 0;
+    return DataType::array(read_type(r, depth + 1), contains_null);
   }
   return DataType(tid);
 }
 
-VectorPtr deserialize_column(Reader& r) {
-  DataType type = read_type(r);
+// Reads (length + 1) int32 offsets that must start at 0 and never decrease.
+std::vector<int32_t> read_offsets(Reader& r, size_t n) {
+  const char* off_bytes = r.take((n + 1) * sizeof(int32_t), "offsets");
+  std::vector<int32_t> off(n + 1);
+  std::memcpy(off.data(), off_bytes, off.size() * sizeof(int32_t));
+  if (off[0] != 0)
+    throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: offsets do not start at 0");
+  for (size_t i = 0; i < n; ++i) {
+    if (off[i + 1] < off[i])
+      throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: decreasing offsets");
+  }
+  return off;
+}
+
+VectorPtr deserialize_data(Reader& r, const DataType& type) {
   auto flags = r.get<uint8_t>("column flags");
   auto n64 = r.get<uint64_t>("column length");
   // Bound the length by what is left, so a corrupt length cannot trigger a huge allocation.
@@ -98,19 +145,24 @@ VectorPtr deserialize_column(Reader& r) {
   const char* validity = (flags & kHasValidity) ? r.take(bitmap_bytes(n), "validity bitmap") : nullptr;
   VectorPtr v;
   if (type.is_string_like()) {
-    const char* off_bytes = r.take((n + 1) * sizeof(int32_t), "string offsets");
-    std::vector<int32_t> off(n + 1);
-    std::memcpy(off.data(), off_bytes, off.size() * sizeof(int32_t));
-    if (off[0] != 0) throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: offsets do not start at 0");
-    for (size_t i = 0; i < n; ++i) {
-      if (off[i + 1] < off[i]) throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: decreasing offsets");
-    }
+    std::vector<int32_t> off = read_offsets(r, n);
     const char* chars = r.take(static_cast<size_t>(off[n]), "string bytes");
     v = Vector::make(type, n);
     v->reserve_chars(static_cast<size_t>(off[n]));
     for (size_t i = 0; i < n; ++i) {
       v->set_string(i, std::string_view(chars + off[i], static_cast<size_t>(off[i + 1] - off[i])));
     }
+  } else if (type.is_nested()) {
+    std::vector<int32_t> off = read_offsets(r, n);
+    v = Vector::make(type, n);
+    std::memcpy(v->mutable_offsets(), off.data(), off.size() * sizeof(int32_t));
+    VectorPtr child = deserialize_data(r, type.element_type());
+    if (child->size() != static_cast<size_t>(off[n])) {
+      throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: array offsets end at " +
+                                                  std::to_string(off[n]) + " but " +
+                                                  std::to_string(child->size()) + " elements follow");
+    }
+    v->set_child(std::move(child));
   } else {
     v = Vector::make(type, n);
     size_t bytes = n * static_cast<size_t>(type.fixed_width());
@@ -118,6 +170,11 @@ VectorPtr deserialize_column(Reader& r) {
   }
   if (validity != nullptr) std::memcpy(v->mutable_validity(), validity, bitmap_bytes(n));
   return v;
+}
+
+VectorPtr deserialize_column(Reader& r) {
+  DataType type = read_type(r);
+  return deserialize_data(r, type);
 }
 
 }  // namespace
@@ -143,7 +200,8 @@ Batch deserialize_batch(const char* data, size_t size) {
   }
   auto version = r.get<uint8_t>("version");
   if (version != kVersion) {
-    throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: unsupported version " + std::to_string(version));
+    throw_error(ErrorKind::kMalformedInput,
+                "corrupt serialized batch: unsupported version " + std::to_string(version));
   }
   Batch b;
   b.num_rows = static_cast<size_t>(r.get<uint64_t>("row count"));
