@@ -11,6 +11,9 @@
 #include "ember/io/csv/csv_schema_inference.h"
 #include "ember/io/csv/csv_writer.h"
 #include "ember/io/dataset/output_committer.h"
+#include "ember/io/dataset/partition_discovery.h"
+#include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/parquet_writer.h"
 #include "ember/io/fs/local_file_system.h"
 #include "ember/types/time_zone.h"
 
@@ -18,28 +21,104 @@ namespace ember {
 
 namespace {
 
-void require_csv(const std::string& format) {
-  if (to_lower(format) != "csv") {
+std::string checked_format(const std::string& format) {
+  std::string f = to_lower(format);
+  if (f != "csv" && f != "parquet") {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
-                "data source '" + format + "' is not supported yet; ember reads and writes csv (parquet and json come next)");
+                "data source '" + format + "' is not supported yet; ember reads and writes csv and parquet (json comes next)");
+  }
+  return f;
+}
+
+// One part file being written, whatever the format.
+class PartFileWriter {
+ public:
+  virtual ~PartFileWriter() = default;
+  virtual void write(const Batch& batch) = 0;
+  virtual void close() = 0;
+};
+
+class CsvPartWriter final : public PartFileWriter {
+ public:
+  CsvPartWriter(const std::string& path, const Schema& schema, const CsvOptions& options, const TimeZone& tz)
+      : writer_(path, schema, options, tz) {}
+  void write(const Batch& batch) override { writer_.write(batch); }
+  void close() override { writer_.close(); }
+
+ private:
+  CsvWriter writer_;
+};
+
+class ParquetPartWriter final : public PartFileWriter {
+ public:
+  ParquetPartWriter(const std::string& path, const Schema& schema, const ParquetWriteOptions& options)
+      : writer_(path, schema, options) {}
+  void write(const Batch& batch) override { writer_.write(batch); }
+  void close() override { writer_.close(); }
+
+ private:
+  ParquetFileWriter writer_;
+};
+
+// Spark's part-file suffix for a Parquet codec: part-00000-<uuid>-c000.snappy.parquet.
+std::string parquet_extension(parquet::CompressionCodec codec) {
+  switch (codec) {
+    case parquet::CompressionCodec::kSnappy: return ".snappy.parquet";
+    case parquet::CompressionCodec::kGzip: return ".gz.parquet";
+    case parquet::CompressionCodec::kZstd: return ".zstd.parquet";
+    case parquet::CompressionCodec::kLz4Raw: return ".lz4raw.parquet";
+    default: return ".parquet";
   }
 }
 
-// Spark escapes these characters in partition directory names (ExternalCatalogUtils).
-std::string escape_partition_value(const std::string& value) {
-  static const std::string kSpecial = "\"#%'*/:=?\\\x7f{[]^";
-  std::string out;
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || kSpecial.find(c) != std::string::npos) {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", u);
-      out += buf;
-    } else {
-      out += c;
+// Spark checks a file format can hold every column before any job runs.
+void verify_parquet_schema(const Schema& schema) {
+  for (const auto& f : schema.fields()) {
+    switch (f.type.id()) {
+      case TypeId::kBoolean:
+      case TypeId::kByte:
+      case TypeId::kShort:
+      case TypeId::kInt:
+      case TypeId::kLong:
+      case TypeId::kFloat:
+      case TypeId::kDouble:
+      case TypeId::kDecimal:
+      case TypeId::kString:
+      case TypeId::kBinary:
+      case TypeId::kDate:
+      case TypeId::kTimestamp: break;
+      default: {
+        std::string t = f.type.simple_string();
+        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                    "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" + t + "\".");
+      }
     }
   }
-  return out;
+}
+
+// The schema of a set of Parquet files: the first file's, or (mergeSchema) the union of all by
+// name; every field nullable, as Spark's file sources make them.
+Schema parquet_schema_of(const std::vector<FileInfo>& files, bool merge, const ParquetReadOptions& options) {
+  std::vector<Field> fields;
+  std::vector<std::string> field_file;
+  const size_t count = merge ? files.size() : 1;
+  for (size_t i = 0; i < count; ++i) {
+    auto reader = ParquetFileReader::open(files[i].path, options);
+    for (const auto& f : reader->schema().fields()) {
+      auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& g) { return equals_ignore_case(g.name, f.name); });
+      if (it == fields.end()) {
+        fields.push_back(Field{f.name, f.type, true});
+        field_file.push_back(files[i].path);
+      } else if (it->type != f.type) {
+        throw_error(ErrorKind::kAnalysis, "CANNOT_MERGE_SCHEMAS",
+                    "Failed merging schemas: column '" + f.name + "' is " + it->type.simple_string() + " in " +
+                        field_file[static_cast<size_t>(it - fields.begin())] + " but " + f.type.simple_string() + " in " +
+                        files[i].path);
+      }
+    }
+  }
+  return Schema(std::move(fields));
 }
 
 }  // namespace
@@ -78,6 +157,7 @@ DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) {
   src->options = options_;
   for (const auto& f : files) src->files.emplace_back(f.path, f.size);
   if (schema_) {
+    CsvWriter::verify_schema(*schema_);  // CSV reads and writes the same (atomic) types
     src->schema = *schema_;
   } else {
     src->schema = infer_csv_schema(files, options, session_->time_zone());
@@ -85,8 +165,49 @@ DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) {
   return DataFrame(session_, make_relation(src));
 }
 
+DataFrame DataFrameReader::parquet(const std::string& path) { return parquet(std::vector<std::string>{path}); }
+
+DataFrame DataFrameReader::parquet(const std::vector<std::string>& paths) {
+  session_->ensure_running();
+  const ParquetReadOptions read_options = ParquetReadOptions::parse(options_);
+  std::vector<FileInfo> files = list_input_files(paths);
+  DiscoveredPartitions partitions = discover_partitions(paths, files);
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kParquet;
+  src->paths = paths;
+  src->options = options_;
+  for (const auto& f : files) src->files.emplace_back(f.path, f.size);
+  Schema data;
+  if (schema_) {
+    data = *schema_;
+  } else {
+    if (files.empty()) {
+      throw_error(ErrorKind::kAnalysis, "UNABLE_TO_INFER_SCHEMA",
+                  "Unable to infer schema for Parquet at " + paths[0] + ": it holds no data files. It must be specified manually.");
+    }
+    auto merge = options_.find("mergeschema");
+    data = parquet_schema_of(files, merge != options_.end() && to_lower(merge->second) == "true", read_options);
+  }
+  // Partition columns come last, unless the data files hold a column of the same name.
+  std::vector<Field> fields = data.fields();
+  std::vector<size_t> kept_partitions;
+  for (size_t c = 0; c < partitions.schema.size(); ++c) {
+    if (data.index_of(partitions.schema.field(c).name) >= 0) continue;
+    fields.push_back(partitions.schema.field(c));
+    kept_partitions.push_back(c);
+  }
+  src->partition_columns = static_cast<int>(kept_partitions.size());
+  for (const auto& values : partitions.file_values) {
+    std::vector<Value> kept;
+    for (size_t c : kept_partitions) kept.push_back(values[c]);
+    src->file_partition_values.push_back(std::move(kept));
+  }
+  src->schema = Schema(std::move(fields));
+  return DataFrame(session_, make_relation(src));
+}
+
 DataFrame DataFrameReader::load(const std::string& path) {
-  require_csv(format_);
+  if (checked_format(format_) == "parquet") return parquet(path);
   return csv(path);
 }
 
@@ -116,15 +237,16 @@ DataFrameWriter& DataFrameWriter::partition_by(const std::vector<std::string>& c
   return *this;
 }
 
-void DataFrameWriter::save(const std::string& path) {
-  require_csv(format_);
-  csv(path);
-}
+void DataFrameWriter::save(const std::string& path) { write_files(path, checked_format(format_)); }
 
-void DataFrameWriter::csv(const std::string& path) {
+void DataFrameWriter::csv(const std::string& path) { write_files(path, "csv"); }
+
+void DataFrameWriter::parquet(const std::string& path) { write_files(path, "parquet"); }
+
+void DataFrameWriter::write_files(const std::string& path, const std::string& format) {
   auto session = df_.session();
   session->ensure_running();
-  QueryExecution qe(session, df_.logical_plan());
+  QueryExecution qe(session, df_.analyzed());
   const Schema schema = qe.analyzed()->schema();
   // Partition columns leave the data files and become key=value directories, in the order given.
   std::vector<int> partition_cols;
@@ -148,26 +270,92 @@ void DataFrameWriter::csv(const std::string& path) {
     }
   }
   const Schema data_schema(data_fields);
-  const CsvOptions options = CsvOptions::parse(options_);
+  // Formats and options are checked before the target is touched, as Spark checks at planning.
+  const bool is_parquet = format == "parquet";
+  if (is_parquet) verify_parquet_schema(data_schema);
+  else CsvWriter::verify_schema(data_schema);
+  const CsvOptions options = is_parquet ? CsvOptions() : CsvOptions::parse(options_);
+  const ParquetWriteOptions parquet_options = is_parquet ? ParquetWriteOptions::parse(options_) : ParquetWriteOptions();
+  const std::string extension = is_parquet ? parquet_extension(parquet_options.compression) : ".csv";
   const TimeZone& tz = session->time_zone();
+  auto open_part = [&](const std::string& file) -> std::unique_ptr<PartFileWriter> {
+    if (is_parquet) return std::make_unique<ParquetPartWriter>(file, data_schema, parquet_options);
+    return std::make_unique<CsvPartWriter>(file, data_schema, options, tz);
+  };
   qe.physical();  // plan (and fail on a bad plan) before touching the file system
+  // maxRecordsPerFile (option, or spark.sql.files.maxRecordsPerFile; 0: unlimited).
+  auto option_or_conf = [&](const char* option, const char* conf, const std::string& fallback) {
+    auto it = options_.find(to_lower(option));
+    return it != options_.end() ? it->second : session->setting(conf, fallback);
+  };
+  int64_t max_records = 0;
+  {
+    std::string v = option_or_conf("maxRecordsPerFile", "spark.sql.files.maxRecordsPerFile", "0");
+    try {
+      size_t used = 0;
+      max_records = std::stoll(v, &used);
+      if (used != v.size()) throw std::invalid_argument(v);
+    } catch (const std::exception&) {
+      throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE", "maxRecordsPerFile must be an integer, got '" + v + "'");
+    }
+  }
+  const std::string overwrite_mode =
+      to_lower(option_or_conf("partitionOverwriteMode", "spark.sql.sources.partitionOverwriteMode", "static"));
+  if (overwrite_mode != "static" && overwrite_mode != "dynamic") {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                "partitionOverwriteMode must be 'static' or 'dynamic', got '" + overwrite_mode + "'");
+  }
   OutputCommitter committer(path, parse_save_mode(mode_), "job_" + std::to_string(session->next_job_id));
+  committer.set_dynamic_partition_overwrite(overwrite_mode == "dynamic" && !partition_cols.empty());
   if (!committer.setup_job()) return;  // mode ignore and the target exists
   try {
     qe.run(
         [&](TaskContext& task, Operator& pipeline) {
           const std::string attempt = task.attempt_id();
           const std::filesystem::path dir = committer.task_attempt_dir(attempt);
-          std::map<std::string, std::unique_ptr<CsvWriter>> writers;  // by partition directory
+          // The open part file of each partition directory ("" without partitioning).
+          struct OpenPart {
+            std::unique_ptr<PartFileWriter> writer;
+            int64_t rows = 0;
+            int file_number = 0;
+          };
+          std::map<std::string, OpenPart> writers;
+          // Appends rows to a directory's part file, starting a new file (c001, c002, ...) each
+          // time maxRecordsPerFile rows have gone into the current one.
+          auto emit = [&](const std::string& key, const Batch& data) {
+            OpenPart& part = writers[key];
+            size_t offset = 0;
+            while (offset < data.num_rows) {
+              if (part.writer && max_records > 0 && part.rows >= max_records) {
+                part.writer->close();
+                part.writer.reset();
+                ++part.file_number;
+                part.rows = 0;
+              }
+              if (!part.writer) {
+                std::filesystem::path sub = dir / key;
+                std::filesystem::create_directories(sub);
+                part.writer = open_part((sub / committer.part_file_name(task.partition, extension, part.file_number)).string());
+              }
+              size_t take = data.num_rows - offset;
+              if (max_records > 0) take = std::min<size_t>(take, static_cast<size_t>(max_records - part.rows));
+              if (offset == 0 && take == data.num_rows) {
+                part.writer->write(data);
+              } else {
+                SelectionVector sel(take);
+                for (size_t i = 0; i < take; ++i) sel[i] = static_cast<uint32_t>(offset + i);
+                part.writer->write(data.select(sel.data(), sel.size()));
+              }
+              part.rows += static_cast<int64_t>(take);
+              offset += take;
+            }
+          };
           try {
             Batch b;
             while (pipeline.next(b)) {
               task.check_cancelled();
               if (partition_cols.empty()) {
-                auto& w = writers[""];
-                if (!w) w = std::make_unique<CsvWriter>((dir / committer.part_file_name(task.partition, ".csv")).string(),
-                                                        data_schema, options, tz);
-                w->write(b);
+                emit("", b);
                 continue;
               }
               // Route each row to its partition directory's writer.
@@ -176,36 +364,29 @@ void DataFrameWriter::csv(const std::string& path) {
                 std::string key;
                 for (int c : partition_cols) {
                   const Vector& v = *b.columns[static_cast<size_t>(c)];
-                  std::string value = v.is_null(r) ? "__HIVE_DEFAULT_PARTITION__"
-                                                    : escape_partition_value(v.value_at(r).to_string(tz));
-                  if (!v.is_null(r) && value.empty()) value = "__HIVE_DEFAULT_PARTITION__";
+                  std::string value =
+                      partition_directory_value(v.is_null(r) ? std::string() : v.value_at(r).to_string(tz), v.is_null(r));
                   key += schema.field(static_cast<size_t>(c)).name + "=" + value + "/";
                 }
                 groups[key].push_back(static_cast<uint32_t>(r));
               }
               for (auto& [key, sel] : groups) {
-                auto& w = writers[key];
-                if (!w) {
-                  std::filesystem::path sub = dir / key;
-                  std::filesystem::create_directories(sub);
-                  w = std::make_unique<CsvWriter>((sub / committer.part_file_name(task.partition, ".csv")).string(),
-                                                  data_schema, options, tz);
-                }
                 Batch rows = b.select(sel.data(), sel.size());
                 Batch data;
                 data.num_rows = rows.num_rows;
                 for (int c : data_cols) data.columns.push_back(rows.columns[static_cast<size_t>(c)]);
-                w->write(data);
+                emit(key, data);
               }
             }
             if (partition_cols.empty() && writers.empty()) {
               // Spark writes an empty part file (with the header, if any) for an empty result.
               if (task.partition == 0) {
-                CsvWriter w((dir / committer.part_file_name(task.partition, ".csv")).string(), data_schema, options, tz);
-                w.close();
+                open_part((dir / committer.part_file_name(task.partition, extension)).string())->close();
               }
             }
-            for (auto& [key, w] : writers) w->close();
+            for (auto& [key, part] : writers) {
+              if (part.writer) part.writer->close();
+            }
             writers.clear();
             committer.commit_task(attempt);
           } catch (...) {

@@ -24,6 +24,15 @@ class DataFrameReader {
   // inferSchema is set), as Spark does; a missing path fails here.
   DataFrame csv(const std::string& path);
   DataFrame csv(const std::vector<std::string>& paths);
+  // Parquet files, directories (with partition discovery: key=value subdirectories become
+  // columns) or globs. The schema comes from the files' footers (one file's, or all files' merged
+  // with option mergeSchema=true), or from schema().
+  DataFrame parquet(const std::string& path);
+  DataFrame parquet(const std::vector<std::string>& paths);
+  template <class... Ps>
+  DataFrame parquet(const std::string& first, const std::string& second, const Ps&... more) {
+    return parquet(std::vector<std::string>{first, second, std::string(more)...});
+  }
   DataFrame load(const std::string& path);
 
  private:
@@ -50,9 +59,13 @@ class DataFrameWriter {
   }
   // Writes a directory of part files plus _SUCCESS, atomically (see io/dataset/output_committer.h).
   void csv(const std::string& path);
+  // Parquet part files (SNAPPY unless option compression says otherwise), same layout and commit.
+  void parquet(const std::string& path);
   void save(const std::string& path);
 
  private:
+  void write_files(const std::string& path, const std::string& format);
+
   DataFrame df_;
   std::string mode_ = "error";
   std::string format_ = "csv";
