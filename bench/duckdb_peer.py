@@ -29,7 +29,8 @@ import duckdb
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from generate_csv import COLUMNS  # noqa: E402  (one schema for generator and reader)
 
-TASKS = ("csv_read", "group_by_low", "group_by_high")
+TASKS = ("csv_read", "group_by_low", "group_by_high", "join_broadcast", "join_shuffle", "window_row_number")
+JOIN_TASKS = ("join_broadcast", "join_shuffle")
 GROUP_BY_KEYS = {"group_by_low": 1000, "group_by_high": 10_000_000}
 
 
@@ -66,6 +67,21 @@ def group_by_sql(k: int, rows: int) -> str:
     """
 
 
+# DuckDB picks its own join strategy (a parallel hash join), so both ember join tasks are compared
+# with the same DuckDB figure.
+JOIN_SQL = """
+    SELECT count(*), sum(n), sum(s) FROM (
+      SELECT category, count(*) AS n, sum(amount) AS s
+      FROM fact JOIN dim USING (dim_id)
+      GROUP BY category)
+"""
+
+WINDOW_SQL = """
+    SELECT count(*), sum(rn) FROM (
+      SELECT row_number() OVER (PARTITION BY id % 1000 ORDER BY id) AS rn FROM w)
+"""
+
+
 def fmt(x: float) -> str:
     return f"{x:.4f}" if x < 100 else f"{x:.1f}"
 
@@ -77,6 +93,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="timed runs per figure; the best is reported")
     ap.add_argument("--tasks", default=",".join(TASKS), help=f"comma separated subset of {','.join(TASKS)}")
     ap.add_argument("--range-rows", type=int, default=50_000_000, help="input rows of the group-by tasks")
+    ap.add_argument("--fact-rows", type=int, default=60_000_000, help="fact rows of the join tasks")
+    ap.add_argument("--dim-rows", type=int, default=1_500_000, help="dimension rows of the join tasks")
+    ap.add_argument("--window-rows", type=int, default=10_000_000, help="rows of the window task")
     args = ap.parse_args()
 
     threads = [int(t) for t in args.threads.replace(",", " ").split()]
@@ -90,7 +109,15 @@ def main() -> int:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     print(f"# duckdb {duckdb.__version__}, runs={args.runs} (best of), cpus={os.cpu_count()}", flush=True)
-    if any(t != "csv_read" for t in tasks):
+    if any(t in JOIN_TASKS for t in tasks):
+        con.execute(
+            f"CREATE TABLE fact AS SELECT range AS id, (range * 7919) % {args.dim_rows} AS dim_id, range % 100 AS amount "
+            f"FROM range({args.fact_rows})"
+        )
+        con.execute(f"CREATE TABLE dim AS SELECT range AS dim_id, range % 50 AS category FROM range({args.dim_rows})")
+    if "window_row_number" in tasks:
+        con.execute(f"CREATE TABLE w AS SELECT range AS id FROM range({args.window_rows})")
+    if any(t in GROUP_BY_KEYS for t in tasks):
         # DuckDB's range() is a single-threaded source, so the group-by reads a materialised
         # table of ids instead (built once, untimed): the fair, harder peer for a parallel engine.
         con.execute(f"CREATE TABLE ids AS SELECT range AS id FROM range({args.range_rows})")
@@ -106,6 +133,20 @@ def main() -> int:
                 print(
                     f"peer=duckdb task={task} seconds={secs:.4f} rows={rows} mb_per_s={fmt(mbs)} threads={n} "
                     f"bytes={size} mb_per_s_per_thread={fmt(mbs / n)}",
+                    flush=True,
+                )
+            elif task in JOIN_TASKS:
+                secs, res = best_of(args.runs, lambda: con.execute(JOIN_SQL).fetchone())
+                print(
+                    f"peer=duckdb task={task} seconds={secs:.4f} rows={args.fact_rows} "
+                    f"rows_per_s={args.fact_rows / secs:.0f} threads={n} groups={res[0]} joined={res[1]} checksum={res[2]}",
+                    flush=True,
+                )
+            elif task == "window_row_number":
+                secs, res = best_of(args.runs, lambda: con.execute(WINDOW_SQL).fetchone())
+                print(
+                    f"peer=duckdb task={task} seconds={secs:.4f} rows={res[0]} rows_per_s={args.window_rows / secs:.0f} "
+                    f"threads={n} checksum={res[1]}",
                     flush=True,
                 )
             else:

@@ -3,6 +3,7 @@
 # Normally started by `./dev.sh bench [options]` (which installs, builds and then execs this).
 #
 #   bash bench/run_benchmarks.sh [--size-mb MB] [--csv PATH] [--runs 3] [--range-rows 50000000]
+#        [--fact-rows 60000000] [--dim-rows 1500000] [--window-rows 10000000]
 #        [--threads "1 2"   (DuckDB thread counts)] [--tasks csv_read,group_by_low,group_by_high]
 #        [--no-duckdb]
 #
@@ -32,7 +33,10 @@ CSV=""
 THREADS="1 2"
 RUNS=3
 RANGE_ROWS=50000000
-TASKS="csv_read,group_by_low,group_by_high"
+TASKS="csv_read,group_by_low,group_by_high,join_broadcast,join_shuffle,window_row_number"
+FACT_ROWS=60000000
+DIM_ROWS=1500000
+WINDOW_ROWS=10000000
 RUN_DUCKDB=1
 BUILD_DIR="${EMBER_BUILD_DIR:-build}"
 PY="${EMBER_BENCH_PYTHON:-$ROOT/.venv/bin/python}"
@@ -47,6 +51,9 @@ while (($#)); do
     --threads) THREADS="${2//,/ }"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --range-rows) RANGE_ROWS="$2"; shift 2 ;;
+    --fact-rows) FACT_ROWS="$2"; shift 2 ;;
+    --dim-rows) DIM_ROWS="$2"; shift 2 ;;
+    --window-rows) WINDOW_ROWS="$2"; shift 2 ;;
     --tasks) TASKS="$2"; shift 2 ;;
     --no-duckdb) RUN_DUCKDB=0; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -95,6 +102,7 @@ bench_args() {
   case "$1" in
     csv_read) ARGS=("$CSV" "$RUNS") ;;
     filter_group_by) ARGS=("$RANGE_ROWS" "$RUNS") ;;
+    join_window) ARGS=("$FACT_ROWS" "$DIM_ROWS" "$WINDOW_ROWS" "$RUNS") ;;
     *) ARGS=() ;;
   esac
 }
@@ -115,7 +123,7 @@ if ((RUN_DUCKDB)); then
   echo "==> DuckDB peer: bench/duckdb_peer.py --csv $CSV --threads ${THREADS// /,} --runs $RUNS --tasks $TASKS --range-rows $RANGE_ROWS"
   out="$(mktemp)"
   if "$PY" bench/duckdb_peer.py --csv "$CSV" --threads "${THREADS// /,}" --runs "$RUNS" --tasks "$TASKS" \
-    --range-rows "$RANGE_ROWS" | tee "$out"; then :; else
+    --range-rows "$RANGE_ROWS" --fact-rows "$FACT_ROWS" --dim-rows "$DIM_ROWS" --window-rows "$WINDOW_ROWS" | tee "$out"; then :; else
     echo "!!  duckdb_peer.py failed" >&2
     failed=1
   fi
