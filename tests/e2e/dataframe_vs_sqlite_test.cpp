@@ -324,3 +324,33 @@ TEST_F(DataFrameVsSqliteTest, SampleIsSeededAndASubset) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST_F(DataFrameVsSqliteTest, ExplodeAndPosexplode) {
+  const std::string first_word = "CASE WHEN instr(product, ' ') > 0 THEN substr(product, 1, instr(product, ' ') - 1) ELSE product END";
+  const std::string second_word = "substr(product, instr(product, ' ') + 1)";
+  auto words = orders().select(col("id"), split(col("product"), " ").alias("words"));
+  auto exploded = words.select(col("id"), explode(col("words")).alias("word"));
+  EXPECT_EQ(exploded.columns(), (std::vector<std::string>{"id", "word"}));
+  check(exploded, "SELECT id, " + first_word + " FROM orders UNION ALL SELECT id, " + second_word +
+                      " FROM orders WHERE instr(product, ' ') > 0");
+  auto positioned = words.select(col("id"), posexplode(col("words")));
+  EXPECT_EQ(positioned.columns(), (std::vector<std::string>{"id", "pos", "col"}));
+  check(positioned, "SELECT id, 0, " + first_word + " FROM orders UNION ALL SELECT id, 1, " + second_word +
+                        " FROM orders WHERE instr(product, ' ') > 0");
+  // Null arrays: no row from explode, one row of nulls from explode_outer.
+  auto some = orders().select(col("id"), when(col("qty") > 7, split(col("product"), " ")).alias("words"));
+  check(some.select(col("id"), explode(col("words"))),
+        "SELECT id, " + first_word + " FROM orders WHERE qty > 7 UNION ALL SELECT id, " + second_word +
+            " FROM orders WHERE qty > 7 AND instr(product, ' ') > 0");
+  check(some.select(col("id"), explode_outer(col("words"))),
+        "SELECT id, CASE WHEN qty > 7 THEN " + first_word + " END FROM orders UNION ALL SELECT id, " + second_word +
+            " FROM orders WHERE qty > 7 AND instr(product, ' ') > 0");
+  EXPECT_THROW(orders().select(explode(col("product"))).collect(), EmberError);
+  EXPECT_THROW(words.select(explode(col("words")), explode(col("words"))).collect(), EmberError);
+}
+
+}  // namespace
+}  // namespace ember

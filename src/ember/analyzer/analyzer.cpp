@@ -464,7 +464,67 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
   return out;
 }
 
+namespace {
+
+bool is_generator_call(const ExprPtr& e) {
+  const ExprPtr& inner = e->kind == ExprKind::kAlias ? e->children[0] : e;
+  if (inner->kind != ExprKind::kCall) return false;
+  const std::string n = to_lower(inner->name);
+  return n == "explode" || n == "posexplode" || n == "explode_outer" || n == "posexplode_outer";
+}
+
+}  // namespace
+
+// select(..., explode(arr) [AS name], ...): a Generate node adds the element (and position)
+// columns, and the projection reads them in the generator's place (Spark's ExtractGenerator).
+PlanPtr Analyzer::resolve_generator(const PlanPtr& child, const std::vector<ExprPtr>& exprs, size_t at) const {
+  const ExprPtr& e = exprs[at];
+  const ExprPtr& call = e->kind == ExprKind::kAlias ? e->children[0] : e;
+  const std::string n = to_lower(call->name);
+  if (call->children.size() != 1) {
+    throw_error(ErrorKind::kAnalysis, "WRONG_NUM_ARGS", "The function '" + n + "' requires 1 argument, but " +
+                                                            std::to_string(call->children.size()) + " were given");
+  }
+  ExprPtr array = resolve_expression(call->children[0], child->output, false);
+  if (array->type.id() != TypeId::kArray) {
+    throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                "Cannot resolve \"" + call->pretty_name() + "\" due to data type mismatch: the parameter requires the "
+                "\"ARRAY\" type, however \"" + array->pretty_name() + "\" has the type \"" + array->type.simple_string() + "\".");
+  }
+  const bool with_position = n.rfind("posexplode", 0) == 0;
+  auto node = std::make_shared<LogicalPlan>();
+  node->kind = PlanKind::kGenerate;
+  node->children = {child};
+  node->exprs = {array};
+  node->generator_outer = n.size() > 6 && n.compare(n.size() - 6, 6, "_outer") == 0;
+  if (with_position) node->generated.push_back(make_attribute("pos", DataType::int32(), node->generator_outer, next_attribute_id()));
+  const std::string name = e->kind == ExprKind::kAlias ? e->name : "col";
+  node->generated.push_back(make_attribute(name, array->type.element_type(), true, next_attribute_id()));
+  node->resolved = true;
+  derive_output(*node);
+  std::vector<ExprPtr> list;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (i == at) {
+      list.insert(list.end(), node->generated.begin(), node->generated.end());
+    } else {
+      list.push_back(exprs[i]);
+    }
+  }
+  return resolve_project(node, list);
+}
+
 PlanPtr Analyzer::resolve_project(const PlanPtr& child, const std::vector<ExprPtr>& exprs) const {
+  {
+    std::vector<size_t> generators;
+    for (size_t i = 0; i < exprs.size(); ++i) {
+      if (is_generator_call(exprs[i])) generators.push_back(i);
+    }
+    if (generators.size() > 1) {
+      throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_GENERATOR.MULTI_GENERATOR",
+                  "only one generator allowed per select clause but found " + std::to_string(generators.size()));
+    }
+    if (!generators.empty()) return resolve_generator(child, exprs, generators[0]);
+  }
   std::vector<ExprPtr> list = expand_projection(exprs, child->output, true);
   bool has_aggregate = std::any_of(list.begin(), list.end(), [](const ExprPtr& e) { return contains_aggregate(e); });
   bool has_window = std::any_of(list.begin(), list.end(), [](const ExprPtr& e) { return contains_window(e); });
@@ -929,7 +989,8 @@ PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
     }
     case PlanKind::kJoin:
     case PlanKind::kJoinUsing: return resolve_join(*plan, kids[0], kids[1]);
-    case PlanKind::kWindow: return plan;  // only built resolved, by extract_windows
+    case PlanKind::kWindow:
+    case PlanKind::kGenerate: return plan;  // only built resolved (extract_windows, resolve_generator)
   }
   throw_internal(__FILE__, __LINE__, "unknown plan node");
 }

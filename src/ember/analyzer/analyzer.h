@@ -30,6 +30,7 @@ class Analyzer {
   PlanPtr resolve_union_by_name(const PlanPtr& a, const PlanPtr& b, bool allow_missing) const;
   PlanPtr resolve_join(const LogicalPlan& join, PlanPtr left, PlanPtr right) const;
   PlanPtr extract_windows(const PlanPtr& child, std::vector<ExprPtr> list) const;
+  PlanPtr resolve_generator(const PlanPtr& child, const std::vector<ExprPtr>& exprs, size_t at) const;
   ExprPtr resolve_window(const Expr& window, const std::vector<ExprPtr>& input) const;
   ExprPtr resolve_column(const Expr& column, const std::vector<ExprPtr>& input) const;
   ExprPtr bind_call(const Expr& call, std::vector<ExprPtr> args) const;

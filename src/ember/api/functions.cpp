@@ -87,6 +87,10 @@ Column split(const ColumnOrName& c, const std::string& pattern, int limit) {
 
 Column array(const std::vector<ColumnOrName>& cols) { return fn("array", exprs(cols)); }
 Column size(const ColumnOrName& c) { return fn("size", {c.expr()}); }
+Column explode(const ColumnOrName& c) { return fn("explode", {c.expr()}); }
+Column explode_outer(const ColumnOrName& c) { return fn("explode_outer", {c.expr()}); }
+Column posexplode(const ColumnOrName& c) { return fn("posexplode", {c.expr()}); }
+Column posexplode_outer(const ColumnOrName& c) { return fn("posexplode_outer", {c.expr()}); }
 Column cardinality(const ColumnOrName& c) { return fn("cardinality", {c.expr()}); }
 Column element_at(const ColumnOrName& c, const Column& index) {
   return fn("element_at", {c.expr(), index.expr()});

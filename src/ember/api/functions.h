@@ -57,6 +57,12 @@ Column split(const ColumnOrName& c, const std::string& pattern, int limit = -1);
 Column array(const std::vector<ColumnOrName>& cols);
 // Number of elements; null for a null array (ANSI), -1 without ANSI (Spark's legacy sizeOfNull).
 Column size(const ColumnOrName& c);
+// Generators (one per select): a row per array element, as column `col` (alias to rename);
+// posexplode adds `pos` (0-based); the *_outer forms keep a row with nulls for a null or empty array.
+Column explode(const ColumnOrName& c);
+Column explode_outer(const ColumnOrName& c);
+Column posexplode(const ColumnOrName& c);
+Column posexplode_outer(const ColumnOrName& c);
 Column cardinality(const ColumnOrName& c);
 // 1-based; a negative index counts from the end; 0 is an error; out of range is an error under
 // ANSI (null otherwise). try_element_at returns null out of range.

@@ -26,6 +26,7 @@ enum class PhysKind {
                    // co-partitioned with the probe side by hash exchanges on the keys)
   kNestedLoopJoin, // children {left, right}; the build side is a broadcast exchange
   kSample,         // per-partition random sample (fraction, with_replacement, seed)
+  kGenerate,       // exprs[0]: the array (bound); explode / posexplode (with_position, generator_outer)
   kWindow,         // exprs: window expressions AS names, bound to the child; the child is sorted
                    // by (partition keys, order keys) within partitions hashed on the partition keys
 };
@@ -81,6 +82,9 @@ struct PhysicalPlan {
   std::vector<int> intermediate_offsets;  // final: first input column of each aggregate's state
   std::vector<ExprPtr> result_exprs;  // bound over [keys..., aggregate values...]; empty for partial
 
+  // kGenerate
+  bool with_position = false;
+  bool generator_outer = false;
   // kSample
   double fraction = 0;
   bool with_replacement = false;

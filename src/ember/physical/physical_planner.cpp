@@ -160,6 +160,15 @@ class Planner {
       }
       case PlanKind::kJoin: return plan_join(*p);
       case PlanKind::kWindow: return plan_window(*p);
+      case PlanKind::kGenerate: {
+        auto g = make_node(PhysKind::kGenerate, {plan(p->child())});
+        g->exprs = {bind_to_input(p->exprs[0], g->children[0]->output)};
+        g->with_position = p->generated.size() == 2;
+        g->generator_outer = p->generator_outer;
+        g->output = p->output;
+        g->label = plan_node_string(*p);
+        return g;
+      }
       case PlanKind::kSample: {
         auto sm = make_node(PhysKind::kSample, {plan(p->child())});
         sm->fraction = p->fraction;

@@ -222,6 +222,10 @@ void derive_output(LogicalPlan& plan) {
       }
       break;
     }
+    case PlanKind::kGenerate:
+      plan.output = plan.children[0]->output;
+      plan.output.insert(plan.output.end(), plan.generated.begin(), plan.generated.end());
+      break;
     case PlanKind::kWindow:
       plan.output = plan.children[0]->output;
       for (const auto& e : plan.exprs) plan.output.push_back(to_attribute(e));
@@ -294,6 +298,9 @@ std::string plan_node_string(const LogicalPlan& p) {
       return mark + buf;
     }
     case PlanKind::kWindow: return "Window [" + expr_list(p.exprs) + "]";
+    case PlanKind::kGenerate:
+      return mark + "Generate " + (p.generated.size() == 2 ? "posexplode(" : "explode(") + expr_list(p.exprs) + "), " +
+             (p.generator_outer ? "true" : "false") + ", [" + expr_list(p.generated) + "]";
     case PlanKind::kSubqueryAlias: return "SubqueryAlias " + p.names[0];
   }
   return "?";

@@ -29,6 +29,8 @@ enum class PlanKind {
   kRepartition,        // num_partitions, exprs (hash keys; empty: round robin), shuffle=false: coalesce
   kJoin,               // children {left, right}; join_type; condition (may be null); broadcast hints
   kSample,            // fraction, with_replacement, seed (a random subset of the child's rows)
+  kGenerate,           // exprs[0]: an array; output: the child's columns then `generated`
+                       // ([pos,] element): explode / posexplode (generator_outer: *_outer)
   kWindow,             // exprs: window expressions AS names, sharing one PARTITION BY / ORDER BY;
                        // output: the child's columns, then one per expression
   // API-shaped nodes, rewritten by the analyzer:
@@ -82,6 +84,8 @@ struct LogicalPlan {
   std::vector<ExprPtr> grouping;  // aggregate grouping expressions
   ExprPtr condition;              // filter
   int64_t limit = 0;
+  std::vector<ExprPtr> generated;  // generate: the attributes it adds
+  bool generator_outer = false;     // generate
   double fraction = 0;            // sample
   bool with_replacement = false;  // sample
   int64_t seed = 0;               // sample

@@ -10,6 +10,7 @@
 #include "ember/exec/operators/batch_source_operator.h"
 #include "ember/io/csv/csv_reader.h"
 #include "ember/exec/operators/filter_operator.h"
+#include "ember/exec/operators/generate_operator.h"
 #include "ember/exec/operators/hash_aggregate_operator.h"
 #include "ember/exec/operators/hash_join_operator.h"
 #include "ember/exec/operators/nested_loop_join_operator.h"
@@ -203,6 +204,10 @@ class PipelineBuilder {
       }
       case PhysKind::kHashJoin: return build_hash_join(*node, partition);
       case PhysKind::kNestedLoopJoin: return build_nested_loop_join(*node, partition);
+      case PhysKind::kGenerate:
+        return std::make_unique<GenerateOperator>(build(node->children[0], partition),
+                                                  GenerateSpec{node->exprs[0], node->with_position, node->generator_outer},
+                                                  eval_);
       case PhysKind::kSample:
         return std::make_unique<SampleOperator>(build(node->children[0], partition), node->fraction, node->with_replacement,
                                                 node->seed, partition);
