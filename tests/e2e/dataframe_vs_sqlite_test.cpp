@@ -354,3 +354,38 @@ TEST_F(DataFrameVsSqliteTest, ExplodeAndPosexplode) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+TEST_F(DataFrameVsSqliteTest, CacheIsLazyAndLaterActionsReadTheCachedData) {
+  // A copy of the input that this test may change.
+  const auto path = *dir_ / "orders_for_cache.csv";
+  std::filesystem::copy_file(*dir_ / "orders.csv", path, std::filesystem::copy_options::overwrite_existing);
+  auto read = [&] { return spark_->read().option("header", "true").schema(kSchema).csv(path.string()); };
+  auto big = read().filter(col("qty") > 4);
+  big.cache();
+  EXPECT_TRUE(big.is_cached());
+  std::string plan = big.group_by("region").agg(count("*")).explain_string(true);
+  EXPECT_NE(plan.find("InMemoryRelation"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("InMemoryTableScan"), std::string::npos) << plan;
+  // The first action computes and keeps the partitions...
+  check(big.group_by("region").agg(count("*")), "SELECT region, count(*) FROM orders WHERE qty > 4 GROUP BY region");
+  // ...so later actions, of this DataFrame and of those derived from it, no longer read the file:
+  // replace its rows and the cached answer stays.
+  {
+    std::ofstream truncate(path);
+    truncate << "id,region,product,amount,qty,day\n1,Nowhere,x,1.0,9,2024-01-01\n";
+  }
+  check(big.select("id", "region"), "SELECT id, region FROM orders WHERE qty > 4");
+  check(big.filter(col("region") == "North").agg(sum("amount")),
+        "SELECT sum(amount) FROM orders WHERE qty > 4 AND region = 'North'");
+  // unpersist: the plan is computed again, from the new file.
+  big.unpersist();
+  EXPECT_FALSE(big.is_cached());
+  EXPECT_EQ(big.count(), 1);
+  EXPECT_EQ(big.explain_string().find("InMemoryTableScan"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ember

@@ -150,14 +150,31 @@ DataFrame DataFrame::coalesce(int num_partitions) const {
   return derive(make_repartition(analyzed(), num_partitions, {}, false));
 }
 
-DataFrame DataFrame::cache() const {
-  QueryExecution qe(session_, analyzed());
-  Schema schema = qe.analyzed()->schema();
-  auto src = std::make_shared<DataSource>();
-  src->kind = SourceKind::kLocalRows;
-  src->schema = schema;
-  src->batches = qe.collect(metrics_.get());
-  return derive(make_relation(src));
+DataFrame DataFrame::persist(const std::string& storage_level) const {
+  const PlanPtr& plan = analyzed();
+  std::lock_guard<std::mutex> lock(session_->mu);
+  auto& entry = session_->cache[plan.get()];
+  if (!entry) {
+    entry = std::make_shared<CachedData>();
+    entry->plan = plan;
+    std::string level;
+    for (char c : storage_level) level += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    entry->storage_level = level;
+  }
+  return *this;
+}
+
+DataFrame DataFrame::unpersist() const {
+  const PlanPtr& plan = analyzed();
+  std::lock_guard<std::mutex> lock(session_->mu);
+  session_->cache.erase(plan.get());
+  return *this;
+}
+
+bool DataFrame::is_cached() const {
+  const PlanPtr& plan = analyzed();
+  std::lock_guard<std::mutex> lock(session_->mu);
+  return session_->cache.count(plan.get()) > 0;
 }
 
 DataFrame DataFrame::alias(const std::string& name) const { return derive(make_subquery_alias(analyzed(), name)); }

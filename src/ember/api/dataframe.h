@@ -115,10 +115,15 @@ class DataFrame {
   DataFrame repartition(int num_partitions, const std::vector<ColumnOrName>& cols = {}) const;
   DataFrame repartition(const std::vector<ColumnOrName>& cols) const;
   DataFrame coalesce(int num_partitions) const;
-  // Computes the DataFrame once and keeps the result in memory; later actions read it from there.
-  // (Spark caches lazily at the next action; ember materialises at the call. Same results.)
-  DataFrame cache() const;
-  DataFrame persist() const { return cache(); }
+  // Marks this DataFrame's plan as cached: the next action that reads it computes its partitions
+  // and keeps them in memory; later actions (of this DataFrame or any derived from it) read them
+  // instead of recomputing; explain() shows InMemoryRelation / InMemoryTableScan. Returns this
+  // DataFrame, as Spark does. storage_level is recorded and shown (ember keeps data in memory).
+  DataFrame cache() const { return persist("MEMORY_AND_DISK"); }
+  DataFrame persist(const std::string& storage_level = "MEMORY_AND_DISK") const;
+  // Drops the cached data; later actions recompute from the plan.
+  DataFrame unpersist() const;
+  bool is_cached() const;
   // Names this DataFrame so its columns can be referred to as "name.column" (e.g. after a join).
   DataFrame alias(const std::string& name) const;
 

@@ -20,13 +20,88 @@ const PlanPtr& QueryExecution::analyzed() {
   return analyzed_;
 }
 
+namespace {
+
+// Spark's CacheManager.useCachedData: every subtree that is a cached DataFrame's plan becomes an
+// in-memory relation with the same output attributes, so the rest of the plan is unchanged.
+PlanPtr use_cached_data(const PlanPtr& plan, const std::map<const LogicalPlan*, std::shared_ptr<CachedData>>& cache) {
+  if (cache.empty()) return plan;
+  if (auto it = cache.find(plan.get()); it != cache.end()) {
+    auto src = std::make_shared<DataSource>();
+    src->kind = SourceKind::kCached;
+    src->schema = plan->schema();
+    src->cached = it->second;
+    auto rel = std::make_shared<LogicalPlan>();
+    rel->kind = PlanKind::kRelation;
+    rel->source = std::move(src);
+    rel->output = plan->output;
+    rel->resolved = true;
+    return rel;
+  }
+  std::vector<PlanPtr> kids;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    kids.push_back(use_cached_data(c, cache));
+    changed |= kids.back() != c;
+  }
+  return changed ? with_children(*plan, std::move(kids)) : plan;
+}
+
+void collect_cached(const PlanPtr& plan, std::vector<std::shared_ptr<CachedData>>& out) {
+  if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
+    out.push_back(plan->source->cached);
+  }
+  for (const auto& c : plan->children) collect_cached(c, out);
+}
+
+}  // namespace
+
 const PlanPtr& QueryExecution::optimized() {
   if (!optimized_) {
     Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")));
     OptimizerContext ctx{eval_};
-    optimized_ = optimizer.optimize(analyzed(), ctx);
+    std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
+    {
+      std::lock_guard<std::mutex> lock(session_->mu);
+      cache = session_->cache;
+    }
+    if (computing_cached_) cache.erase(computing_cached_);
+    optimized_ = optimizer.optimize(use_cached_data(analyzed(), cache), ctx);
   }
   return optimized_;
+}
+
+// The first action over a cached DataFrame computes its partitions (a job of its own, before
+// this one is planned) and keeps them; later actions read them.
+void QueryExecution::materialize_cached_data() {
+  std::vector<std::shared_ptr<CachedData>> cached;
+  collect_cached(optimized(), cached);
+  for (const auto& data : cached) {
+    {
+      std::lock_guard<std::mutex> lock(data->mu);
+      if (data->materialized) continue;
+    }
+    QueryExecution inner(session_, data->plan);
+    inner.computing_cached_ = data->plan.get();
+    const int partitions = inner.physical()->num_partitions;
+    std::vector<std::vector<Batch>> parts(static_cast<size_t>(std::max(partitions, 1)));
+    std::mutex parts_mu;
+    inner.run(
+        [&](TaskContext& task, Operator& pipeline) {
+          std::vector<Batch> mine;
+          Batch b;
+          while (pipeline.next(b)) {
+            task.check_cancelled();
+            mine.push_back(flatten_batch(std::move(b)));
+          }
+          std::lock_guard<std::mutex> lock(parts_mu);
+          parts[static_cast<size_t>(task.partition)] = std::move(mine);
+        },
+        nullptr);
+    std::lock_guard<std::mutex> lock(data->mu);
+    data->partitions = std::move(parts);
+    data->materialized = true;
+  }
 }
 
 JobRunner& QueryExecution::runner() {
@@ -80,6 +155,7 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
 
 void QueryExecution::run(const ResultSink& sink, QueryMetrics* metrics) {
   session_->ensure_running();
+  materialize_cached_data();
   const PhysPtr& plan = physical();
   std::lock_guard<std::mutex> lock(session_->job_mu);
   JobSummary summary = runner().run(plan, sink);
@@ -88,6 +164,7 @@ void QueryExecution::run(const ResultSink& sink, QueryMetrics* metrics) {
 
 std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
   session_->ensure_running();
+  materialize_cached_data();
   const PhysPtr& plan = physical();
   std::lock_guard<std::mutex> lock(session_->job_mu);
   JobSummary summary;

@@ -27,6 +27,10 @@ class QueryExecution {
 
  private:
   JobRunner& runner();
+  void materialize_cached_data();
+  // The cached plan this execution computes (materialize_cached_data), which must not be
+  // replaced by its own, not yet computed, cache entry.
+  const LogicalPlan* computing_cached_ = nullptr;
   std::shared_ptr<SessionState> session_;
   PlanPtr logical_;
   PlanPtr analyzed_;

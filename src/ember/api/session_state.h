@@ -28,6 +28,9 @@ struct SessionState {
   int next_stage_id = 0;
   int next_shuffle_id = 0;
   bool stopped = false;
+  // cache()/persist(): the cached analyzed plans (by identity: DataFrames derived from a cached
+  // one share its plan object) and their data. Guarded by mu.
+  std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
 
   std::string setting(const std::string& key, const std::string& fallback) const;
   bool ansi() const;

@@ -440,6 +440,16 @@ class Planner {
             1, std::min<int>(options_.default_parallelism, static_cast<int>(p.source->batches.size())));
         s->label = "LocalTableScan [" + cols + "]";
         break;
+      case SourceKind::kCached: {
+        // One task per cached partition; before the first action materialises the data
+        // (explain only), the partition count is not known yet.
+        std::lock_guard<std::mutex> lock(p.source->cached->mu);
+        s->num_partitions = p.source->cached->materialized
+                                ? std::max<int>(1, static_cast<int>(p.source->cached->partitions.size()))
+                                : options_.default_parallelism;
+        s->label = "InMemoryTableScan [" + cols + "]";
+        break;
+      }
     }
     return s;
   }
@@ -728,6 +738,7 @@ int64_t estimate_size_in_bytes(const PlanPtr& plan) {
           for (const auto& b : src.batches) rows += static_cast<int64_t>(b.num_rows);
           return saturating_mul(rows, row_width(p.output));
         }
+        case SourceKind::kCached: return estimate_size_in_bytes(src.cached->plan);
       }
       return std::numeric_limits<int64_t>::max();
     }

@@ -8,6 +8,7 @@
 // and physical planner only ever see core nodes.
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,20 @@ enum class PlanKind {
   kSubqueryAlias,      // names[0]: the alias (DataFrame.alias) that qualifies the child's columns
 };
 
-enum class SourceKind { kCsv, kRange, kLocalRows, kParquet };
+enum class SourceKind { kCsv, kRange, kLocalRows, kParquet, kCached };
+
+struct LogicalPlan;
+
+// The data of a cached DataFrame (cache() / persist()): computed by the first action that reads
+// it, one list of batches per partition, and read by every later action instead of recomputing
+// `plan`. Shared by the session's cache registry and every plan that scans it.
+struct CachedData {
+  std::shared_ptr<const LogicalPlan> plan;  // the analyzed plan that was cached
+  std::string storage_level = "MEMORY_AND_DISK";
+  std::mutex mu;
+  bool materialized = false;
+  std::vector<std::vector<Batch>> partitions;
+};
 
 // Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader
 // lists files and infers the schema eagerly), so a missing file fails at read(), not at show().
@@ -64,6 +78,8 @@ struct DataSource {
   int num_partitions = 0;  // 0: default parallelism
   // kLocalRows
   std::vector<Batch> batches;
+  // kCached
+  std::shared_ptr<CachedData> cached;
 
   std::string describe() const;  // "csv [data/sales.csv]" for explain
 };
@@ -74,7 +90,6 @@ inline bool source_uses_pushed_filters(const DataSource& source) {
   return source.kind == SourceKind::kCsv || source.kind == SourceKind::kParquet;
 }
 
-struct LogicalPlan;
 using PlanPtr = std::shared_ptr<const LogicalPlan>;
 
 struct LogicalPlan {

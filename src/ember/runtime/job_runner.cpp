@@ -92,11 +92,6 @@ std::vector<VectorPtr> eval_keys(ExpressionEvaluator& ev, const std::vector<Expr
   return keys;
 }
 
-Batch flatten_batch(Batch b) {
-  for (auto& c : b.columns) c = flatten(c);
-  return b;
-}
-
 class CsvScanWithCheck;
 
 struct TaskBuildState {
@@ -257,6 +252,18 @@ class PipelineBuilder {
           mine.push_back(src.batches[i]);
         }
         return std::make_unique<BatchSourceOperator>("LocalTableScan", std::move(mine), node.read_columns);
+      }
+      case SourceKind::kCached: {
+        std::vector<Batch> mine;
+        {
+          std::lock_guard<std::mutex> lock(src.cached->mu);
+          EMBER_CHECK(src.cached->materialized, "a cached relation is scanned before it was materialised");
+          const auto& parts = src.cached->partitions;
+          for (size_t i = static_cast<size_t>(partition); i < parts.size(); i += static_cast<size_t>(node.num_partitions)) {
+            mine.insert(mine.end(), parts[i].begin(), parts[i].end());
+          }
+        }
+        return std::make_unique<BatchSourceOperator>("InMemoryTableScan", std::move(mine), node.read_columns);
       }
     }
     throw_internal(__FILE__, __LINE__, "unknown source");

@@ -31,5 +31,7 @@ struct Batch {
 
 // Concatenates batches with the same column types.
 Batch concat_batches(const std::vector<Batch>& batches);
+// The same rows with every column flat (constant vectors expanded), for code that keeps batches.
+Batch flatten_batch(Batch b);
 
 }  // namespace ember

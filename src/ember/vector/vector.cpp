@@ -457,4 +457,9 @@ Batch concat_batches(const std::vector<Batch>& batches) {
   return out;
 }
 
+Batch flatten_batch(Batch b) {
+  for (auto& c : b.columns) c = flatten(c);
+  return b;
+}
+
 }  // namespace ember

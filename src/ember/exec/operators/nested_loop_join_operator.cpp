@@ -14,11 +14,6 @@ std::string operator_name(const NestedLoopJoinSpec& spec) {
          std::string(build_side_name(spec.build_side)) + ")";
 }
 
-Batch flatten_batch(Batch b) {
-  for (auto& c : b.columns) c = flatten(c);
-  return b;
-}
-
 }  // namespace
 
 std::shared_ptr<const std::vector<Batch>> NestedLoopJoinOperator::collect_build(Operator& build,
