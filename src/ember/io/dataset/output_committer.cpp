@@ -216,9 +216,39 @@ fs::path OutputCommitter::assemble_output() {
   return output;
 }
 
+namespace {
+
+// The renames and directory creations of a publish step, undone in reverse order if the step
+// fails, so the target is left as it was.
+class PublishJournal {
+ public:
+  explicit PublishJournal(const fs::path& target) : target_(target) {}
+  void move(const fs::path& from, const fs::path& to) {
+    // Record each directory we create so a rollback removes exactly those.
+    for (fs::path d = to.parent_path(); d != target_ && !exists_or_throw(d); d = d.parent_path()) made_dirs_.push_back(d);
+    create_dirs_or_throw(to.parent_path());
+    rename_or_throw(from, to);
+    moved_.emplace_back(from, to);
+  }
+  void roll_back() noexcept {
+    std::error_code ec;
+    for (auto it = moved_.rbegin(); it != moved_.rend(); ++it) fs::rename(it->second, it->first, ec);
+    // Deepest first: made_dirs_ was filled parent-after-child for each move.
+    std::sort(made_dirs_.begin(), made_dirs_.end(),
+              [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
+    for (const auto& d : made_dirs_) fs::remove(d, ec);
+  }
+
+ private:
+  fs::path target_;
+  std::vector<std::pair<fs::path, fs::path>> moved_;  // (from, to), in order
+  std::vector<fs::path> made_dirs_;
+};
+
+}  // namespace
+
 void OutputCommitter::publish_append(const fs::path& output) {
-  std::vector<std::pair<fs::path, fs::path>> moved;  // (from, to)
-  std::vector<fs::path> made_dirs;
+  PublishJournal journal(target_);
   try {
     for (const auto& rel : list_files(output)) {
       if (rel == "_SUCCESS") continue;
@@ -226,22 +256,11 @@ void OutputCommitter::publish_append(const fs::path& output) {
       if (exists_or_throw(dst)) {
         throw_error(ErrorKind::kIo, "cannot append " + dst.string() + ": a file with that name already exists");
       }
-      // Record each directory we create so a rollback removes exactly those.
-      for (fs::path d = dst.parent_path(); d != target_ && !exists_or_throw(d); d = d.parent_path()) {
-        made_dirs.push_back(d);
-      }
-      create_dirs_or_throw(dst.parent_path());
-      rename_or_throw(output / rel, dst);
-      moved.emplace_back(output / rel, dst);
+      journal.move(output / rel, dst);
     }
     write_empty_file(target_ / "_SUCCESS");
   } catch (...) {
-    std::error_code ec;
-    for (auto it = moved.rbegin(); it != moved.rend(); ++it) fs::rename(it->second, it->first, ec);
-    // Deepest first: made_dirs was filled parent-after-child for each file.
-    std::sort(made_dirs.begin(), made_dirs.end(),
-              [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
-    for (const auto& d : made_dirs) fs::remove(d, ec);
+    journal.roll_back();
     throw;
   }
 }
@@ -255,33 +274,21 @@ void OutputCommitter::publish_dynamic_overwrite(const fs::path& output) {
     fs::path dir = fs::path(rel).parent_path();
     if (std::find(leaves.begin(), leaves.end(), dir) == leaves.end()) leaves.push_back(dir);
   }
-  std::vector<std::pair<fs::path, fs::path>> moved;  // (from, to), in order
-  std::vector<fs::path> made_dirs;
+  PublishJournal journal(target_);
   const fs::path old_root = staging_ / "old";
   try {
     for (const auto& dir : leaves) {
-      const fs::path dst = target_ / dir;
       if (dir.empty()) {
         throw_error(ErrorKind::kIo, "dynamic partition overwrite of " + target_.string() +
                                         ": the new output has files outside partition directories");
       }
-      if (exists_or_throw(dst)) {
-        create_dirs_or_throw((old_root / dir).parent_path());
-        rename_or_throw(dst, old_root / dir);
-        moved.emplace_back(dst, old_root / dir);
-      }
-      for (fs::path d = dst.parent_path(); d != target_ && !exists_or_throw(d); d = d.parent_path()) made_dirs.push_back(d);
-      create_dirs_or_throw(dst.parent_path());
-      rename_or_throw(output / dir, dst);
-      moved.emplace_back(output / dir, dst);
+      const fs::path dst = target_ / dir;
+      if (exists_or_throw(dst)) journal.move(dst, old_root / dir);  // the old partition, aside
+      journal.move(output / dir, dst);
     }
     write_empty_file(target_ / "_SUCCESS");
   } catch (...) {
-    std::error_code ec;
-    for (auto it = moved.rbegin(); it != moved.rend(); ++it) fs::rename(it->second, it->first, ec);
-    std::sort(made_dirs.begin(), made_dirs.end(),
-              [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
-    for (const auto& d : made_dirs) fs::remove(d, ec);
+    journal.roll_back();
     throw;
   }
 }
