@@ -1,9 +1,8 @@
 #include "ember/exec/operators/sort_operator.h"
 
 #include <algorithm>
-#include <numeric>
 
-#include "ember/exec/sort/row_comparator.h"
+#include "ember/exec/sort/normalized_sort_key.h"
 
 namespace ember {
 
@@ -18,38 +17,19 @@ bool SortOperator::produce(Batch& out) {
     Batch b;
     while (child_->next(b)) input.push_back(std::move(b));
     if (input.empty()) return false;
-    Batch all = concat_batches(input);
+    all_ = concat_batches(input);
     input.clear();
     std::vector<VectorPtr> keys;
     std::vector<SortKeySpec> specs;
     for (const auto& o : orders_) {
-      keys.push_back(evaluator_.eval(*o->children[0], all));
+      keys.push_back(evaluator_.eval(*o->children[0], all_));
       specs.push_back(SortKeySpec{o->ascending, o->nulls_first});
     }
-    RowComparator cmp(std::move(keys), std::move(specs));
-    std::vector<uint32_t> order(all.num_rows);
-    std::iota(order.begin(), order.end(), 0u);
-    auto less = [&](uint32_t a, uint32_t b2) {
-      int c = cmp.compare(a, b2);
-      return c != 0 ? c < 0 : a < b2;  // ties keep input order
-    };
-    if (limit_ >= 0 && static_cast<size_t>(limit_) < order.size()) {
-      std::partial_sort(order.begin(), order.begin() + limit_, order.end(), less);
-      order.resize(static_cast<size_t>(limit_));
-    } else {
-      std::sort(order.begin(), order.end(), less);
-    }
-    result_ = all.select(order.data(), order.size());
+    order_ = sort_rows(keys, specs, limit_);
   }
-  if (emitted_ >= result_.num_rows) return false;
-  size_t n = std::min(kBatchSize, result_.num_rows - emitted_);
-  if (emitted_ == 0 && n == result_.num_rows) {
-    out = result_;
-  } else {
-    SelectionVector sel(n);
-    std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(emitted_));
-    out = result_.select(sel.data(), n);
-  }
+  if (emitted_ >= order_.size()) return false;
+  size_t n = std::min(kBatchSize, order_.size() - emitted_);
+  out = all_.select(order_.data() + emitted_, n);
   emitted_ += n;
   return true;
 }

@@ -6,7 +6,9 @@ namespace ember {
 
 // Sorts its whole input (one partition) by bound sort orders; with a limit, keeps only the first
 // `limit` rows (top-N), which is what order_by(...).limit(n) and show() after order_by need.
-// The sort is stable, so equal keys keep their input order (deterministic output).
+// Equal keys keep their input order (deterministic output). Keys are normalized into
+// memcmp-comparable byte strings and radix-sorted (exec/sort/normalized_sort_key.h); the payload is
+// gathered once per output batch in sorted order.
 class SortOperator final : public UnaryOperator {
  public:
   SortOperator(OperatorPtr child, std::vector<ExprPtr> orders, int64_t limit, const EvalContext& ctx);
@@ -19,7 +21,8 @@ class SortOperator final : public UnaryOperator {
   int64_t limit_;
   ExpressionEvaluator evaluator_;
   bool sorted_ = false;
-  Batch result_;
+  Batch all_;                    // the whole input
+  std::vector<uint32_t> order_;  // its rows in sorted order (first `limit` of them for top-N)
   size_t emitted_ = 0;
 };
 
