@@ -134,3 +134,26 @@ Column call_function(const std::string& name, const std::vector<ColumnOrName>& a
 }
 
 }  // namespace ember::functions
+
+// =============================================================================================
+// Scalar function wrappers: hashing, more strings, dates/times, math and conditionals.
+namespace ember::functions {
+
+namespace {
+Column call_extra(const char* name, std::vector<ExprPtr> args) { return Column(make_call(name, std::move(args))); }
+std::vector<ExprPtr> exprs_extra(const std::vector<ColumnOrName>& cols) {
+  std::vector<ExprPtr> out;
+  for (const auto& c : cols) out.push_back(c.expr());
+  return out;
+}
+ExprPtr int_extra(int v) { return make_literal(Value::int32(v)); }
+}  // namespace
+
+Column hash(const std::vector<ColumnOrName>& cols) { return call_extra("hash", exprs_extra(cols)); }
+Column xxhash64(const std::vector<ColumnOrName>& cols) { return call_extra("xxhash64", exprs_extra(cols)); }
+Column md5(const ColumnOrName& c) { return call_extra("md5", {c.expr()}); }
+Column sha1(const ColumnOrName& c) { return call_extra("sha1", {c.expr()}); }
+Column sha2(const ColumnOrName& c, int num_bits) { return call_extra("sha2", {c.expr(), int_extra(num_bits)}); }
+Column crc32(const ColumnOrName& c) { return call_extra("crc32", {c.expr()}); }
+
+}  // namespace ember::functions

@@ -99,3 +99,19 @@ Column sqrt(const ColumnOrName& c);
 Column call_function(const std::string& name, const std::vector<ColumnOrName>& args);
 
 }  // namespace ember::functions
+
+// =============================================================================================
+// Scalar function wrappers: hashing, more strings, dates/times, math and conditionals (PySpark's
+// names and arguments).
+namespace ember::functions {
+
+// Hashing. hash: Spark's Murmur3 (seed 42, an int); xxhash64: Spark's xxHash64 (seed 42, a long);
+// digests as lower-case hex strings; sha2 bit lengths 224, 256 (or 0), 384, 512 (else NULL).
+Column hash(const std::vector<ColumnOrName>& cols);
+Column xxhash64(const std::vector<ColumnOrName>& cols);
+Column md5(const ColumnOrName& c);
+Column sha1(const ColumnOrName& c);
+Column sha2(const ColumnOrName& c, int num_bits);
+Column crc32(const ColumnOrName& c);
+
+}  // namespace ember::functions
