@@ -146,6 +146,7 @@ std::vector<ExprPtr> exprs_extra(const std::vector<ColumnOrName>& cols) {
   for (const auto& c : cols) out.push_back(c.expr());
   return out;
 }
+ExprPtr str_extra(const std::string& s) { return make_literal(Value::string(s)); }
 ExprPtr int_extra(int v) { return make_literal(Value::int32(v)); }
 }  // namespace
 
@@ -155,5 +156,34 @@ Column md5(const ColumnOrName& c) { return call_extra("md5", {c.expr()}); }
 Column sha1(const ColumnOrName& c) { return call_extra("sha1", {c.expr()}); }
 Column sha2(const ColumnOrName& c, int num_bits) { return call_extra("sha2", {c.expr(), int_extra(num_bits)}); }
 Column crc32(const ColumnOrName& c) { return call_extra("crc32", {c.expr()}); }
+
+Column lpad(const ColumnOrName& c, int len, const std::string& pad) {
+  return call_extra("lpad", {c.expr(), int_extra(len), str_extra(pad)});
+}
+Column rpad(const ColumnOrName& c, int len, const std::string& pad) {
+  return call_extra("rpad", {c.expr(), int_extra(len), str_extra(pad)});
+}
+Column instr(const ColumnOrName& str, const std::string& substr) { return call_extra("instr", {str.expr(), str_extra(substr)}); }
+Column locate(const std::string& substr, const ColumnOrName& str, int pos) {
+  return call_extra("locate", {str_extra(substr), str.expr(), int_extra(pos)});
+}
+Column initcap(const ColumnOrName& c) { return call_extra("initcap", {c.expr()}); }
+Column reverse(const ColumnOrName& c) { return call_extra("reverse", {c.expr()}); }
+Column repeat(const ColumnOrName& c, int n) { return call_extra("repeat", {c.expr(), int_extra(n)}); }
+Column translate(const ColumnOrName& c, const std::string& matching, const std::string& replace) {
+  return call_extra("translate", {c.expr(), str_extra(matching), str_extra(replace)});
+}
+Column format_number(const ColumnOrName& c, int d) { return call_extra("format_number", {c.expr(), int_extra(d)}); }
+Column format_string(const std::string& format, const std::vector<ColumnOrName>& cols) {
+  std::vector<ExprPtr> args{str_extra(format)};
+  for (auto& e : exprs_extra(cols)) args.push_back(std::move(e));
+  return call_extra("format_string", std::move(args));
+}
+Column printf(const std::string& format, const std::vector<ColumnOrName>& cols) { return format_string(format, cols); }
+Column ascii(const ColumnOrName& c) { return call_extra("ascii", {c.expr()}); }
+Column left(const ColumnOrName& str, const Column& len) { return call_extra("left", {str.expr(), len.expr()}); }
+Column right(const ColumnOrName& str, const Column& len) { return call_extra("right", {str.expr(), len.expr()}); }
+Column btrim(const ColumnOrName& str) { return call_extra("btrim", {str.expr()}); }
+Column btrim(const ColumnOrName& str, const ColumnOrName& trim) { return call_extra("btrim", {str.expr(), trim.expr()}); }
 
 }  // namespace ember::functions

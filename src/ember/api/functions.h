@@ -114,4 +114,26 @@ Column sha1(const ColumnOrName& c);
 Column sha2(const ColumnOrName& c, int num_bits);
 Column crc32(const ColumnOrName& c);
 
+// Strings (lengths and positions in characters).
+Column lpad(const ColumnOrName& c, int len, const std::string& pad);
+Column rpad(const ColumnOrName& c, int len, const std::string& pad);
+// 1-based position of substr in str, 0 when absent.
+Column instr(const ColumnOrName& str, const std::string& substr);
+// 1-based position of substr in str at or after pos; 0 when absent or pos < 1.
+Column locate(const std::string& substr, const ColumnOrName& str, int pos = 1);
+Column initcap(const ColumnOrName& c);
+Column reverse(const ColumnOrName& c);
+Column repeat(const ColumnOrName& c, int n);
+Column translate(const ColumnOrName& c, const std::string& matching, const std::string& replace);
+// '#,###,###.##' with d decimal places, rounded HALF_EVEN; NULL for d < 0.
+Column format_number(const ColumnOrName& c, int d);
+// java.util.Formatter-style: %s %d %x %o %f %e %c %b %% %n with flags, widths and precisions.
+Column format_string(const std::string& format, const std::vector<ColumnOrName>& cols);
+Column printf(const std::string& format, const std::vector<ColumnOrName>& cols);
+Column ascii(const ColumnOrName& c);
+Column left(const ColumnOrName& str, const Column& len);
+Column right(const ColumnOrName& str, const Column& len);
+Column btrim(const ColumnOrName& str);
+Column btrim(const ColumnOrName& str, const ColumnOrName& trim);
+
 }  // namespace ember::functions

@@ -14,6 +14,7 @@ const FunctionRegistry& FunctionRegistry::instance() {
 
 // Scalar families added after registry.h was written (declared here so that header stays as is).
 void register_hash_functions(FunctionRegistry& r);  // hash xxhash64 md5 sha1 sha2 crc32
+void register_string_extra_functions(FunctionRegistry& r);  // lpad rpad instr locate format_string ...
 
 FunctionRegistry::FunctionRegistry() {
   register_arithmetic_functions(*this);
@@ -25,6 +26,7 @@ FunctionRegistry::FunctionRegistry() {
   register_datetime_functions(*this);
   register_math_functions(*this);
   register_hash_functions(*this);
+  register_string_extra_functions(*this);
   register_aggregate_functions(*this);
 }
 
