@@ -41,6 +41,9 @@ class NormalizedSortKeys {
   // null it receives one flag per row: 1 when a string key of that row was longer than the prefix.
   // Returns true when any row was truncated.
   bool encode(uint64_t* out, uint8_t* truncated) const;
+  // The same for rows [begin, begin + n) (row indices stay absolute); out holds n rows and
+  // truncated (if not null) n flags.
+  bool encode_rows(size_t begin, size_t n, uint64_t* out, uint8_t* truncated) const;
 
   // Full order of rows a and b, for rows whose words are equal except the row index: compares the
   // keys from the first string key on with RowComparator (0 when there are no string keys).
