@@ -186,4 +186,33 @@ Column right(const ColumnOrName& str, const Column& len) { return call_extra("ri
 Column btrim(const ColumnOrName& str) { return call_extra("btrim", {str.expr()}); }
 Column btrim(const ColumnOrName& str, const ColumnOrName& trim) { return call_extra("btrim", {str.expr(), trim.expr()}); }
 
+Column to_timestamp(const ColumnOrName& c) { return call_extra("to_timestamp", {c.expr()}); }
+Column to_timestamp(const ColumnOrName& c, const std::string& format) {
+  return call_extra("to_timestamp", {c.expr(), str_extra(format)});
+}
+Column date_format(const ColumnOrName& c, const std::string& format) {
+  return call_extra("date_format", {c.expr(), str_extra(format)});
+}
+Column unix_timestamp() { return call_extra("unix_timestamp", {}); }
+Column unix_timestamp(const ColumnOrName& c, const std::string& format) {
+  return call_extra("unix_timestamp", {c.expr(), str_extra(format)});
+}
+Column from_unixtime(const ColumnOrName& c, const std::string& format) {
+  return call_extra("from_unixtime", {c.expr(), str_extra(format)});
+}
+Column add_months(const ColumnOrName& c, int months) { return call_extra("add_months", {c.expr(), int_extra(months)}); }
+Column add_months(const ColumnOrName& c, const Column& months) { return call_extra("add_months", {c.expr(), months.expr()}); }
+Column months_between(const ColumnOrName& date1, const ColumnOrName& date2, bool round_off) {
+  return call_extra("months_between", {date1.expr(), date2.expr(), make_literal(Value::boolean(round_off))});
+}
+Column last_day(const ColumnOrName& c) { return call_extra("last_day", {c.expr()}); }
+Column next_day(const ColumnOrName& c, const std::string& day_of_week) {
+  return call_extra("next_day", {c.expr(), str_extra(day_of_week)});
+}
+Column weekofyear(const ColumnOrName& c) { return call_extra("weekofyear", {c.expr()}); }
+Column dayofyear(const ColumnOrName& c) { return call_extra("dayofyear", {c.expr()}); }
+Column hour(const ColumnOrName& c) { return call_extra("hour", {c.expr()}); }
+Column minute(const ColumnOrName& c) { return call_extra("minute", {c.expr()}); }
+Column second(const ColumnOrName& c) { return call_extra("second", {c.expr()}); }
+
 }  // namespace ember::functions

@@ -136,4 +136,24 @@ Column right(const ColumnOrName& str, const Column& len);
 Column btrim(const ColumnOrName& str);
 Column btrim(const ColumnOrName& str, const ColumnOrName& trim);
 
+// Dates and times (patterns are Spark's datetime patterns; the session time zone applies).
+Column to_timestamp(const ColumnOrName& c);
+Column to_timestamp(const ColumnOrName& c, const std::string& format);
+Column date_format(const ColumnOrName& c, const std::string& format);
+// Seconds since the epoch: now (the query's start), or of a timestamp / date / string.
+Column unix_timestamp();
+Column unix_timestamp(const ColumnOrName& c, const std::string& format = "yyyy-MM-dd HH:mm:ss");
+Column from_unixtime(const ColumnOrName& c, const std::string& format = "yyyy-MM-dd HH:mm:ss");
+Column add_months(const ColumnOrName& c, int months);
+Column add_months(const ColumnOrName& c, const Column& months);
+Column months_between(const ColumnOrName& date1, const ColumnOrName& date2, bool round_off = true);
+Column last_day(const ColumnOrName& c);
+// The first date after c that falls on day_of_week ("Mon", "TU", "friday", ...).
+Column next_day(const ColumnOrName& c, const std::string& day_of_week);
+Column weekofyear(const ColumnOrName& c);
+Column dayofyear(const ColumnOrName& c);
+Column hour(const ColumnOrName& c);
+Column minute(const ColumnOrName& c);
+Column second(const ColumnOrName& c);
+
 }  // namespace ember::functions

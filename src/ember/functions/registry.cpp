@@ -15,6 +15,7 @@ const FunctionRegistry& FunctionRegistry::instance() {
 // Scalar families added after registry.h was written (declared here so that header stays as is).
 void register_hash_functions(FunctionRegistry& r);  // hash xxhash64 md5 sha1 sha2 crc32
 void register_string_extra_functions(FunctionRegistry& r);  // lpad rpad instr locate format_string ...
+void register_datetime_extra_functions(FunctionRegistry& r);  // to_timestamp date_format add_months ...
 
 FunctionRegistry::FunctionRegistry() {
   register_arithmetic_functions(*this);
@@ -27,6 +28,7 @@ FunctionRegistry::FunctionRegistry() {
   register_math_functions(*this);
   register_hash_functions(*this);
   register_string_extra_functions(*this);
+  register_datetime_extra_functions(*this);
   register_aggregate_functions(*this);
 }
 
