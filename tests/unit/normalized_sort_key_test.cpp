@@ -264,19 +264,34 @@ TEST(NormalizedSortKey, ArraysKeepTheirError) {
   EXPECT_EQ(actual, expected);
 }
 
-TEST(NormalizedSortKey, RadixSortIsStableAndSkipsConstantBytes) {
-  std::vector<radix::Record<2>> recs(1000);
-  std::mt19937_64 rng(3);
-  for (size_t i = 0; i < recs.size(); ++i) {
-    recs[i].w[0] = 0x0102030400000000ull | (rng() % 16);
-    recs[i].w[1] = (static_cast<uint64_t>(rng() % 4) << 56) | i;
+TEST(NormalizedSortKey, LargeInputsTakeTheMsdPasses) {
+  std::mt19937_64 rng(99);
+  auto cases = type_cases();
+  const size_t n = 150000;
+  for (size_t c : {size_t{3}, size_t{9}}) {  // int, string leading keys
+    std::vector<VectorPtr> keys = {make_column(cases[c], n, 0.1, 300, rng), make_column(cases[4], n, 0.1, 0, rng)};
+    std::vector<SortKeySpec> specs = {kSpecs[c % 4], kSpecs[(c + 1) % 4]};
+    EXPECT_EQ(sort_rows(keys, specs), sort_rows_with_comparator(keys, specs)) << cases[c].name;
   }
-  auto expected = recs;
-  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return radix::less(a, b); });
-  radix::lsd_radix_sort(recs, 12);
-  for (size_t i = 0; i < recs.size(); ++i) {
-    ASSERT_EQ(recs[i].w[0], expected[i].w[0]);
-    ASSERT_EQ(recs[i].w[1], expected[i].w[1]);
+}
+
+TEST(NormalizedSortKey, RadixSortIsStableAndSkipsConstantBytes) {
+  // 200k records take the MSD passes (skewed buckets: some split again, some go to LSD), 1000 only LSD.
+  for (size_t n : {size_t{1000}, size_t{200000}}) {
+    std::vector<radix::Record<2>> recs(n);
+    std::mt19937_64 rng(3);
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t hi = rng() % 8 == 0 ? rng() % 3 : 7;
+      recs[i].w[0] = 0x0100000000000000ull | (hi << 40) | (rng() % 50000);
+      recs[i].w[1] = (static_cast<uint64_t>(rng() % 4) << 56) | i;
+    }
+    auto expected = recs;
+    std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return radix::less(a, b); });
+    radix::radix_sort(recs, 12);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(recs[i].w[0], expected[i].w[0]) << n << " " << i;
+      ASSERT_EQ(recs[i].w[1], expected[i].w[1]) << n << " " << i;
+    }
   }
 }
 

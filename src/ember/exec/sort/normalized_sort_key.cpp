@@ -254,8 +254,8 @@ struct TieLess {
 template <size_t W>
 std::vector<uint32_t> radix_order(std::vector<radix::Record<W>>& recs, size_t key_bytes, bool any_truncated,
                                   const TieLess& tie_less) {
-  // Records start in row order and the LSD radix sort is stable, so the row index bytes need no pass.
-  radix::lsd_radix_sort(recs, key_bytes);
+  // Records start in row order and the radix sort is stable, so the row index bytes need no pass.
+  radix::radix_sort(recs, key_bytes);
   const size_t n = recs.size();
   if (any_truncated) {
     for (size_t i = 0; i < n;) {
