@@ -215,4 +215,26 @@ Column hour(const ColumnOrName& c) { return call_extra("hour", {c.expr()}); }
 Column minute(const ColumnOrName& c) { return call_extra("minute", {c.expr()}); }
 Column second(const ColumnOrName& c) { return call_extra("second", {c.expr()}); }
 
+Column pow(const ColumnOrName& base, const ColumnOrName& exponent) { return call_extra("pow", {base.expr(), exponent.expr()}); }
+Column power(const ColumnOrName& base, const ColumnOrName& exponent) {
+  return call_extra("power", {base.expr(), exponent.expr()});
+}
+Column exp(const ColumnOrName& c) { return call_extra("exp", {c.expr()}); }
+Column log(const ColumnOrName& c) { return call_extra("ln", {c.expr()}); }
+Column log(double base, const ColumnOrName& c) { return call_extra("log", {make_literal(Value::float64(base)), c.expr()}); }
+Column log10(const ColumnOrName& c) { return call_extra("log10", {c.expr()}); }
+Column log2(const ColumnOrName& c) { return call_extra("log2", {c.expr()}); }
+Column greatest(const std::vector<ColumnOrName>& cols) { return call_extra("greatest", exprs_extra(cols)); }
+Column least(const std::vector<ColumnOrName>& cols) { return call_extra("least", exprs_extra(cols)); }
+Column pmod(const ColumnOrName& dividend, const ColumnOrName& divisor) {
+  return call_extra("pmod", {dividend.expr(), divisor.expr()});
+}
+Column bround(const ColumnOrName& c, int scale) { return call_extra("bround", {c.expr(), int_extra(scale)}); }
+Column signum(const ColumnOrName& c) { return call_extra("signum", {c.expr()}); }
+Column sign(const ColumnOrName& c) { return call_extra("sign", {c.expr()}); }
+Column nvl2(const ColumnOrName& a, const ColumnOrName& b, const ColumnOrName& c) {
+  return call_extra("nvl2", {a.expr(), b.expr(), c.expr()});
+}
+Column ifnull(const ColumnOrName& a, const ColumnOrName& b) { return call_extra("ifnull", {a.expr(), b.expr()}); }
+
 }  // namespace ember::functions

@@ -156,4 +156,25 @@ Column hour(const ColumnOrName& c);
 Column minute(const ColumnOrName& c);
 Column second(const ColumnOrName& c);
 
+// Math.
+Column pow(const ColumnOrName& base, const ColumnOrName& exponent);
+Column power(const ColumnOrName& base, const ColumnOrName& exponent);
+Column exp(const ColumnOrName& c);
+Column log(const ColumnOrName& c);  // natural logarithm; NULL for x <= 0
+Column log(double base, const ColumnOrName& c);
+Column log10(const ColumnOrName& c);
+Column log2(const ColumnOrName& c);
+// The largest / smallest non-NULL argument (NULL when all are), at the arguments' common type.
+Column greatest(const std::vector<ColumnOrName>& cols);
+Column least(const std::vector<ColumnOrName>& cols);
+// The positive remainder; a zero divisor is DIVIDE_BY_ZERO under ANSI, NULL otherwise.
+Column pmod(const ColumnOrName& dividend, const ColumnOrName& divisor);
+Column bround(const ColumnOrName& c, int scale = 0);  // HALF_EVEN
+Column signum(const ColumnOrName& c);
+Column sign(const ColumnOrName& c);
+
+// Conditionals: nvl2 is b when a is not NULL, else c.
+Column nvl2(const ColumnOrName& a, const ColumnOrName& b, const ColumnOrName& c);
+Column ifnull(const ColumnOrName& a, const ColumnOrName& b);
+
 }  // namespace ember::functions
