@@ -12,13 +12,6 @@ const FunctionRegistry& FunctionRegistry::instance() {
   return registry;
 }
 
-// Scalar families added after registry.h was written (declared here so that header stays as is).
-void register_hash_functions(FunctionRegistry& r);  // hash xxhash64 md5 sha1 sha2 crc32
-void register_string_extra_functions(FunctionRegistry& r);  // lpad rpad instr locate format_string ...
-void register_datetime_extra_functions(FunctionRegistry& r);  // to_timestamp date_format add_months ...
-void register_math_extra_functions(FunctionRegistry& r);  // greatest least pmod
-void register_conditional_extra_functions(FunctionRegistry& r);  // nvl2
-
 FunctionRegistry::FunctionRegistry() {
   register_arithmetic_functions(*this);
   register_comparison_functions(*this);
