@@ -58,6 +58,49 @@ Column any_value(const ColumnOrName& c, bool ignore_nulls) {
   if (!ignore_nulls) return agg("any_value", {c.expr()});
   return agg("any_value", {c.expr(), make_literal(Value::boolean(true))});
 }
+Column stddev(const ColumnOrName& c) { return agg("stddev", {c.expr()}); }
+Column std(const ColumnOrName& c) { return agg("std", {c.expr()}); }
+Column stddev_samp(const ColumnOrName& c) { return agg("stddev_samp", {c.expr()}); }
+Column stddev_pop(const ColumnOrName& c) { return agg("stddev_pop", {c.expr()}); }
+Column variance(const ColumnOrName& c) { return agg("variance", {c.expr()}); }
+Column var_samp(const ColumnOrName& c) { return agg("var_samp", {c.expr()}); }
+Column var_pop(const ColumnOrName& c) { return agg("var_pop", {c.expr()}); }
+Column skewness(const ColumnOrName& c) { return agg("skewness", {c.expr()}); }
+Column kurtosis(const ColumnOrName& c) { return agg("kurtosis", {c.expr()}); }
+Column count_if(const ColumnOrName& condition) { return agg("count_if", {condition.expr()}); }
+Column approx_count_distinct(const ColumnOrName& c) { return agg("approx_count_distinct", {c.expr()}); }
+Column approx_count_distinct(const ColumnOrName& c, double rsd) {
+  return agg("approx_count_distinct", {c.expr(), make_literal(Value::float64(rsd))});
+}
+
+namespace {
+// PySpark passes every argument, the default accuracy included (Spark names the column with it).
+Column percentile_call(const char* name, const ColumnOrName& c, Value percentage, int accuracy) {
+  return agg(name, {c.expr(), make_literal(std::move(percentage)), i32(accuracy)});
+}
+Value percentage_array(const std::vector<double>& percentages) {
+  std::vector<Value> elements;
+  for (double p : percentages) elements.push_back(Value::float64(p));
+  return Value::array(DataType::float64(), std::move(elements));
+}
+}  // namespace
+
+Column percentile_approx(const ColumnOrName& c, double percentage, int accuracy) {
+  return percentile_call("percentile_approx", c, Value::float64(percentage), accuracy);
+}
+Column percentile_approx(const ColumnOrName& c, const std::vector<double>& percentages, int accuracy) {
+  return percentile_call("percentile_approx", c, percentage_array(percentages), accuracy);
+}
+Column approx_percentile(const ColumnOrName& c, double percentage, int accuracy) {
+  return percentile_call("approx_percentile", c, Value::float64(percentage), accuracy);
+}
+Column approx_percentile(const ColumnOrName& c, const std::vector<double>& percentages, int accuracy) {
+  return percentile_call("approx_percentile", c, percentage_array(percentages), accuracy);
+}
+Column collect_list(const ColumnOrName& c) { return agg("collect_list", {c.expr()}); }
+// Spark names array_agg's column collect_list(...): it is the same expression.
+Column array_agg(const ColumnOrName& c) { return agg("collect_list", {c.expr()}); }
+Column collect_set(const ColumnOrName& c) { return agg("collect_set", {c.expr()}); }
 
 Column when(const Column& condition, const Column& value) {
   return Column(make_case({condition.expr(), value.expr()}));

@@ -30,6 +30,33 @@ Column min(const ColumnOrName& c);
 Column max(const ColumnOrName& c);
 Column first(const ColumnOrName& c, bool ignore_nulls = false);
 Column any_value(const ColumnOrName& c, bool ignore_nulls = false);
+// Statistics (doubles; NULL without rows; the sample forms are NULL for one row, skewness and
+// kurtosis when every value is equal, as in Spark 4).
+Column stddev(const ColumnOrName& c);  // = stddev_samp
+Column std(const ColumnOrName& c);     // = stddev_samp
+Column stddev_samp(const ColumnOrName& c);
+Column stddev_pop(const ColumnOrName& c);
+Column variance(const ColumnOrName& c);  // = var_samp
+Column var_samp(const ColumnOrName& c);
+Column var_pop(const ColumnOrName& c);
+Column skewness(const ColumnOrName& c);
+Column kurtosis(const ColumnOrName& c);
+// Rows where the boolean condition is true.
+Column count_if(const ColumnOrName& condition);
+// Spark's HyperLogLog++ estimate; rsd is the relative standard deviation (0.05 by default).
+Column approx_count_distinct(const ColumnOrName& c);
+Column approx_count_distinct(const ColumnOrName& c, double rsd);
+// Spark's approximate percentile (an actual input value, of the column's type); exact when the
+// group has at most `accuracy` values. The list form returns an array, one per percentage.
+Column percentile_approx(const ColumnOrName& c, double percentage, int accuracy = 10000);
+Column percentile_approx(const ColumnOrName& c, const std::vector<double>& percentages, int accuracy = 10000);
+Column approx_percentile(const ColumnOrName& c, double percentage, int accuracy = 10000);
+Column approx_percentile(const ColumnOrName& c, const std::vector<double>& percentages, int accuracy = 10000);
+// Arrays of a group's non-null values ([] for none); collect_set without duplicates, in no
+// particular order.
+Column collect_list(const ColumnOrName& c);
+Column array_agg(const ColumnOrName& c);  // = collect_list
+Column collect_set(const ColumnOrName& c);
 
 // Conditional and null handling.
 Column when(const Column& condition, const Column& value);

@@ -129,6 +129,17 @@ BoundAggregate bind_last(const std::vector<DataType>& args, bool, const BindCont
 
 }  // namespace ember::agg
 
+namespace ember::agg {
+
+// Registration of the aggregate families that live in files of their own.
+void register_central_moment_aggregates(FunctionRegistry& r);        // stddev variance skewness ...
+void register_count_if_aggregate(FunctionRegistry& r);               // count_if
+void register_approx_count_distinct_aggregate(FunctionRegistry& r);  // HyperLogLog++
+void register_percentile_approx_aggregates(FunctionRegistry& r);     // percentile_approx
+void register_collect_aggregates(FunctionRegistry& r);               // collect_list collect_set
+
+}  // namespace ember::agg
+
 namespace ember {
 
 void register_aggregate_functions(FunctionRegistry& r) {
@@ -146,6 +157,11 @@ void register_aggregate_functions(FunctionRegistry& r) {
   r.add(AggregateDef{"any_value", 1, 2, &bind_any_value});
   r.add(AggregateDef{"last", 1, 2, &bind_last});
   r.add(AggregateDef{"last_value", 1, 2, &bind_last});
+  register_central_moment_aggregates(r);
+  register_count_if_aggregate(r);
+  register_approx_count_distinct_aggregate(r);
+  register_percentile_approx_aggregates(r);
+  register_collect_aggregates(r);
 }
 
 }  // namespace ember
