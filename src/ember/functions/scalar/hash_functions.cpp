@@ -12,6 +12,7 @@
 
 #include <zlib.h>
 
+#include "ember/functions/aggregate/spark_xxhash64.h"
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
 
@@ -73,89 +74,12 @@ struct Murmur3 {
 
 // ---- xxHash64, as Spark's org.apache.spark.sql.catalyst.expressions.XXH64 -----------------------
 
+// The algorithm lives once, in functions/aggregate/spark_xxhash64 (approx_count_distinct uses it
+// too); this adapter gives it the policy shape hash_column() expects.
 struct XxHash64 {
-  static constexpr uint64_t kP1 = 0x9E3779B185EBCA87ull;
-  static constexpr uint64_t kP2 = 0xC2B2AE3D27D4EB4Full;
-  static constexpr uint64_t kP3 = 0x165667B19E3779F9ull;
-  static constexpr uint64_t kP4 = 0x85EBCA77C2B2AE63ull;
-  static constexpr uint64_t kP5 = 0x27D4EB2F165667C5ull;
-
-  static uint64_t fmix(uint64_t h) {
-    h ^= h >> 33;
-    h *= kP2;
-    h ^= h >> 29;
-    h *= kP3;
-    h ^= h >> 32;
-    return h;
-  }
-  static uint64_t hash_int(uint32_t v, uint64_t seed) {
-    uint64_t h = seed + kP5 + 4;
-    h ^= static_cast<uint64_t>(v) * kP1;
-    h = std::rotl(h, 23) * kP2 + kP3;
-    return fmix(h);
-  }
-  static uint64_t hash_long(uint64_t v, uint64_t seed) {
-    uint64_t h = seed + kP5 + 8;
-    h ^= std::rotl(v * kP2, 31) * kP1;
-    h = std::rotl(h, 27) * kP1 + kP4;
-    return fmix(h);
-  }
-  static uint64_t load64(const char* p) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  static uint64_t round(uint64_t acc, uint64_t input) {
-    acc += input * kP2;
-    acc = std::rotl(acc, 31);
-    return acc * kP1;
-  }
-  static uint64_t merge(uint64_t h, uint64_t v) {
-    h ^= round(0, v);
-    return h * kP1 + kP4;
-  }
-  static uint64_t hash_bytes(std::string_view s, uint64_t seed) {
-    const char* p = s.data();
-    const size_t len = s.size();
-    size_t off = 0;
-    uint64_t h;
-    if (len >= 32) {
-      uint64_t v1 = seed + kP1 + kP2, v2 = seed + kP2, v3 = seed, v4 = seed - kP1;
-      do {
-        v1 = round(v1, load64(p + off));
-        v2 = round(v2, load64(p + off + 8));
-        v3 = round(v3, load64(p + off + 16));
-        v4 = round(v4, load64(p + off + 24));
-        off += 32;
-      } while (off + 32 <= len);
-      h = std::rotl(v1, 1) + std::rotl(v2, 7) + std::rotl(v3, 12) + std::rotl(v4, 18);
-      h = merge(h, v1);
-      h = merge(h, v2);
-      h = merge(h, v3);
-      h = merge(h, v4);
-    } else {
-      h = seed + kP5;
-    }
-    h += len;
-    while (off + 8 <= len) {
-      h ^= std::rotl(load64(p + off) * kP2, 31) * kP1;
-      h = std::rotl(h, 27) * kP1 + kP4;
-      off += 8;
-    }
-    if (off + 4 <= len) {
-      uint32_t w;
-      std::memcpy(&w, p + off, 4);
-      h ^= static_cast<uint64_t>(w) * kP1;
-      h = std::rotl(h, 23) * kP2 + kP3;
-      off += 4;
-    }
-    while (off < len) {
-      h ^= static_cast<uint64_t>(static_cast<unsigned char>(p[off])) * kP5;
-      h = std::rotl(h, 11) * kP1;
-      ++off;
-    }
-    return fmix(h);
-  }
+  static uint64_t hash_int(uint32_t v, uint64_t seed) { return agg::xxhash64_int(static_cast<int32_t>(v), seed); }
+  static uint64_t hash_long(uint64_t v, uint64_t seed) { return agg::xxhash64_long(static_cast<int64_t>(v), seed); }
+  static uint64_t hash_bytes(std::string_view s, uint64_t seed) { return agg::xxhash64_bytes(s.data(), s.size(), seed); }
 };
 
 // java.math.BigInteger.toByteArray of a decimal's unscaled value: minimal big-endian two's complement.
