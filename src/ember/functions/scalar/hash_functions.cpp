@@ -77,9 +77,15 @@ struct Murmur3 {
 // The algorithm lives once, in functions/aggregate/spark_xxhash64 (approx_count_distinct uses it
 // too); this adapter gives it the policy shape hash_column() expects.
 struct XxHash64 {
-  static uint64_t hash_int(uint32_t v, uint64_t seed) { return agg::xxhash64_int(static_cast<int32_t>(v), seed); }
-  static uint64_t hash_long(uint64_t v, uint64_t seed) { return agg::xxhash64_long(static_cast<int64_t>(v), seed); }
-  static uint64_t hash_bytes(std::string_view s, uint64_t seed) { return agg::xxhash64_bytes(s.data(), s.size(), seed); }
+  static uint64_t hash_int(uint32_t v, uint64_t seed) {
+    return agg::xxhash64_int(static_cast<int32_t>(v), seed);
+  }
+  static uint64_t hash_long(uint64_t v, uint64_t seed) {
+    return agg::xxhash64_long(static_cast<int64_t>(v), seed);
+  }
+  static uint64_t hash_bytes(std::string_view s, uint64_t seed) {
+    return agg::xxhash64_bytes(s.data(), s.size(), seed);
+  }
 };
 
 // java.math.BigInteger.toByteArray of a decimal's unscaled value: minimal big-endian two's complement.
