@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "ember/types/utf8.h"
+
 namespace ember {
 
 namespace {
@@ -12,10 +14,11 @@ std::vector<uint32_t> code_points(const std::string& s) {
   std::vector<uint32_t> out;
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    auto len = static_cast<int>(utf8_seq_len(c));
     if (i + static_cast<size_t>(len) > s.size()) len = 1;
     uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+    for (int k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
     out.push_back(cp);
     i += static_cast<size_t>(len);
   }
@@ -25,7 +28,8 @@ std::vector<uint32_t> code_points(const std::string& s) {
 bool is_wide(uint32_t cp) {
   return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x2FFFD) || (cp >= 0x30000 && cp <= 0x3FFFD);
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x2FFFD) ||
+         (cp >= 0x30000 && cp <= 0x3FFFD);
 }
 
 // Byte offset of the first `n` code points.
@@ -33,7 +37,7 @@ size_t prefix_bytes(const std::string& s, size_t n) {
   size_t i = 0;
   for (size_t k = 0; k < n && i < s.size(); ++k) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    size_t len = utf8_seq_len(c);
     i = std::min(s.size(), i + len);
   }
   return i;
@@ -81,8 +85,9 @@ size_t display_width(const std::string& utf8) {
   return w;
 }
 
-std::string format_show_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows_in,
-                              int num_rows, int truncate, bool vertical, bool has_more) {
+std::string format_show_table(const std::vector<std::string>& header,
+                              const std::vector<std::vector<std::string>>& rows_in, int num_rows,
+                              int truncate, bool vertical, bool has_more) {
   const size_t min_width = 3;
   std::vector<std::string> head;
   for (const auto& h : header) head.push_back(truncate_cell(h, truncate));

@@ -19,6 +19,7 @@
 #include "ember/common/error.h"
 #include "ember/functions/function.h"
 #include "ember/functions/registry.h"
+#include "ember/types/coercion.h"
 #include "ember/vector/vector.h"
 
 namespace ember::fn {
@@ -65,8 +66,8 @@ inline std::string sql_type(const DataType& t) {
 }
 
 inline const char* ordinal(int i) {
-  static const char* const kNames[] = {"first", "second", "third", "fourth", "fifth",
-                                       "sixth", "seventh", "eighth", "ninth", "tenth"};
+  static const char* const kNames[] = {"first", "second",  "third",  "fourth", "fifth",
+                                       "sixth", "seventh", "eighth", "ninth",  "tenth"};
   return i >= 1 && i <= 10 ? kNames[i - 1] : "next";
 }
 
@@ -79,6 +80,21 @@ inline const char* ordinal(int i) {
                   sql_type(actual) + "\".");
 }
 
+// Argument checks of the string functions: the type an argument is cast to, or Spark's
+// UNEXPECTED_INPUT_TYPE error naming the parameter. Arrays never pass as strings or ints.
+inline DataType string_param(const char* fn, int i, const DataType& t, bool ansi) {
+  if (!can_implicit_cast(t, DataType::string(), ansi) || t.is_nested())
+    throw_input_type(fn, i, "\"STRING\"", t);
+  return DataType::string();
+}
+
+inline DataType int_param(const char* fn, int i, const DataType& t, bool ansi) {
+  if (!can_implicit_cast(t, DataType::int32(), ansi) || t.id() == TypeId::kBoolean || t.is_nested()) {
+    throw_input_type(fn, i, "\"INT\"", t);
+  }
+  return DataType::int32();
+}
+
 [[noreturn]] inline void throw_mismatch(const std::string& fn, const std::string& detail) {
   throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
               "Cannot resolve \"" + fn + "\" due to data type mismatch: " + detail + ".");
@@ -89,9 +105,9 @@ constexpr const char* kAnsiHint =
 
 // `what` is "integer overflow" / "long overflow"; `try_fn` is e.g. "try_add" (empty: no hint).
 [[noreturn]] inline void throw_arith_overflow(const std::string& what, const char* try_fn) {
-  std::string alt = try_fn && *try_fn ? std::string(" Use '") + try_fn +
-                                            "' to tolerate overflow and return NULL instead."
-                                      : std::string();
+  std::string alt = try_fn && *try_fn
+                        ? std::string(" Use '") + try_fn + "' to tolerate overflow and return NULL instead."
+                        : std::string();
   throw_error(ErrorKind::kArithmetic, "ARITHMETIC_OVERFLOW",
               what + "." + alt + " " + kAnsiHint + " SQLSTATE: 22003");
 }

@@ -10,25 +10,13 @@
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
+#include "ember/types/utf8.h"
 
 namespace ember {
 
 namespace {
 
 using namespace fn;
-
-DataType string_param(const char* fn, int i, const DataType& t, bool ansi) {
-  if (!can_implicit_cast(t, DataType::string(), ansi)) throw_input_type(fn, i, "\"STRING\"", t);
-  return DataType::string();
-}
-
-inline size_t seq_len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
 
 // ---- LIKE --------------------------------------------------------------------------------------
 
@@ -111,14 +99,14 @@ class LikePattern {
         ++si;
         ++pi;
       } else if (pi < np && units_[pi].kind == kAnyChar) {
-        si = std::min(s.size(), si + seq_len(static_cast<unsigned char>(s[si])));
+        si = std::min(s.size(), si + utf8_seq_len(static_cast<unsigned char>(s[si])));
         ++pi;
       } else if (pi < np && units_[pi].kind == kAnySeq) {
         star = pi++;
         mark = si;
       } else if (star != SIZE_MAX) {
         pi = star + 1;
-        mark = std::min(s.size(), mark + seq_len(static_cast<unsigned char>(s[mark])));
+        mark = std::min(s.size(), mark + utf8_seq_len(static_cast<unsigned char>(s[mark])));
         si = mark;
       } else {
         return false;
@@ -328,7 +316,7 @@ BoundFunction bind_regexp_replace(const std::vector<DataType>& args, const BindC
                   std::to_string(at) + ".");
         }
         for (int32_t k = 1; k < at && skip < x.size(); ++k)
-          skip += seq_len(static_cast<unsigned char>(x[skip]));
+          skip += utf8_seq_len(static_cast<unsigned char>(x[skip]));
         skip = std::min(skip, x.size());
       }
       out.assign(x.substr(skip));
@@ -413,7 +401,7 @@ void split_pieces(std::string_view s, std::string_view pattern, const RE2* re, b
     size_t count = limit <= 0 || static_cast<size_t>(limit) > chars ? chars : static_cast<size_t>(limit);
     size_t at = 0;
     for (size_t k = 0; k + 1 < count; ++k) {
-      size_t len = std::min(seq_len(static_cast<unsigned char>(s[at])), n - at);
+      size_t len = std::min(utf8_seq_len(static_cast<unsigned char>(s[at])), n - at);
       out.push_back({at, at + len});
       at += len;
     }
@@ -438,8 +426,9 @@ void split_pieces(std::string_view s, std::string_view pattern, const RE2* re, b
       ms = static_cast<size_t>(match.data() - s.data());
       me = ms + match.size();
     }
-    search =
-        me > ms ? me : (me < n ? me + std::min(seq_len(static_cast<unsigned char>(s[me])), n - me) : n + 1);
+    search = me > ms
+                 ? me
+                 : (me < n ? me + std::min(utf8_seq_len(static_cast<unsigned char>(s[me])), n - me) : n + 1);
     if (out.size() + 1 < max_pieces) {
       if (index == 0 && ms == 0 && me == 0) continue;
       out.push_back({index, ms});

@@ -9,6 +9,7 @@
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
+#include "ember/types/utf8.h"
 
 namespace ember {
 
@@ -17,56 +18,7 @@ namespace {
 using namespace fn;
 
 // Parameter checks: the argument must reach the parameter type by an implicit cast.
-DataType string_param(const char* fn, int i, const DataType& t, bool ansi) {
-  if (!can_implicit_cast(t, DataType::string(), ansi)) throw_input_type(fn, i, "\"STRING\"", t);
-  return DataType::string();
-}
-
-DataType int_param(const char* fn, int i, const DataType& t, bool ansi) {
-  if (!can_implicit_cast(t, DataType::int32(), ansi) || t.id() == TypeId::kBoolean) {
-    throw_input_type(fn, i, "\"INT\"", t);
-  }
-  return DataType::int32();
-}
-
 // ---- UTF-8 -------------------------------------------------------------------------------------
-
-// Length of the UTF-8 sequence starting with byte c (1 for stray continuation bytes).
-inline size_t utf8_seq_len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-inline uint32_t decode(std::string_view s, size_t pos, size_t len) {
-  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[pos + k])); };
-  switch (len) {
-    case 2: return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    case 4: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-    default: return b(0);
-  }
-}
-
-inline void encode(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Unicode simple case mapping for non-ASCII characters comes from the C library's C.UTF-8
 // locale (a thread-safe, process-global, read-only object); without it only ASCII is mapped.
@@ -91,9 +43,9 @@ void change_case(std::string_view s, std::string& out) {
     if (!loc || len == 1) {
       out.append(s.substr(i, len));
     } else {
-      uint32_t cp = decode(s, i, len);
+      uint32_t cp = utf8_decode(s, i, len);
       wint_t m = kUpper ? towupper_l(static_cast<wint_t>(cp), loc) : towlower_l(static_cast<wint_t>(cp), loc);
-      encode(out, static_cast<uint32_t>(m));
+      utf8_encode(out, static_cast<uint32_t>(m));
     }
     i += len;
   }
@@ -140,8 +92,10 @@ std::string_view trim(std::string_view s, const std::string_view* chars) {
   size_t b = 0, e = s.size();
   if (!chars) {
     // Spark's default trims the space character only (UTF8String.trim), not tabs or newlines.
-    if (kMode != Trim::kRight) while (b < e && s[b] == ' ') ++b;
-    if (kMode != Trim::kLeft) while (e > b && s[e - 1] == ' ') --e;
+    if (kMode != Trim::kRight)
+      while (b < e && s[b] == ' ') ++b;
+    if (kMode != Trim::kLeft)
+      while (e > b && s[e - 1] == ' ') --e;
     return s.substr(b, e - b);
   }
   if (kMode != Trim::kRight) {
@@ -165,7 +119,8 @@ template <Trim kMode>
 BoundFunction bind_trim(const std::vector<DataType>& args, const BindContext& ctx) {
   const char* name = kMode == Trim::kBoth ? "trim" : kMode == Trim::kLeft ? "ltrim" : "rtrim";
   std::vector<DataType> types;
-  for (size_t i = 0; i < args.size(); ++i) types.push_back(string_param(name, static_cast<int>(i) + 1, args[i], ctx.ansi));
+  for (size_t i = 0; i < args.size(); ++i)
+    types.push_back(string_param(name, static_cast<int>(i) + 1, args[i], ctx.ansi));
   // The DataFrame form: trim(str[, trim_chars]).
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
@@ -207,7 +162,8 @@ std::string_view substring_sql(std::string_view s, int32_t pos, int64_t len) {
 }
 
 BoundFunction bind_substring(const std::vector<DataType>& args, const BindContext& ctx) {
-  std::vector<DataType> types{string_param("substring", 1, args[0], ctx.ansi), int_param("substring", 2, args[1], ctx.ansi)};
+  std::vector<DataType> types{string_param("substring", 1, args[0], ctx.ansi),
+                              int_param("substring", 2, args[1], ctx.ansi)};
   if (args.size() > 2) types.push_back(int_param("substring", 3, args[2], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
@@ -226,7 +182,8 @@ BoundFunction bind_substring(const std::vector<DataType>& args, const BindContex
 
 BoundFunction bind_concat(const std::vector<DataType>& args, const BindContext& ctx) {
   std::vector<DataType> types;
-  for (size_t i = 0; i < args.size(); ++i) types.push_back(string_param("concat", static_cast<int>(i) + 1, args[i], ctx.ansi));
+  for (size_t i = 0; i < args.size(); ++i)
+    types.push_back(string_param("concat", static_cast<int>(i) + 1, args[i], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     size_t bytes = 0;
     for (const auto& a : v) bytes += total_chars(*a);
@@ -241,7 +198,8 @@ BoundFunction bind_concat(const std::vector<DataType>& args, const BindContext& 
 // concat_ws(sep, ...): NULL only when sep is NULL; NULL arguments are skipped.
 BoundFunction bind_concat_ws(const std::vector<DataType>& args, const BindContext& ctx) {
   std::vector<DataType> types;
-  for (size_t i = 0; i < args.size(); ++i) types.push_back(string_param("concat_ws", static_cast<int>(i) + 1, args[i], ctx.ansi));
+  for (size_t i = 0; i < args.size(); ++i)
+    types.push_back(string_param("concat_ws", static_cast<int>(i) + 1, args[i], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     size_t bytes = 0;
     for (const auto& a : v) bytes += total_chars(*a);

@@ -22,6 +22,7 @@
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
 #include "ember/types/decimal.h"
+#include "ember/types/utf8.h"
 #include "ember/types/value_format.h"
 
 namespace ember {
@@ -30,67 +31,13 @@ namespace {
 
 using namespace fn;
 
-DataType str_param(const char* fn, int i, const DataType& t, bool ansi) {
-  if (!can_implicit_cast(t, DataType::string(), ansi) || t.is_nested())
-    throw_input_type(fn, i, "\"STRING\"", t);
-  return DataType::string();
-}
-
-DataType i32_param(const char* fn, int i, const DataType& t, bool ansi) {
-  if (!can_implicit_cast(t, DataType::int32(), ansi) || t.id() == TypeId::kBoolean || t.is_nested()) {
-    throw_input_type(fn, i, "\"INT\"", t);
-  }
-  return DataType::int32();
-}
-
 // ---- UTF-8 -------------------------------------------------------------------------------------
-
-inline size_t seq_len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-// Length in bytes of the character at byte `pos` (clamped to the string).
-inline size_t char_len_at(std::string_view s, size_t pos) {
-  return std::min(seq_len(static_cast<unsigned char>(s[pos])), s.size() - pos);
-}
-
-inline uint32_t decode_at(std::string_view s, size_t pos, size_t len) {
-  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[pos + k])); };
-  switch (len) {
-    case 2: return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    case 4: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-    default: return b(0);
-  }
-}
-
-inline void encode_cp(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Byte offset of character k (clamped to the end).
 inline size_t char_offset(std::string_view s, int64_t k) {
   size_t b = 0;
   while (k > 0 && b < s.size()) {
-    b += seq_len(static_cast<unsigned char>(s[b]));
+    b += utf8_seq_len(static_cast<unsigned char>(s[b]));
     --k;
   }
   return std::min(b, s.size());
@@ -137,8 +84,9 @@ void pad(std::string_view s, int32_t len, std::string_view p, std::string& out) 
 template <bool kLeft>
 BoundFunction bind_pad(const std::vector<DataType>& args, const BindContext& ctx) {
   const char* name = kLeft ? "lpad" : "rpad";
-  std::vector<DataType> types{str_param(name, 1, args[0], ctx.ansi), i32_param(name, 2, args[1], ctx.ansi)};
-  if (args.size() > 2) types.push_back(str_param(name, 3, args[2], ctx.ansi));
+  std::vector<DataType> types{string_param(name, 1, args[0], ctx.ansi),
+                              int_param(name, 2, args[1], ctx.ansi)};
+  if (args.size() > 2) types.push_back(string_param(name, 3, args[2], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& len = *v[1];
@@ -165,8 +113,8 @@ int32_t find_chars(std::string_view s, std::string_view sub, int64_t from) {
 }
 
 BoundFunction bind_instr(const std::vector<DataType>& args, const BindContext& ctx) {
-  std::vector<DataType> types{str_param("instr", 1, args[0], ctx.ansi),
-                              str_param("instr", 2, args[1], ctx.ansi)};
+  std::vector<DataType> types{string_param("instr", 1, args[0], ctx.ansi),
+                              string_param("instr", 2, args[1], ctx.ansi)};
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& sub = *v[1];
@@ -184,9 +132,9 @@ BoundFunction bind_instr(const std::vector<DataType>& args, const BindContext& c
 // locate(substr, str[, pos]): pos is 1-based; pos < 1 gives 0, and so does a NULL pos (Spark's
 // StringLocate); otherwise NULL when substr or str is NULL.
 BoundFunction bind_locate(const std::vector<DataType>& args, const BindContext& ctx) {
-  std::vector<DataType> types{str_param("locate", 1, args[0], ctx.ansi),
-                              str_param("locate", 2, args[1], ctx.ansi)};
-  if (args.size() > 2) types.push_back(i32_param("locate", 3, args[2], ctx.ansi));
+  std::vector<DataType> types{string_param("locate", 1, args[0], ctx.ansi),
+                              string_param("locate", 2, args[1], ctx.ansi)};
+  if (args.size() > 2) types.push_back(int_param("locate", 3, args[2], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& sub = *v[0];
     const Vector& s = *v[1];
@@ -216,8 +164,8 @@ BoundFunction bind_locate(const std::vector<DataType>& args, const BindContext& 
 void initcap(std::string_view s, std::string& out) {
   bool start = true;
   for (size_t i = 0; i < s.size();) {
-    size_t len = char_len_at(s, i);
-    uint32_t cp = decode_at(s, i, len);
+    size_t len = utf8_char_len_at(s, i);
+    uint32_t cp = utf8_decode(s, i, len);
     if (cp < 0x80) {
       char c = static_cast<char>(cp);
       if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
@@ -226,7 +174,7 @@ void initcap(std::string_view s, std::string& out) {
     } else if (locale_t loc = utf8_locale(); loc && len > 1) {
       wint_t m = towlower_l(static_cast<wint_t>(cp), loc);
       if (start) m = towupper_l(m, loc);
-      encode_cp(out, static_cast<uint32_t>(m));
+      utf8_encode(out, static_cast<uint32_t>(m));
     } else {
       out.append(s.substr(i, len));
     }
@@ -236,7 +184,7 @@ void initcap(std::string_view s, std::string& out) {
 }
 
 BoundFunction bind_initcap(const std::vector<DataType>& args, const BindContext& ctx) {
-  DataType t = str_param("initcap", 1, args[0], ctx.ansi);
+  DataType t = string_param("initcap", 1, args[0], ctx.ansi);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     return string_map(v, n, DataType::string(), total_chars(s), [&](size_t i, std::string& out) {
@@ -252,7 +200,7 @@ BoundFunction bind_reverse(const std::vector<DataType>& args, const BindContext&
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
                 "The feature is not supported: ember cannot reverse an array yet.");
   }
-  DataType t = str_param("reverse", 1, args[0], ctx.ansi);
+  DataType t = string_param("reverse", 1, args[0], ctx.ansi);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     return string_map(v, n, DataType::string(), total_chars(s), [&](size_t i, std::string& out) {
@@ -260,7 +208,7 @@ BoundFunction bind_reverse(const std::vector<DataType>& args, const BindContext&
       out.resize(x.size());
       size_t w = x.size();
       for (size_t b = 0; b < x.size();) {
-        size_t len = char_len_at(x, b);
+        size_t len = utf8_char_len_at(x, b);
         w -= len;
         std::memcpy(out.data() + w, x.data() + b, len);
         b += len;
@@ -272,8 +220,8 @@ BoundFunction bind_reverse(const std::vector<DataType>& args, const BindContext&
 }
 
 BoundFunction bind_repeat(const std::vector<DataType>& args, const BindContext& ctx) {
-  std::vector<DataType> types{str_param("repeat", 1, args[0], ctx.ansi),
-                              i32_param("repeat", 2, args[1], ctx.ansi)};
+  std::vector<DataType> types{string_param("repeat", 1, args[0], ctx.ansi),
+                              int_param("repeat", 2, args[1], ctx.ansi)};
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& k = *v[1];
@@ -302,12 +250,12 @@ struct TranslateMap {
     TranslateMap m;
     size_t j = 0;
     for (size_t i = 0; i < from.size();) {
-      size_t len = char_len_at(from, i);
-      uint32_t cp = decode_at(from, i, len);
+      size_t len = utf8_char_len_at(from, i);
+      uint32_t cp = utf8_decode(from, i, len);
       int64_t rep = -1;
       if (j < to.size()) {
-        size_t l2 = char_len_at(to, j);
-        rep = decode_at(to, j, l2);
+        size_t l2 = utf8_char_len_at(to, j);
+        rep = utf8_decode(to, j, l2);
         j += l2;
       }
       bool seen = false;
@@ -328,7 +276,7 @@ struct TranslateMap {
 BoundFunction bind_translate(const std::vector<DataType>& args, const BindContext& ctx) {
   std::vector<DataType> types;
   for (int i = 0; i < 3; ++i)
-    types.push_back(str_param("translate", i + 1, args[static_cast<size_t>(i)], ctx.ansi));
+    types.push_back(string_param("translate", i + 1, args[static_cast<size_t>(i)], ctx.ansi));
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& from = *v[1];
@@ -344,10 +292,10 @@ BoundFunction bind_translate(const std::vector<DataType>& args, const BindContex
       }
       std::string_view x = s.string_at(i);
       for (size_t b = 0; b < x.size();) {
-        size_t len = char_len_at(x, b);
-        const auto* e = map->find(decode_at(x, b, len));
+        size_t len = utf8_char_len_at(x, b);
+        const auto* e = map->find(utf8_decode(x, b, len));
         if (!e) out.append(x.substr(b, len));
-        else if (e->second >= 0) encode_cp(out, static_cast<uint32_t>(e->second));
+        else if (e->second >= 0) utf8_encode(out, static_cast<uint32_t>(e->second));
         b += len;
       }
       return true;
@@ -359,7 +307,7 @@ BoundFunction bind_translate(const std::vector<DataType>& args, const BindContex
 // ---- ascii / left / right ----------------------------------------------------------------------
 
 BoundFunction bind_ascii(const std::vector<DataType>& args, const BindContext& ctx) {
-  DataType t = str_param("ascii", 1, args[0], ctx.ansi);
+  DataType t = string_param("ascii", 1, args[0], ctx.ansi);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     auto out = Vector::make(DataType::int32(), n);
@@ -367,7 +315,7 @@ BoundFunction bind_ascii(const std::vector<DataType>& args, const BindContext& c
     int32_t* o = out->values<int32_t>();
     for (size_t i = 0; i < n; ++i) {
       std::string_view x = s.string_at(i);
-      o[i] = x.empty() ? 0 : static_cast<int32_t>(decode_at(x, 0, char_len_at(x, 0)));
+      o[i] = x.empty() ? 0 : static_cast<int32_t>(utf8_decode(x, 0, utf8_char_len_at(x, 0)));
     }
     return out;
   });
@@ -378,7 +326,8 @@ BoundFunction bind_ascii(const std::vector<DataType>& args, const BindContext& c
 template <bool kLeft>
 BoundFunction bind_left_right(const std::vector<DataType>& args, const BindContext& ctx) {
   const char* name = kLeft ? "left" : "right";
-  std::vector<DataType> types{str_param(name, 1, args[0], ctx.ansi), i32_param(name, 2, args[1], ctx.ansi)};
+  std::vector<DataType> types{string_param(name, 1, args[0], ctx.ansi),
+                              int_param(name, 2, args[1], ctx.ansi)};
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     const Vector& len = *v[1];
@@ -469,7 +418,7 @@ BoundFunction bind_format_number(const std::vector<DataType>& args, const BindCo
         "The feature is not supported: format_number with a DecimalFormat pattern; pass the number of "
         "decimal places instead.");
   }
-  DataType d = i32_param("format_number", 2, args[1], ctx.ansi);
+  DataType d = int_param("format_number", 2, args[1], ctx.ansi);
   DataType t = x.is_numeric() ? x : DataType::float64();
   if (t.id() == TypeId::kFloat) t = DataType::float64();
   auto kernel = make_kernel([t](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
@@ -793,7 +742,7 @@ void format_one(const Spec& s, const Arg& a, std::string& out) {
       if (a.kind == Arg::kNull) {
         text = "null";
       } else if (a.kind == Arg::kInt && a.bits >= 32) {
-        encode_cp(text, static_cast<uint32_t>(a.i));
+        utf8_encode(text, static_cast<uint32_t>(a.i));
       } else {
         throw_conversion('c', a);
       }
@@ -863,7 +812,7 @@ void format_one(const Spec& s, const Arg& a, std::string& out) {
 }
 
 BoundFunction bind_format_string(const std::vector<DataType>& args, const BindContext& ctx) {
-  std::vector<DataType> types{str_param("format_string", 1, args[0], ctx.ansi)};
+  std::vector<DataType> types{string_param("format_string", 1, args[0], ctx.ansi)};
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i].is_nested()) throw_input_type("format_string", static_cast<int>(i) + 1, "atomic", args[i]);
     types.push_back(args[i]);
