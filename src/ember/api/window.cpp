@@ -23,20 +23,20 @@ WindowSpec WindowSpec::order_by(const std::vector<ColumnOrName>& cols) const {
   return w;
 }
 
-WindowSpec WindowSpec::rows_between(int64_t start, int64_t end) const {
+WindowSpec WindowSpec::with_frame(FrameType type, int64_t start, int64_t end) const {
   WindowSpec w = *this;
-  w.frame_type_ = FrameType::kRows;
+  w.frame_type_ = type;
   w.start_ = start;
   w.end_ = end;
   return w;
 }
 
+WindowSpec WindowSpec::rows_between(int64_t start, int64_t end) const {
+  return with_frame(FrameType::kRows, start, end);
+}
+
 WindowSpec WindowSpec::range_between(int64_t start, int64_t end) const {
-  WindowSpec w = *this;
-  w.frame_type_ = FrameType::kRange;
-  w.start_ = start;
-  w.end_ = end;
-  return w;
+  return with_frame(FrameType::kRange, start, end);
 }
 
 namespace functions {
@@ -55,7 +55,9 @@ Column dense_rank() { return window_call("dense_rank", {}); }
 Column percent_rank() { return window_call("percent_rank", {}); }
 Column cume_dist() { return window_call("cume_dist", {}); }
 Column ntile(int n) { return window_call("ntile", {make_literal(Value::int32(n))}); }
-Column lag(const ColumnOrName& c, int offset) { return window_call("lag", {c.expr(), make_literal(Value::int32(offset))}); }
+Column lag(const ColumnOrName& c, int offset) {
+  return window_call("lag", {c.expr(), make_literal(Value::int32(offset))});
+}
 Column lag(const ColumnOrName& c, int offset, const Column& default_value) {
   return window_call("lag", {c.expr(), make_literal(Value::int32(offset)), default_value.expr()});
 }
@@ -65,8 +67,12 @@ Column lead(const ColumnOrName& c, int offset) {
 Column lead(const ColumnOrName& c, int offset, const Column& default_value) {
   return window_call("lead", {c.expr(), make_literal(Value::int32(offset)), default_value.expr()});
 }
-Column first_value(const ColumnOrName& c, bool ignore_nulls) { return window_call("first_value", {c.expr()}, ignore_nulls); }
-Column last_value(const ColumnOrName& c, bool ignore_nulls) { return window_call("last_value", {c.expr()}, ignore_nulls); }
+Column first_value(const ColumnOrName& c, bool ignore_nulls) {
+  return window_call("first_value", {c.expr()}, ignore_nulls);
+}
+Column last_value(const ColumnOrName& c, bool ignore_nulls) {
+  return window_call("last_value", {c.expr()}, ignore_nulls);
+}
 Column nth_value(const ColumnOrName& c, int n, bool ignore_nulls) {
   return window_call("nth_value", {c.expr(), make_literal(Value::int32(n))}, ignore_nulls);
 }

@@ -3,7 +3,8 @@
 // functions of pyspark.sql.functions:
 //
 //   auto w = Window::partition_by("region").order_by(col("day"));
-//   df.with_column("running", sum("amount").over(w.rows_between(Window::unbounded_preceding, Window::current_row)))
+//   df.with_column("running", sum("amount").over(w.rows_between(Window::unbounded_preceding,
+//   Window::current_row)))
 //     .with_column("rank", rank().over(w));
 #include <cstdint>
 #include <string>
@@ -38,6 +39,7 @@ class WindowSpec {
   int64_t frame_end() const { return end_; }
 
  private:
+  WindowSpec with_frame(FrameType type, int64_t start, int64_t end) const;
   std::vector<ExprPtr> partition_;
   std::vector<ExprPtr> order_;
   FrameType frame_type_ = FrameType::kDefault;
@@ -51,11 +53,17 @@ struct Window {
   static constexpr int64_t unbounded_following = kUnboundedFollowing;
   static constexpr int64_t current_row = kCurrentRow;
   template <class... Cs>
-  static WindowSpec partition_by(const Cs&... cols) { return WindowSpec().partition_by(cols...); }
+  static WindowSpec partition_by(const Cs&... cols) {
+    return WindowSpec().partition_by(cols...);
+  }
   template <class... Cs>
-  static WindowSpec order_by(const Cs&... cols) { return WindowSpec().order_by(cols...); }
+  static WindowSpec order_by(const Cs&... cols) {
+    return WindowSpec().order_by(cols...);
+  }
   static WindowSpec rows_between(int64_t start, int64_t end) { return WindowSpec().rows_between(start, end); }
-  static WindowSpec range_between(int64_t start, int64_t end) { return WindowSpec().range_between(start, end); }
+  static WindowSpec range_between(int64_t start, int64_t end) {
+    return WindowSpec().range_between(start, end);
+  }
 };
 
 namespace functions {
