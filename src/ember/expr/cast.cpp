@@ -17,8 +17,21 @@ bool can_cast(const DataType& from, const DataType& to, bool ansi) {
   if (from == to || from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kNull) return false;
   if (from.is_nested() || to.is_nested()) {
-    // Spark's Cast: an array casts to an array whose element it can cast to, and to a string.
-    if (from.is_nested() && to.is_nested()) return can_cast(from.element_type(), to.element_type(), ansi);
+    // Spark's Cast: an array casts to an array whose element it can cast to, a map to a map whose
+    // key and value it can cast to, a struct to a struct of as many fields, field by field; and
+    // any of them to a string.
+    if (from.id() == TypeId::kArray && to.id() == TypeId::kArray)
+      return can_cast(from.element_type(), to.element_type(), ansi);
+    if (from.id() == TypeId::kMap && to.id() == TypeId::kMap)
+      return can_cast(from.key_type(), to.key_type(), ansi) &&
+             can_cast(from.value_type(), to.value_type(), ansi);
+    if (from.id() == TypeId::kStruct && to.id() == TypeId::kStruct) {
+      if (from.fields().size() != to.fields().size()) return false;
+      for (size_t k = 0; k < from.fields().size(); ++k) {
+        if (!can_cast(from.fields()[k].type, to.fields()[k].type, ansi)) return false;
+      }
+      return true;
+    }
     return from.is_nested() && to.id() == TypeId::kString;
   }
   if (to.id() == TypeId::kString) return true;
@@ -595,8 +608,57 @@ VectorPtr array_elements(const Vector& in) {
   return gather(*in.child(), sel.data(), sel.size());
 }
 
+// struct -> struct casts field by field (same validity); struct -> string is Spark's Cast:
+// "{1, null}" (legacy castComplexTypesToString off).
+VectorPtr cast_struct(const VectorPtr& inp, const DataType& to, const EvalContext& ctx) {
+  const Vector& in = *inp;
+  const size_t n = in.size();
+  std::vector<uint32_t> head;
+  auto field_rows = [&](size_t k) {
+    // A truncated struct's fields may hold more rows than the struct.
+    if (in.field(k)->size() == n) return flatten(in.field(k));
+    if (head.empty()) {
+      head.resize(n);
+      for (size_t i = 0; i < n; ++i) head[i] = static_cast<uint32_t>(i);
+    }
+    return gather(*in.field(k), head.data(), n);
+  };
+  if (to.id() == TypeId::kStruct) {
+    auto out = Vector::make(to, n);
+    for (size_t k = 0; k < in.num_fields(); ++k)
+      out->set_field(k, cast_flat(field_rows(k), to.fields()[k].type, ctx));
+    if (in.may_have_nulls()) out->set_validity_buffer(in.validity_buffer());
+    return out;
+  }
+  std::vector<VectorPtr> text;
+  size_t bytes = 2 * n;
+  for (size_t k = 0; k < in.num_fields(); ++k) {
+    text.push_back(cast_flat(field_rows(k), DataType::string(), ctx));
+    bytes += fn::total_chars(*text.back()) + 2 * n;
+  }
+  auto out = Vector::make(to, n);
+  out->reserve_chars(bytes);
+  std::string scratch;
+  for (size_t i = 0; i < n; ++i) {
+    if (in.is_null(i)) {
+      out->set_null_string(i);
+      continue;
+    }
+    scratch.assign("{");
+    for (size_t k = 0; k < text.size(); ++k) {
+      if (k > 0) scratch += ", ";
+      if (text[k]->is_null(i)) scratch += "null";
+      else scratch += text[k]->string_at(i);
+    }
+    scratch += '}';
+    out->set_string(i, scratch);
+  }
+  return out;
+}
+
 // array -> array casts the elements (same offsets and validity); array -> string is Spark's
-// Cast: "[a, b]" with "null" for a null element (legacy castComplexTypesToString off).
+// Cast: "[a, b]" with "null" for a null element (legacy castComplexTypesToString off). Maps are
+// arrays of entry structs, so map -> map casts the entries; map -> string is "{a -> 1, b -> null}".
 VectorPtr cast_array(const VectorPtr& inp, const DataType& to, const EvalContext& ctx) {
   const Vector& in = *inp;
   const size_t n = in.size();
@@ -611,22 +673,36 @@ VectorPtr cast_array(const VectorPtr& inp, const DataType& to, const EvalContext
     out->set_child(cast_flat(flatten(elements), to.element_type(), ctx));
     return out;
   }
-  VectorPtr text = cast_flat(flatten(elements), DataType::string(), ctx);
+  const bool is_map = in.type().id() == TypeId::kMap;
+  VectorPtr text, values_text;
+  if (is_map) {
+    text = cast_flat(flatten(elements->field(0)), DataType::string(), ctx);
+    values_text = cast_flat(flatten(elements->field(1)), DataType::string(), ctx);
+  } else {
+    text = cast_flat(flatten(elements), DataType::string(), ctx);
+  }
   auto out = Vector::make(to, n);
-  out->reserve_chars(fn::total_chars(*text) + 2 * n + 2 * text->size());
+  out->reserve_chars(fn::total_chars(*text) +
+                     (values_text ? fn::total_chars(*values_text) + 4 * text->size() : 0) + 2 * n +
+                     2 * text->size());
   std::string scratch;
   for (size_t i = 0; i < n; ++i) {
     if (in.is_null(i)) {
       out->set_null_string(i);
       continue;
     }
-    scratch.assign("[");
+    scratch.assign(is_map ? "{" : "[");
     for (int32_t e = off[i] - base; e < off[i + 1] - base; ++e) {
+      const auto k = static_cast<size_t>(e);
       if (e > off[i] - base) scratch += ", ";
-      if (text->is_null(static_cast<size_t>(e))) scratch += "null";
-      else scratch += text->string_at(static_cast<size_t>(e));
+      if (text->is_null(k)) scratch += "null";
+      else scratch += text->string_at(k);
+      if (!is_map) continue;
+      scratch += " -> ";
+      if (values_text->is_null(k)) scratch += "null";
+      else scratch += values_text->string_at(k);
     }
-    scratch += ']';
+    scratch += is_map ? '}' : ']';
     out->set_string(i, scratch);
   }
   return out;
@@ -637,6 +713,7 @@ VectorPtr cast_flat(const VectorPtr& inp, const DataType& to, const EvalContext&
   const DataType& from = in.type();
   const size_t n = in.size();
   if (from.id() == TypeId::kNull) return Vector::make_null(to, n);
+  if (from.id() == TypeId::kStruct) return cast_struct(inp, to, ctx);
   if (from.is_nested()) return cast_array(inp, to, ctx);
   if (to.id() == TypeId::kString) return cast_to_string(inp, to, ctx);
   if (from.id() == TypeId::kString) return cast_from_string(in, to, ctx);

@@ -27,14 +27,38 @@ bool decimal_holds(const DataType& d, const DataType& integral) {
 
 bool is_atomic(const DataType& t) { return t.id() != TypeId::kNull && !t.is_nested(); }
 
-// Spark's findTypeForComplex for arrays: the element types meet by `element_rule`; the result
-// may hold nulls when either side may.
+// Spark's findTypeForComplex: arrays meet element-wise, maps key- and value-wise, structs of the
+// same field names field-wise, each by `rule`; the result may hold nulls when either side may.
 template <class Rule>
-std::optional<DataType> array_type_for(const DataType& a, const DataType& b, Rule element_rule) {
-  if (!a.is_nested() || !b.is_nested()) return std::nullopt;
-  auto element = element_rule(a.element_type(), b.element_type());
-  if (!element) return std::nullopt;
-  return DataType::array(*element, a.contains_null() || b.contains_null());
+std::optional<DataType> array_type_for(const DataType& a, const DataType& b, Rule rule) {
+  if (a.id() != b.id()) return std::nullopt;
+  switch (a.id()) {
+    case TypeId::kArray: {
+      auto element = rule(a.element_type(), b.element_type());
+      if (!element) return std::nullopt;
+      return DataType::array(*element, a.contains_null() || b.contains_null());
+    }
+    case TypeId::kMap: {
+      auto key = rule(a.key_type(), b.key_type());
+      auto value = rule(a.value_type(), b.value_type());
+      if (!key || !value) return std::nullopt;
+      return DataType::map(*key, *value, a.contains_null() || b.contains_null());
+    }
+    case TypeId::kStruct: {
+      const auto& fa = a.fields();
+      const auto& fb = b.fields();
+      if (fa.size() != fb.size()) return std::nullopt;
+      std::vector<Field> fields;
+      for (size_t k = 0; k < fa.size(); ++k) {
+        if (!equals_ignore_case(fa[k].name, fb[k].name)) return std::nullopt;
+        auto t = rule(fa[k].type, fb[k].type);
+        if (!t) return std::nullopt;
+        fields.push_back(Field{fa[k].name, *t, fa[k].nullable || fb[k].nullable});
+      }
+      return DataType::struct_(std::move(fields));
+    }
+    default: return std::nullopt;
+  }
 }
 
 std::optional<DataType> tightest_common(const DataType& a, const DataType& b, bool ansi) {
@@ -131,10 +155,10 @@ bool can_implicit_cast(const DataType& from, const DataType& to, bool ansi) {
   if (from == to) return true;
   if (from.id() == TypeId::kNull) return true;
   if (to.id() == TypeId::kNull) return false;
-  // Arrays cast implicitly only to arrays, element by element (TypeCoercion.implicitCast); no
-  // atomic type converts to or from an array.
+  // Arrays cast implicitly only to arrays, element by element (TypeCoercion.implicitCast); maps
+  // and structs only to an equal type; no atomic type converts to or from a nested one.
   if (from.is_nested() || to.is_nested()) {
-    return from.is_nested() && to.is_nested() &&
+    return from.id() == TypeId::kArray && to.id() == TypeId::kArray &&
            can_implicit_cast(from.element_type(), to.element_type(), ansi);
   }
   if (from.id() == TypeId::kString) return true;  // string to any atomic type

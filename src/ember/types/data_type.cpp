@@ -25,9 +25,61 @@ DataType DataType::array(DataType element, bool contains_null) {
   return t;
 }
 
+DataType DataType::map(DataType key, DataType value, bool value_contains_null) {
+  DataType t(TypeId::kMap);
+  t.contains_null_ = value_contains_null;
+  t.element_ = std::make_shared<const DataType>(
+      struct_({Field{"key", std::move(key), false}, Field{"value", std::move(value), value_contains_null}}));
+  return t;
+}
+
+DataType DataType::struct_(std::vector<Field> fields) {
+  DataType t(TypeId::kStruct);
+  t.fields_ = std::make_shared<const std::vector<Field>>(std::move(fields));
+  return t;
+}
+
 const DataType& DataType::element_type() const {
-  EMBER_CHECK(id_ == TypeId::kArray && element_, "element_type() of non-array type " + simple_string());
+  EMBER_CHECK(is_list_like() && element_, "element_type() of non-array type " + simple_string());
   return *element_;
+}
+
+const DataType& DataType::key_type() const {
+  EMBER_CHECK(id_ == TypeId::kMap && element_, "key_type() of non-map type " + simple_string());
+  return element_->fields()[0].type;
+}
+
+const DataType& DataType::value_type() const {
+  EMBER_CHECK(id_ == TypeId::kMap && element_, "value_type() of non-map type " + simple_string());
+  return element_->fields()[1].type;
+}
+
+const std::vector<Field>& DataType::fields() const {
+  EMBER_CHECK(id_ == TypeId::kStruct && fields_, "fields() of non-struct type " + simple_string());
+  return *fields_;
+}
+
+int DataType::field_index(std::string_view name) const {
+  const std::vector<Field>& fs = fields();
+  for (size_t i = 0; i < fs.size(); ++i) {
+    if (equals_ignore_case(fs[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool operator==(const DataType& a, const DataType& b) {
+  if (a.id_ != b.id_ || a.precision_ != b.precision_ || a.scale_ != b.scale_) return false;
+  if (a.id_ == TypeId::kStruct) {
+    if (a.fields_ == b.fields_) return true;
+    if (a.fields_->size() != b.fields_->size()) return false;
+    for (size_t i = 0; i < a.fields_->size(); ++i) {
+      const Field& x = (*a.fields_)[i];
+      const Field& y = (*b.fields_)[i];
+      if (x.name != y.name || x.type != y.type) return false;
+    }
+    return true;
+  }
+  return a.element_ == b.element_ || (a.element_ && b.element_ && *a.element_ == *b.element_);
 }
 
 void require_flat_type(const DataType& type, const std::string& operation) {
@@ -69,6 +121,15 @@ std::string DataType::simple_string() const {
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
     case TypeId::kArray: return "array<" + element_type().simple_string() + ">";
+    case TypeId::kMap: return "map<" + key_type().simple_string() + "," + value_type().simple_string() + ">";
+    case TypeId::kStruct: {
+      std::string out = "struct<";
+      for (size_t i = 0; i < fields().size(); ++i) {
+        if (i) out += ',';
+        out += fields()[i].name + ":" + fields()[i].type.simple_string();
+      }
+      return out + ">";
+    }
   }
   return "unknown";
 }
@@ -80,11 +141,45 @@ std::string DataType::type_name() const {
     case TypeId::kInt: return "integer";
     case TypeId::kLong: return "long";
     case TypeId::kArray: return "array";
+    case TypeId::kMap: return "map";
+    case TypeId::kStruct: return "struct";
     default: return simple_string();
   }
 }
 
+namespace {
+
+// Spark's QuotingUtils.quoteIfNeeded: a name that is not a plain identifier gets backticks.
+std::string quote_if_needed(const std::string& name) {
+  bool plain = !name.empty();
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') plain = false;
+  }
+  if (plain) return name;
+  std::string out = "`";
+  for (char c : name) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  return out + "`";
+}
+
+}  // namespace
+
 std::string DataType::sql_string() const {
+  switch (id_) {
+    case TypeId::kArray: return "ARRAY<" + element_type().sql_string() + ">";
+    case TypeId::kMap: return "MAP<" + key_type().sql_string() + ", " + value_type().sql_string() + ">";
+    case TypeId::kStruct: {
+      std::string out = "STRUCT<";
+      for (size_t i = 0; i < fields().size(); ++i) {
+        if (i) out += ", ";
+        out += quote_if_needed(fields()[i].name) + ": " + fields()[i].type.sql_string();
+      }
+      return out + ">";
+    }
+    default: break;
+  }
   std::string s = simple_string();
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -141,12 +236,35 @@ std::string Schema::to_ddl() const {
 namespace {
 
 // Spark's StructType.treeString: nested types add a level, whose prefix repeats " |   " per depth.
+// Arrays show "element", maps "key" and "value", structs their fields (DataType's
+// buildFormattedString overrides).
 void append_type_tree(std::string& out, const DataType& type, const std::string& prefix) {
-  if (type.id() != TypeId::kArray) return;
-  const DataType& element = type.element_type();
-  out += prefix + "-- element: " + element.type_name() +
-         " (containsNull = " + (type.contains_null() ? "true" : "false") + ")\n";
-  append_type_tree(out, element, prefix + "    |");
+  const auto flag = [](bool b) { return b ? "true" : "false"; };
+  const std::string deeper = prefix + "    |";
+  switch (type.id()) {
+    case TypeId::kArray: {
+      const DataType& element = type.element_type();
+      out += prefix + "-- element: " + element.type_name() +
+             " (containsNull = " + flag(type.contains_null()) + ")\n";
+      append_type_tree(out, element, deeper);
+      return;
+    }
+    case TypeId::kMap:
+      out += prefix + "-- key: " + type.key_type().type_name() + "\n";
+      append_type_tree(out, type.key_type(), deeper);
+      out += prefix + "-- value: " + type.value_type().type_name() +
+             " (valueContainsNull = " + flag(type.contains_null()) + ")\n";
+      append_type_tree(out, type.value_type(), deeper);
+      return;
+    case TypeId::kStruct:
+      for (const Field& f : type.fields()) {
+        out +=
+            prefix + "-- " + f.name + ": " + f.type.type_name() + " (nullable = " + flag(f.nullable) + ")\n";
+        append_type_tree(out, f.type, deeper);
+      }
+      return;
+    default: return;
+  }
 }
 
 }  // namespace
@@ -242,6 +360,31 @@ class DdlCursor {
       if (!consume('>')) fail("expected '>' to close ARRAY<");
       return DataType::array(std::move(element));
     }
+    if (name == "map") {
+      if (!consume('<')) fail("expected '<' after MAP");
+      DataType key = data_type();
+      if (!consume(',')) fail("expected ',' between MAP's key and value types");
+      DataType value = data_type();
+      if (!consume('>')) fail("expected '>' to close MAP<");
+      return DataType::map(std::move(key), std::move(value));
+    }
+    if (name == "struct") {
+      // STRUCT<a: INT, b STRING NOT NULL>; the colon is optional, as in Spark's grammar.
+      if (!consume('<')) fail("expected '<' after STRUCT");
+      std::vector<Field> fields;
+      if (!consume('>')) {
+        do {
+          Field f;
+          f.name = identifier();
+          consume(':');
+          f.type = data_type();
+          f.nullable = !not_null();
+          fields.push_back(std::move(f));
+        } while (consume(','));
+        if (!consume('>')) fail("expected '>' to close STRUCT<");
+      }
+      return DataType::struct_(std::move(fields));
+    }
     if (name == "varchar" || name == "char") {
       if (consume('(')) {
         integer();
@@ -251,6 +394,16 @@ class DdlCursor {
     }
     pos_ = type_pos;
     fail("unknown data type '" + name + "'");
+  }
+  // An optional "NOT NULL" after a type.
+  bool not_null() {
+    skip_space();
+    size_t save = pos_;
+    if (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) {
+      if (to_lower(identifier()) == "not" && to_lower(identifier()) == "null") return true;
+    }
+    pos_ = save;
+    return false;
   }
   [[noreturn]] void fail(const std::string& what) {
     throw_error(
@@ -274,6 +427,7 @@ Schema parse_ddl_schema(const std::string& ddl) {
     f.name = cur.identifier();
     cur.consume(':');  // Spark also accepts "name: type"
     f.type = cur.data_type();
+    f.nullable = !cur.not_null();
     fields.push_back(std::move(f));
   } while (cur.consume(','));
   if (!cur.at_end()) cur.fail("expected ',' between columns");

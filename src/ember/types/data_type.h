@@ -1,7 +1,9 @@
 #pragma once
 // Spark SQL's data types as ember represents them. A DataType is a small value: an id, a decimal's
-// precision/scale, and for ARRAY the element type, held through a shared immutable pointer so that
-// copying a type stays cheap and types of any depth nest (array<array<int>>).
+// precision/scale, for ARRAY the element type and for STRUCT the fields, held through shared
+// immutable pointers so that copying a type stays cheap and types of any depth nest
+// (array<struct<a:map<string,int>>>). A MAP is stored as Arrow stores it: a list whose element is
+// the entries struct<key, value>, so every array path (offsets + one child) carries maps too.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,7 +27,11 @@ enum class TypeId : uint8_t {
   kDate,       // int32 days since 1970-01-01
   kTimestamp,  // int64 microseconds since 1970-01-01T00:00:00Z; shown in the session time zone
   kArray,      // Spark's ArrayType: int32 offsets (Arrow list layout) + a child vector of elements
+  kMap,        // Spark's MapType: int32 offsets (Arrow map layout) + a child struct<key, value>
+  kStruct,     // Spark's StructType: validity + one child vector per field (Arrow struct layout)
 };
+
+struct Field;
 
 class DataType {
  public:
@@ -36,6 +42,12 @@ class DataType {
   // a field's nullability it is metadata (printSchema shows it) and not part of the type's
   // identity: operator== ignores it, as Spark's equalsIgnoreNullability does.
   static DataType array(DataType element, bool contains_null = true);
+  // Spark's MapType(key, value, valueContainsNull). Keys are never null. Like containsNull,
+  // valueContainsNull is metadata, not part of the type's identity.
+  static DataType map(DataType key, DataType value, bool value_contains_null = true);
+  // Spark's StructType: named, typed fields in order. Field names compare exactly (as Spark's
+  // DataType.equals does); field nullability is metadata, as for a schema's fields.
+  static DataType struct_(std::vector<Field> fields);
 
   static DataType null() { return DataType(TypeId::kNull); }
   static DataType boolean() { return DataType(TypeId::kBoolean); }
@@ -53,10 +65,20 @@ class DataType {
   TypeId id() const { return id_; }
   int precision() const { return precision_; }
   int scale() const { return scale_; }
-  // The element type of an array; an internal error for any other type.
+  // The element type of an array; for a map, its entries type struct<key, value> (the type of
+  // the map vector's child). An internal error for any other type.
   const DataType& element_type() const;
-  // Whether an array's elements may be null (Spark's containsNull); false for other types.
+  // Whether an array's elements may be null (Spark's containsNull); a map's valueContainsNull;
+  // false for other types.
   bool contains_null() const { return contains_null_; }
+  // A map's key and value types; an internal error for any other type.
+  const DataType& key_type() const;
+  const DataType& value_type() const;
+  // A struct's fields (a map's entries struct has two: key and value); an internal error for any
+  // other type.
+  const std::vector<Field>& fields() const;
+  // The index of a struct's field `name` (case-insensitive, like column names); -1 when absent.
+  int field_index(std::string_view name) const;
 
   bool is_integral() const {
     return id_ == TypeId::kByte || id_ == TypeId::kShort || id_ == TypeId::kInt || id_ == TypeId::kLong;
@@ -65,25 +87,26 @@ class DataType {
   bool is_numeric() const { return is_integral() || is_floating() || id_ == TypeId::kDecimal; }
   bool is_string_like() const { return id_ == TypeId::kString || id_ == TypeId::kBinary; }
   bool is_temporal() const { return id_ == TypeId::kDate || id_ == TypeId::kTimestamp; }
-  // Array (later: map, struct): values have children instead of a flat representation.
-  bool is_nested() const { return id_ == TypeId::kArray; }
+  // Array, map, struct: values have children instead of a flat representation.
+  bool is_nested() const { return id_ == TypeId::kArray || id_ == TypeId::kMap || id_ == TypeId::kStruct; }
+  // Array and map: int32 offsets + one child vector (element_type()).
+  bool is_list_like() const { return id_ == TypeId::kArray || id_ == TypeId::kMap; }
 
-  // Bytes per value in the data buffer; 0 for string/binary/array/null, which have no fixed width.
+  // Bytes per value in the data buffer; 0 for string/binary/nested/null, which have no fixed width.
   int fixed_width() const;
 
-  // Spark's simpleString: "int", "bigint", "decimal(10,2)", "array<string>" — used by dtypes,
-  // explain and DDL.
+  // Spark's simpleString: "int", "bigint", "decimal(10,2)", "array<string>", "map<string,int>",
+  // "struct<a:int,b:string>" — used by dtypes, explain and DDL.
   std::string simple_string() const;
-  // Spark's typeName as printSchema shows it: "integer", "long", "decimal(10,2)", "array".
+  // Spark's typeName as printSchema shows it: "integer", "long", "decimal(10,2)", "array", "map",
+  // "struct".
   std::string type_name() const;
-  // Spark's toSQLType, as error messages quote types: "INT", "DECIMAL(10,2)", "ARRAY<STRING>".
+  // Spark's toSQLType, as error messages quote types: "INT", "DECIMAL(10,2)", "ARRAY<STRING>",
+  // "MAP<STRING, INT>", "STRUCT<a: INT, b: STRING>" (field names keep their case).
   std::string sql_string() const;
 
-  // Deep: arrays are equal when their element types are (containsNull aside, see array()).
-  friend bool operator==(const DataType& a, const DataType& b) {
-    if (a.id_ != b.id_ || a.precision_ != b.precision_ || a.scale_ != b.scale_) return false;
-    return a.element_ == b.element_ || (a.element_ && b.element_ && *a.element_ == *b.element_);
-  }
+  // Deep: nested types are equal when their children are (nullability aside, see array()).
+  friend bool operator==(const DataType& a, const DataType& b);
   friend bool operator!=(const DataType& a, const DataType& b) { return !(a == b); }
 
  private:
@@ -91,7 +114,8 @@ class DataType {
   uint8_t precision_ = 0;
   uint8_t scale_ = 0;
   bool contains_null_ = false;
-  std::shared_ptr<const DataType> element_;  // kArray only
+  std::shared_ptr<const DataType> element_;           // kArray; kMap (the entries struct)
+  std::shared_ptr<const std::vector<Field>> fields_;  // kStruct
 };
 
 // Throws EmberError(kUnsupported, UNSUPPORTED_FEATURE) when `type` is nested, for the operations

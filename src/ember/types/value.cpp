@@ -43,11 +43,38 @@ Value Value::array(DataType element_type, std::vector<Value> elements) {
                Storage(std::make_shared<const std::vector<Value>>(std::move(elements))));
 }
 
+Value Value::map(DataType type, std::vector<Value> keys, std::vector<Value> values) {
+  EMBER_CHECK(type.id() == TypeId::kMap && keys.size() == values.size(), "malformed map value");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EMBER_CHECK(!keys[i].is_null() && keys[i].type() == type.key_type(),
+                "bad map key in " + type.simple_string());
+    EMBER_CHECK(values[i].is_null() || values[i].type() == type.value_type(),
+                "map value of type " + values[i].type().simple_string() + " in " + type.simple_string());
+  }
+  return Value(std::move(type),
+               Storage(std::make_shared<const std::pair<std::vector<Value>, std::vector<Value>>>(
+                   std::move(keys), std::move(values))));
+}
+
+Value Value::struct_(DataType type, std::vector<Value> fields) {
+  EMBER_CHECK(type.id() == TypeId::kStruct && type.fields().size() == fields.size(),
+              "malformed struct value");
+  for (size_t i = 0; i < fields.size(); ++i) {
+    EMBER_CHECK(fields[i].is_null() || fields[i].type() == type.fields()[i].type,
+                "struct field of type " + fields[i].type().simple_string() + " in " + type.simple_string());
+  }
+  return Value(std::move(type), Storage(std::make_shared<const std::vector<Value>>(std::move(fields))));
+}
+
 bool operator==(const Value& a, const Value& b) {
   if (a.type_ != b.type_) return false;
   if (a.v_.index() != b.v_.index()) return false;
   if (const auto* x = std::get_if<Value::ArrayPtr>(&a.v_)) {
     const auto& y = std::get<Value::ArrayPtr>(b.v_);
+    return x->get() == y.get() || **x == *y;
+  }
+  if (const auto* x = std::get_if<Value::MapPtr>(&a.v_)) {
+    const auto& y = std::get<Value::MapPtr>(b.v_);
     return x->get() == y.get() || **x == *y;
   }
   return a.v_ == b.v_;
@@ -95,6 +122,25 @@ std::string Value::to_string(const TimeZone& tz) const {
       out += ']';
       return out;
     }
+    case TypeId::kMap: {
+      // ToStringBase for maps: "{k1 -> v1, k2 -> v2}".
+      std::string out = "{";
+      for (size_t i = 0; i < map_keys().size(); ++i) {
+        if (i > 0) out += ", ";
+        out += map_keys()[i].to_string(tz) + " -> " + map_values()[i].to_string(tz);
+      }
+      return out + "}";
+    }
+    case TypeId::kStruct: {
+      // ToStringBase for structs: the field values only, "{1, x}".
+      std::string out = "{";
+      const std::vector<Value>& fields = as_struct();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += fields[i].to_string(tz);
+      }
+      return out + "}";
+    }
   }
   return "NULL";
 }
@@ -124,6 +170,23 @@ std::string Value::to_sql_literal(const TimeZone& tz) const {
         if (i > 0) out += ", ";
         out += elements[i].to_sql_literal(tz);
       }
+      return out + "]";
+    }
+    case TypeId::kMap: {
+      // Literal.toString of a map: Spark's ArrayBasedMapData.toString, "keys: [..], values: [..]".
+      std::string out = "keys: [";
+      for (size_t i = 0; i < map_keys().size(); ++i)
+        out += (i ? ", " : "") + map_keys()[i].to_sql_literal(tz);
+      out += "], values: [";
+      for (size_t i = 0; i < map_values().size(); ++i)
+        out += (i ? ", " : "") + map_values()[i].to_sql_literal(tz);
+      return out + "]";
+    }
+    case TypeId::kStruct: {
+      // Literal.toString of a struct: GenericInternalRow's "[a,b]".
+      std::string out = "[";
+      const std::vector<Value>& fields = as_struct();
+      for (size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + fields[i].to_sql_literal(tz);
       return out + "]";
     }
     default: return to_string(tz);

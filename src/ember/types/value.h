@@ -40,6 +40,11 @@ class Value {
   // An array of `element_type` values; each element is null or of that type (an internal error
   // otherwise).
   static Value array(DataType element_type, std::vector<Value> elements);
+  // A map of `type` (a map type) with keys[i] -> values[i]; keys are non-null and distinct (the
+  // functions that build maps enforce Spark's rules first), values null or of the value type.
+  static Value map(DataType type, std::vector<Value> keys, std::vector<Value> values);
+  // A struct of `type` (a struct type) with one value per field, in field order.
+  static Value struct_(DataType type, std::vector<Value> fields);
 
   const DataType& type() const { return type_; }
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
@@ -52,9 +57,15 @@ class Value {
   const std::string& as_string() const { return std::get<std::string>(v_); }
   // The elements of an array value.
   const std::vector<Value>& as_array() const { return *std::get<ArrayPtr>(v_); }
+  // The keys and values of a map value (same length, in entry order).
+  const std::vector<Value>& map_keys() const { return std::get<MapPtr>(v_)->first; }
+  const std::vector<Value>& map_values() const { return std::get<MapPtr>(v_)->second; }
+  // The field values of a struct value, in field order.
+  const std::vector<Value>& as_struct() const { return *std::get<ArrayPtr>(v_); }
 
   // What show() prints for this value (Spark's ToPrettyString): "NULL" for null; arrays as
-  // "[a, NULL, c]" (a null element prints NULL too, as Spark 3.5+ show() does). Timestamps are
+  // "[a, NULL, c]" (a null element prints NULL too, as Spark 3.5+ show() does), maps as
+  // "{a -> 1, b -> NULL}", structs as "{1, x}". Timestamps are
   // shown in `tz` (the session time zone); the overload without one uses UTC.
   std::string to_string() const;
   std::string to_string(const TimeZone& tz) const;
@@ -69,8 +80,11 @@ class Value {
 
  private:
   // Array elements are shared and immutable, so copying an array value is cheap.
+  // Array elements and struct fields.
   using ArrayPtr = std::shared_ptr<const std::vector<Value>>;
-  using Storage = std::variant<std::monostate, bool, int64_t, double, int128_t, std::string, ArrayPtr>;
+  using MapPtr = std::shared_ptr<const std::pair<std::vector<Value>, std::vector<Value>>>;
+  using Storage =
+      std::variant<std::monostate, bool, int64_t, double, int128_t, std::string, ArrayPtr, MapPtr>;
   Value(DataType t, Storage v) : type_(t), v_(std::move(v)) {}
   DataType type_;
   Storage v_;

@@ -9,10 +9,14 @@
 namespace ember {
 
 Vector::Vector(DataType type, size_t size) : type_(std::move(type)), size_(size) {
-  if (type_.is_string_like() || type_.is_nested()) {
+  if (type_.id() == TypeId::kStruct) {
+    data_ = make_buffer(0);
+    fields_.reserve(type_.fields().size());
+    for (const Field& f : type_.fields()) fields_.push_back(std::make_shared<Vector>(f.type, size));
+  } else if (type_.is_string_like() || type_.is_list_like()) {
     data_ = make_buffer((size + 1) * sizeof(int32_t));
     mutable_offsets()[0] = 0;
-    if (type_.is_nested()) child_ = std::make_shared<Vector>(type_.element_type(), 0);
+    if (type_.is_list_like()) child_ = std::make_shared<Vector>(type_.element_type(), 0);
     else chars_ = make_buffer(0);
   } else if (type_.fixed_width() > 0) {
     data_ = make_buffer(size * static_cast<size_t>(type_.fixed_width()));
@@ -46,8 +50,13 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
       case TypeId::kString:
       case TypeId::kBinary: v->set_string(0, value.as_string()); break;
       case TypeId::kArray:
-        v->child_ = from_values(type.element_type(), value.as_array());
-        v->finish_array(0);
+      case TypeId::kMap:
+        v = from_values(type, {value});
+        v->constant_ = true;
+        break;
+      case TypeId::kStruct:
+        for (size_t k = 0; k < v->fields_.size(); ++k)
+          v->fields_[k] = from_values(type.fields()[k].type, {value.as_struct()[k]});
         break;
       case TypeId::kNull: break;
     }
@@ -58,9 +67,10 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
 
 VectorPtr Vector::make_null(DataType type, size_t size) {
   auto v = std::make_shared<Vector>(type, size);
-  if (type.is_string_like() || type.is_nested()) {
+  if (type.is_string_like() || type.is_list_like()) {
     std::memset(v->mutable_offsets(), 0, (size + 1) * sizeof(int32_t));
   }
+  for (size_t k = 0; k < v->fields_.size(); ++k) v->fields_[k] = make_null(type.fields()[k].type, size);
   uint8_t* bits = v->mutable_validity();
   std::memset(bits, 0, bitmap_bytes(size));
   return v;
@@ -68,18 +78,46 @@ VectorPtr Vector::make_null(DataType type, size_t size) {
 
 VectorPtr Vector::from_values(DataType type, const std::vector<Value>& values) {
   auto v = std::make_shared<Vector>(type, values.size());
-  if (type.is_nested()) {
-    // All elements in one child vector, built in one pass.
-    std::vector<Value> elements;
-    for (const Value& x : values) {
-      if (!x.is_null()) elements.insert(elements.end(), x.as_array().begin(), x.as_array().end());
+  if (type.id() == TypeId::kStruct) {
+    // One pass per field; a null struct has null fields.
+    std::vector<Value> column(values.size());
+    for (size_t k = 0; k < v->fields_.size(); ++k) {
+      const DataType& ft = type.fields()[k].type;
+      for (size_t i = 0; i < values.size(); ++i)
+        column[i] = values[i].is_null() ? Value::null(ft) : values[i].as_struct()[k];
+      v->fields_[k] = from_values(ft, column);
     }
-    v->child_ = from_values(type.element_type(), elements);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i].is_null()) v->set_null(i);
+    }
+    return v;
+  }
+  if (type.is_list_like()) {
+    // All elements in one child vector, built in one pass; a map's entries as two columns.
+    const bool is_map = type.id() == TypeId::kMap;
+    std::vector<Value> elements, map_values;
+    for (const Value& x : values) {
+      if (x.is_null()) continue;
+      if (!is_map) {
+        elements.insert(elements.end(), x.as_array().begin(), x.as_array().end());
+      } else {
+        elements.insert(elements.end(), x.map_keys().begin(), x.map_keys().end());
+        map_values.insert(map_values.end(), x.map_values().begin(), x.map_values().end());
+      }
+    }
+    if (is_map) {
+      auto entries = std::make_shared<Vector>(type.element_type(), elements.size());
+      entries->fields_[0] = from_values(type.key_type(), elements);
+      entries->fields_[1] = from_values(type.value_type(), map_values);
+      v->child_ = std::move(entries);
+    } else {
+      v->child_ = from_values(type.element_type(), elements);
+    }
     int32_t* off = v->mutable_offsets();
     size_t end = 0;
     for (size_t i = 0; i < values.size(); ++i) {
       if (values[i].is_null()) v->set_null(i);
-      else end += values[i].as_array().size();
+      else end += is_map ? values[i].map_keys().size() : values[i].as_array().size();
       off[i + 1] = static_cast<int32_t>(end);
     }
     return v;
@@ -104,7 +142,9 @@ VectorPtr Vector::from_values(DataType type, const std::vector<Value>& values) {
       case TypeId::kString:
       case TypeId::kBinary: v->set_string(i, x.as_string()); break;
       case TypeId::kNull: v->set_null(i); break;
-      case TypeId::kArray: break;  // handled above
+      case TypeId::kArray:
+      case TypeId::kMap:
+      case TypeId::kStruct: break;  // handled above
     }
   }
   return v;
@@ -151,7 +191,8 @@ size_t Vector::append_rows(size_t count) {
   EMBER_CHECK(!constant_, "append_rows on a constant vector");
   const size_t first = size_;
   const size_t n = size_ + count;
-  if (type_.is_string_like() || type_.is_nested()) {
+  for (auto& f : fields_) f->append_rows(count);
+  if (type_.is_string_like() || type_.is_list_like()) {
     if (n > static_cast<size_t>(INT32_MAX)) {
       throw_error(ErrorKind::kUnsupported, "a vector exceeds 2^31 rows");
     }
@@ -190,8 +231,9 @@ void Vector::finish_array(size_t i) {
 
 void Vector::set_null_row(size_t i) {
   if (type_.is_string_like()) set_null_string(i);
-  else if (type_.is_nested()) set_null_array(i);
+  else if (type_.is_list_like()) set_null_array(i);
   else set_null(i);
+  for (auto& f : fields_) f->set_null_row(i);
 }
 
 size_t Vector::byte_size() const {
@@ -200,6 +242,7 @@ size_t Vector::byte_size() const {
   if (chars_) bytes += chars_->size();
   if (validity_) bytes += validity_->size();
   if (child_) bytes += child_->byte_size();
+  for (const auto& f : fields_) bytes += f->byte_size();
   return bytes;
 }
 
@@ -226,6 +269,23 @@ Value Vector::value_at(size_t i) const {
       elements.reserve(count);
       for (size_t e = 0; e < count; ++e) elements.push_back(child_->value_at(begin + e));
       return Value::array(type_.element_type(), std::move(elements));
+    }
+    case TypeId::kMap: {
+      std::vector<Value> keys, vals;
+      const size_t begin = array_offset(k), count = array_size(k);
+      keys.reserve(count);
+      vals.reserve(count);
+      for (size_t e = 0; e < count; ++e) {
+        keys.push_back(map_keys()->value_at(begin + e));
+        vals.push_back(map_values()->value_at(begin + e));
+      }
+      return Value::map(type_, std::move(keys), std::move(vals));
+    }
+    case TypeId::kStruct: {
+      std::vector<Value> fields;
+      fields.reserve(fields_.size());
+      for (const auto& f : fields_) fields.push_back(f->value_at(k));
+      return Value::struct_(type_, std::move(fields));
     }
   }
   return Value::null(type_);
@@ -265,7 +325,12 @@ VectorPtr flatten(const VectorPtr& v) {
     std::string_view s = v->string_at(0);
     out->reserve_chars(s.size() * n);
     for (size_t i = 0; i < n; ++i) out->set_string(i, s);
-  } else if (v->type().is_nested()) {
+  } else if (v->type().id() == TypeId::kStruct) {
+    // n copies of row 0 of every field.
+    std::vector<uint32_t> zeros(n, 0);
+    for (size_t k = 0; k < out->fields_.size(); ++k)
+      out->fields_[k] = gather(*v->fields_[k], zeros.data(), n);
+  } else if (v->type().is_list_like()) {
     // n copies of the one array: the child repeats its elements n times.
     const size_t begin = v->array_offset(0), m = v->array_size(0);
     element_offset(n * m);
@@ -332,8 +397,10 @@ VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n) {
         for (size_t i = 0; i < n; ++i) bytes += v.string_at(sel[i]).size();
         out->reserve_chars(bytes);
         for (size_t i = 0; i < n; ++i) out->set_string(i, v.string_at(sel[i]));
-      } else if (v.type().is_nested()) {
+      } else if (v.type().is_list_like()) {
         gather_arrays(v, sel, n, *out);
+      } else if (v.type().id() == TypeId::kStruct) {
+        for (size_t k = 0; k < v.num_fields(); ++k) out->set_field(k, gather(*v.field(k), sel, n));
       }
       break;
   }
@@ -358,13 +425,17 @@ VectorPtr concat(const std::vector<VectorPtr>& parts) {
   bool any_nulls = false;
   for (const auto& p : parts) any_nulls |= p->may_have_nulls();
   std::vector<VectorPtr> children;  // arrays: each part's elements
+  std::vector<std::vector<VectorPtr>> field_parts(type.id() == TypeId::kStruct ? type.fields().size() : 0);
   size_t elements = 0;
   for (const auto& raw : parts) {
     VectorPtr p = flatten(raw);
     size_t n = p->size();
     if (type.is_string_like()) {
       for (size_t i = 0; i < n; ++i) out->set_string(row + i, p->string_at(i));
-    } else if (type.is_nested()) {
+    } else if (type.id() == TypeId::kStruct) {
+      for (size_t k = 0; k < field_parts.size(); ++k)
+        field_parts[k].push_back(child_range(p->field(k), 0, n));
+    } else if (type.is_list_like()) {
       const int32_t* off = p->offsets();
       int32_t* o = out->mutable_offsets();
       for (size_t i = 0; i < n; ++i)
@@ -384,7 +455,8 @@ VectorPtr concat(const std::vector<VectorPtr>& parts) {
     }
     row += n;
   }
-  if (type.is_nested()) out->set_child(concat(children));
+  if (type.is_list_like()) out->set_child(concat(children));
+  for (size_t k = 0; k < field_parts.size(); ++k) out->set_field(k, concat(field_parts[k]));
   return out;
 }
 

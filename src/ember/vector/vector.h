@@ -5,13 +5,20 @@
 //  - string/binary: int32 offsets (size + 1 entries) and a chars buffer;
 //  - array: int32 offsets (size + 1 entries) into a child vector holding every row's elements
 //    back to back (Arrow's list layout); row i is child rows [offsets[i], offsets[i + 1]).
+//  - map: an array whose child is a struct<key, value> vector of the entries (Arrow's map layout),
+//    so every array path carries maps; map_keys()/map_values() reach the two entry columns.
+//  - struct: no data buffer; one child vector per field (Arrow's struct layout). Row i of the
+//    struct is row i of every field; field vectors may hold more rows than the struct (after a
+//    truncate), never fewer. A null struct row's fields are null too (builders set both).
 // A constant vector stores one value and stands for `size` copies of it; expression kernels that
 // accept constants say so, everything else flattens first (see flatten()).
 //
 // String vectors are filled in row order: set_string(i, ...) appends at offsets[i], so rows must
 // be written 0, 1, 2, ... (nulls included, via set_null_string). Array vectors likewise: append
 // row i's elements to the child (append_rows / append_string on mutable_child()), then
-// finish_array(i) ends the row where the child ends; rows 0, 1, 2, ... in order.
+// finish_array(i) ends the row where the child ends; rows 0, 1, 2, ... in order. A struct
+// vector's fields are filled like any vectors of their own; append_rows on a struct appends to
+// every field too.
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -118,8 +125,21 @@ class Vector {
     finish_array(i);
     set_null(i);
   }
-  // Ends row i as a null of any type (strings and arrays take their empty form first).
+  // Ends row i as a null of any type (strings and arrays take their empty form first; a struct's
+  // fields become null at row i too).
   void set_null_row(size_t i);
+
+  // --- map ---
+  // The entries' key and value columns (fields of the child struct); row i's entries are rows
+  // [array_offset(i), array_offset(i) + array_size(i)) of both.
+  const VectorPtr& map_keys() const { return child_->fields_[0]; }
+  const VectorPtr& map_values() const { return child_->fields_[1]; }
+
+  // --- struct ---
+  size_t num_fields() const { return fields_.size(); }
+  const VectorPtr& field(size_t k) const { return fields_[k]; }
+  Vector& mutable_field(size_t k) { return *fields_[k]; }
+  void set_field(size_t k, VectorPtr f) { fields_[k] = std::move(f); }
 
   // Bytes held by the buffers, children included (spill accounting, metrics).
   size_t byte_size() const;
@@ -136,9 +156,10 @@ class Vector {
   size_t size_;
   bool constant_ = false;
   BufferPtr validity_;
-  BufferPtr data_;   // values, or offsets for string/binary/array
-  BufferPtr chars_;  // string/binary bytes
-  VectorPtr child_;  // array elements
+  BufferPtr data_;                 // values, or offsets for string/binary/array
+  BufferPtr chars_;                // string/binary bytes
+  VectorPtr child_;                // array elements, map entries
+  std::vector<VectorPtr> fields_;  // struct fields
 };
 
 // The same rows as a flat vector (a no-op for flat vectors).

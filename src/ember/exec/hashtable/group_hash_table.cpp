@@ -529,7 +529,9 @@ void GroupHashTable::compare_column(size_t c, const Vector& key, size_t ncand) {
       return;
     }
     case TypeId::kNull: return;  // every value null: always equal
-    case TypeId::kArray: return;  // rejected by the constructor
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct: return;  // rejected by the constructor
   }
 }
 

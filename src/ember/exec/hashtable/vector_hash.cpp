@@ -112,7 +112,9 @@ void hash_dispatch(const Vector& col, size_t n, uint64_t* out) {
     case TypeId::kNull:
       for (size_t i = 0; i < n; ++i) put<kCombine>(out, i, kNullHash);
       return;
-    case TypeId::kArray: require_flat_type(col.type(), "hash-partition, group or join by"); return;
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct: require_flat_type(col.type(), "hash-partition, group or join by"); return;
   }
   EMBER_CHECK(false, "hash_column: unknown type " + col.type().simple_string());
 }

@@ -108,7 +108,9 @@ NormalizedSortKeys::NormalizedSortKeys(const std::vector<VectorPtr>& keys, const
         if (first_string_ < 0) first_string_ = static_cast<int>(i);
         ++strings;
         break;
-      case TypeId::kArray: break;  // rejected above
+      case TypeId::kArray:
+      case TypeId::kMap:
+      case TypeId::kStruct: break;  // rejected above
     }
     fixed += 1 + vw;
     slots_.push_back(Slot{t, v, specs[i], 0, vw});
@@ -209,7 +211,9 @@ bool NormalizedSortKeys::encode_rows(size_t begin, size_t n, uint64_t* out, uint
         }
         break;
       }
-      case TypeId::kArray: break;
+      case TypeId::kArray:
+      case TypeId::kMap:
+      case TypeId::kStruct: break;
     }
   }
   if (any_truncated) {

@@ -66,7 +66,9 @@ int RowComparator::compare_with(size_t a, const RowComparator& other, size_t b) 
       case TypeId::kString:
       case TypeId::kBinary: c = cmp_strings(x.vector->string_at(a), y.vector->string_at(b)); break;
       case TypeId::kNull: c = 0; break;
-      case TypeId::kArray: c = 0; break;  // rejected by the constructor
+      case TypeId::kArray:
+      case TypeId::kMap:
+      case TypeId::kStruct: c = 0; break;  // rejected by the constructor
     }
     if (c != 0) return x.spec.ascending ? c : -c;
   }

@@ -135,7 +135,9 @@ std::shared_ptr<const AggregateKernel> make_for_type(const DataType& type, Args&
     case TypeId::kString:
     case TypeId::kBinary: return std::make_shared<K<StringOps>>(type, args...);
     case TypeId::kNull: return nullptr;
-    case TypeId::kArray: require_flat_type(type, "compute min, max, first or last of"); return nullptr;
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct: require_flat_type(type, "compute min, max, first or last of"); return nullptr;
   }
   return nullptr;
 }

@@ -19,7 +19,7 @@ using namespace fn;
 // An array parameter. An untyped NULL is accepted as an array of void, as Spark's implicit cast of
 // NullType to ArrayType does.
 DataType array_param(const char* fn, int i, const DataType& t, const char* required = "\"ARRAY\"") {
-  if (t.is_nested()) return t;
+  if (t.id() == TypeId::kArray) return t;
   if (t.id() == TypeId::kNull) return DataType::array(DataType::null());
   throw_input_type(fn, i, required, t);
 }
@@ -82,7 +82,9 @@ BoundFunction bind_array(const std::vector<DataType>& args, const BindContext& c
 // Spark 4 default); without ANSI, Spark's spark.sql.legacy.sizeOfNull (default true) makes it -1,
 // and that is what ember does (the legacy flag itself is not read).
 BoundFunction bind_size(const std::vector<DataType>& args, const BindContext& ctx) {
-  DataType a = array_param("size", 1, args[0], "(\"ARRAY\" or \"MAP\")");
+  // A map's offsets count its entries exactly as an array's count its elements.
+  DataType a =
+      args[0].id() == TypeId::kMap ? args[0] : array_param("size", 1, args[0], "(\"ARRAY\" or \"MAP\")");
   const bool minus_one_for_null = !ctx.ansi;
   auto kernel =
       make_kernel([minus_one_for_null](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {

@@ -147,6 +147,15 @@ Word hash_one(const Vector& v, size_t i, const DataType& t, Word seed) {
       }
       return seed;
     }
+    case TypeId::kStruct: {
+      // Field by field in order, each seeded with the previous field's hash; null fields skipped.
+      for (size_t f = 0; f < v.num_fields(); ++f) {
+        const Vector& field = *v.field(f);
+        const size_t k = v.is_constant() ? 0 : i;
+        if (!field.is_null(k)) seed = hash_one<H>(field, k, t.fields()[f].type, seed);
+      }
+      return seed;
+    }
     case TypeId::kNull: return seed;
     default: break;
   }
@@ -196,8 +205,15 @@ void hash_column(const Vector& v, const DataType& t, size_t n, Word* h) {
   }
 }
 
+// Spark's HashExpression rejects maps (DATATYPE_MISMATCH.HASH_MAP_TYPE), at any depth.
 bool hashable(const DataType& t) {
+  if (t.id() == TypeId::kMap) return false;
   if (t.id() == TypeId::kArray) return hashable(t.element_type());
+  if (t.id() == TypeId::kStruct) {
+    for (const Field& f : t.fields()) {
+      if (!hashable(f.type)) return false;
+    }
+  }
   return true;
 }
 
@@ -205,7 +221,15 @@ template <bool kXx>
 BoundFunction bind_hash(const std::vector<DataType>& args, const BindContext&) {
   const char* name = kXx ? "xxhash64" : "hash";
   for (size_t i = 0; i < args.size(); ++i) {
-    if (!hashable(args[i])) throw_input_type(name, static_cast<int>(i) + 1, "hashable", args[i]);
+    if (!hashable(args[i])) {
+      throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.HASH_MAP_TYPE",
+                  std::string("Cannot resolve \"") + name +
+                      "\" due to data type mismatch: Input to the function `" + name +
+                      "` cannot contain elements of the \"MAP\" type (argument " + std::to_string(i + 1) +
+                      " is \"" + args[i].sql_string() +
+                      "\"). In Spark, same maps may have different hashcode, thus hash expressions are "
+                      "prohibited on \"MAP\" elements.");
+    }
   }
   std::vector<DataType> types = args;
   DataType rt = kXx ? DataType::int64() : DataType::int32();

@@ -198,7 +198,9 @@ void CsvWriter::append_value(const Vector& v, size_t row) {
       append_field(s);
       return;
     }
-    case TypeId::kArray: EMBER_CHECK(false, "CSV writer given an array column; verify_schema rejects those");
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct: EMBER_CHECK(false, "CSV writer given an array column; verify_schema rejects those");
   }
   // Numbers, dates and timestamps go through the same rules: quoteAll, or a custom format that
   // happens to contain the separator, quotes them.

@@ -9,7 +9,7 @@ namespace ember {
 namespace {
 
 constexpr char kMagic[4] = {'E', 'M', 'B', 'B'};
-constexpr uint8_t kVersion = 2;  // 2: array columns
+constexpr uint8_t kVersion = 3;  // 2: array columns; 3: map and struct columns
 constexpr uint8_t kHasValidity = 1;
 
 template <class T>
@@ -51,9 +51,21 @@ void serialize_type(const DataType& type, std::string& out) {
   put<uint8_t>(out, static_cast<uint8_t>(type.id()));
   put<uint8_t>(out, static_cast<uint8_t>(type.precision()));
   put<uint8_t>(out, static_cast<uint8_t>(type.scale()));
-  if (type.is_nested()) {
+  if (type.id() == TypeId::kArray) {
     put<uint8_t>(out, type.contains_null() ? 1 : 0);
     serialize_type(type.element_type(), out);
+  } else if (type.id() == TypeId::kMap) {
+    put<uint8_t>(out, type.contains_null() ? 1 : 0);
+    serialize_type(type.key_type(), out);
+    serialize_type(type.value_type(), out);
+  } else if (type.id() == TypeId::kStruct) {
+    put<uint32_t>(out, static_cast<uint32_t>(type.fields().size()));
+    for (const Field& f : type.fields()) {
+      put<uint32_t>(out, static_cast<uint32_t>(f.name.size()));
+      put_bytes(out, f.name.data(), f.name.size());
+      put<uint8_t>(out, f.nullable ? 1 : 0);
+      serialize_type(f.type, out);
+    }
   }
 }
 
@@ -66,7 +78,22 @@ void serialize_data(const VectorPtr& column, std::string& out) {
   put<uint8_t>(out, has_validity ? kHasValidity : 0);
   put<uint64_t>(out, n);
   if (has_validity) put_bytes(out, v->validity(), bitmap_bytes(n));
-  if (type.is_string_like() || type.is_nested()) {
+  if (type.id() == TypeId::kStruct) {
+    // Each field's first n rows (a truncated struct's fields may hold more).
+    std::vector<uint32_t> head;
+    for (size_t k = 0; k < v->num_fields(); ++k) {
+      const VectorPtr& f = v->field(k);
+      if (f->size() == n) {
+        serialize_data(f, out);
+        continue;
+      }
+      if (head.empty()) {
+        head.resize(n);
+        for (size_t i = 0; i < n; ++i) head[i] = static_cast<uint32_t>(i);
+      }
+      serialize_data(gather(*f, head.data(), n), out);
+    }
+  } else if (type.is_string_like() || type.is_list_like()) {
     const int32_t* off = v->offsets();
     const int32_t base = off[0];
     for (size_t i = 0; i <= n; ++i) put<int32_t>(out, off[i] - base);
@@ -98,7 +125,7 @@ DataType read_type(Reader& r, int depth = 0) {
   auto id = r.get<uint8_t>("type id");
   auto precision = r.get<uint8_t>("decimal precision");
   auto scale = r.get<uint8_t>("decimal scale");
-  if (id > static_cast<uint8_t>(TypeId::kArray)) {
+  if (id > static_cast<uint8_t>(TypeId::kStruct)) {
     throw_error(ErrorKind::kMalformedInput,
                 "corrupt serialized batch: unknown type id " + std::to_string(id));
   }
@@ -116,6 +143,29 @@ DataType read_type(Reader& r, int depth = 0) {
       throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: types nest too deep");
     bool contains_null = r.get<uint8_t>("array containsNull") != 0;
     return DataType::array(read_type(r, depth + 1), contains_null);
+  }
+  if (tid == TypeId::kMap) {
+    if (depth >= kMaxTypeDepth)
+      throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: types nest too deep");
+    bool contains_null = r.get<uint8_t>("map valueContainsNull") != 0;
+    DataType key = read_type(r, depth + 1);
+    DataType value = read_type(r, depth + 1);
+    return DataType::map(std::move(key), std::move(value), contains_null);
+  }
+  if (tid == TypeId::kStruct) {
+    if (depth >= kMaxTypeDepth)
+      throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: types nest too deep");
+    auto count = r.get<uint32_t>("struct field count");
+    std::vector<Field> fields;
+    for (uint32_t k = 0; k < count; ++k) {
+      auto len = r.get<uint32_t>("struct field name length");
+      Field f;
+      f.name.assign(r.take(len, "struct field name"), len);
+      f.nullable = r.get<uint8_t>("struct field nullability") != 0;
+      f.type = read_type(r, depth + 1);
+      fields.push_back(std::move(f));
+    }
+    return DataType::struct_(std::move(fields));
   }
   return DataType(tid);
 }
@@ -152,7 +202,17 @@ VectorPtr deserialize_data(Reader& r, const DataType& type) {
     for (size_t i = 0; i < n; ++i) {
       v->set_string(i, std::string_view(chars + off[i], static_cast<size_t>(off[i + 1] - off[i])));
     }
-  } else if (type.is_nested()) {
+  } else if (type.id() == TypeId::kStruct) {
+    v = Vector::make(type, n);
+    for (size_t k = 0; k < type.fields().size(); ++k) {
+      VectorPtr field = deserialize_data(r, type.fields()[k].type);
+      if (field->size() != n) {
+        throw_error(ErrorKind::kMalformedInput, "corrupt serialized batch: struct of " + std::to_string(n) +
+                                                    " rows has a field of " + std::to_string(field->size()));
+      }
+      v->set_field(k, std::move(field));
+    }
+  } else if (type.is_list_like()) {
     std::vector<int32_t> off = read_offsets(r, n);
     v = Vector::make(type, n);
     std::memcpy(v->mutable_offsets(), off.data(), off.size() * sizeof(int32_t));
