@@ -1,11 +1,13 @@
-// The `ember` command line. Today: --help, --version, and `ember gen workshop` (the sample data
-// the examples use). `ember sql` arrives with the SQL front end.
+// The `ember` command line. Today: --help, --version, `ember gen workshop` (the sample data the
+// examples use) and `ember gen tpch`. `ember sql` arrives with the SQL front end.
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "ember/api/sample_data.h"
 #include "ember/common/error.h"
+
+#include "gen_tpch.h"
 
 namespace {
 
@@ -17,6 +19,8 @@ void usage(std::ostream& out) {
          "commands:\n"
          "  gen workshop [--out DIR] [--rows N]   write the workshop sample data (sales, customers,\n"
          "                                        employees CSV files) into DIR (default: data)\n"
+         "  gen tpch [--scale SF] [--format parquet|csv] [--out DIR]\n"
+         "                                        write the TPC-H tables (see `ember gen tpch --help`)\n"
          "\n"
          "options:\n"
          "  -h, --help       show this help\n"
@@ -40,6 +44,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "tpch") == 0) {
+      return ember::cli::run_gen_tpch(argc, argv, 3);
+    }
     if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "workshop") == 0) {
       std::string out = "data";
       ember::sample::WorkshopDataSizes sizes;
