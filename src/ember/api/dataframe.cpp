@@ -64,7 +64,9 @@ std::string Row::to_string() const {
 }
 
 std::string QueryMetrics::to_string() const {
-  std::string s = std::to_string(num_stages) + " stages, " + std::to_string(num_tasks) + " tasks\n";
+  std::string s = std::to_string(num_stages) + " stages, " + std::to_string(num_tasks) + " tasks";
+  if (bad_records > 0) s += ", " + std::to_string(bad_records) + " bad records";
+  s += "\n";
   for (const auto& op : operators) {
     char line[256];
     std::snprintf(line, sizeof(line), "  %-24s rows=%lld batches=%lld time=%.3f ms\n", op.name.c_str(),

@@ -23,6 +23,8 @@ class GroupedData;
 struct QueryMetrics {
   int num_stages = 0;
   int num_tasks = 0;
+  // Malformed input records the job's scans met (CSV PERMISSIVE/DROPMALFORMED/badRecordsPath).
+  int64_t bad_records = 0;
   struct OperatorTotals {
     std::string name;
     int64_t rows_out = 0;

@@ -135,6 +135,7 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
   if (out == nullptr) return;
   out->num_stages = summary.num_stages;
   out->num_tasks = summary.num_tasks;
+  out->bad_records = summary.bad_records;
   out->operators.clear();
   for (const auto& task : summary.tasks) {
     for (const auto& op : task.operators) {

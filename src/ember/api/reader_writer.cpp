@@ -158,6 +158,7 @@ DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) {
   for (const auto& f : files) src->files.emplace_back(f.path, f.size);
   if (schema_) {
     CsvWriter::verify_schema(*schema_);  // CSV reads and writes the same (atomic) types
+    check_corrupt_record_column(*schema_, options);
     src->schema = *schema_;
   } else {
     src->schema = infer_csv_schema(files, options, session_->time_zone());

@@ -103,10 +103,12 @@ struct TaskBuildState {
 class CsvScanWithCheck final : public Operator {
  public:
   CsvScanWithCheck(const void* scan_node, CsvSplit split, Schema schema, std::vector<int> projection,
-                   CsvOptions options, const TimeZone& tz)
+                   CsvOptions options, const TimeZone& tz, std::string bad_records_dir)
       : Operator("Scan csv"), scan_node_(scan_node), path_(split.path), start_(split.start),
-        reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz) {}
+        reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz,
+                std::move(bad_records_dir)) {}
   bool finished() const { return finished_; }
+  int64_t bad_records() const { return reader_.bad_records(); }
   CsvBoundaryCheck::Entry entry() const {
     return CsvBoundaryCheck::Entry{scan_node_, path_, start_, reader_.record_start(), reader_.record_end()};
   }
@@ -221,9 +223,16 @@ class PipelineBuilder {
       case SourceKind::kCsv: {
         const CsvScanSplit& s = node.csv_splits.at(static_cast<size_t>(partition));
         CsvOptions options = CsvOptions::parse(src.options);
+        // Every task of the query writes its rejected records under one directory named by the
+        // query's start time.
+        std::string bad_records_dir;
+        if (!options.bad_records_path.empty()) {
+          bad_records_dir = csv_bad_records_directory(options.bad_records_path, eval_.current_timestamp);
+        }
         auto op = std::make_unique<CsvScanWithCheck>(&node, CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
                                                      node.read_columns, options,
-                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
+                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc(),
+                                                     std::move(bad_records_dir));
         state_.csv_scans.push_back(op.get());
         return op;
       }
@@ -381,7 +390,8 @@ void record_metrics(TaskContext& task, const Operator& root) {
   }
 }
 
-void record_csv_boundaries(const TaskBuildState& state, CsvBoundaryCheck& check) {
+void record_csv_boundaries(TaskContext& task, const TaskBuildState& state, CsvBoundaryCheck& check) {
+  for (const auto* scan : state.csv_scans) task.metrics.bad_records += scan->bad_records();
   std::lock_guard<std::mutex> lock(check.mu);
   for (const auto* scan : state.csv_scans) {
     if (scan->finished()) check.entries.push_back(scan->entry());
@@ -490,7 +500,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
                                range->samples.end());
           for (auto& s2 : samples) range->samples.push_back(std::move(s2));
         }
-        record_csv_boundaries(state, *check);
+        record_csv_boundaries(task, state, *check);
         record_metrics(task, *pipeline);
       };
       const int num_reduce = part.num_partitions;
@@ -521,7 +531,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
         PipelineBuilder builder(task, eval, exchanges, state);
         OperatorPtr pipeline = builder.build(stage_root, task.partition);
         sink(task, *pipeline);
-        record_csv_boundaries(state, *check);
+        record_csv_boundaries(task, state, *check);
         record_metrics(task, *pipeline);
       };
       spec.on_stage_complete = [check] { verify_csv_boundaries(*check); };
@@ -538,6 +548,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
   try {
     JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
     summary.tasks = std::move(result.task_metrics);
+    for (const auto& t : summary.tasks) summary.bad_records += t.bad_records;
   } catch (...) {
     for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
     throw;

@@ -34,6 +34,7 @@ struct JobSummary {
   std::vector<TaskMetrics> tasks;  // every successful task, in stage order
   int num_stages = 0;
   int num_tasks = 0;
+  int64_t bad_records = 0;  // malformed input records, summed over `tasks`
 };
 
 class JobRunner {

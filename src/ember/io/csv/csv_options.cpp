@@ -98,6 +98,11 @@ CsvOptions CsvOptions::parse(const std::map<std::string, std::string>& options) 
       else if (m == "dropmalformed") o.mode = Mode::kDropMalformed;
       else if (m == "failfast") o.mode = Mode::kFailFast;
       else bad_option(raw_key, value, "expected PERMISSIVE, DROPMALFORMED or FAILFAST");
+    } else if (key == "columnnameofcorruptrecord") {
+      o.column_name_of_corrupt_record = value;
+    } else if (key == "badrecordspath") {
+      if (value.empty()) bad_option(raw_key, value, "expected a directory path");
+      o.bad_records_path = value;
     } else if (key == "ignoreleadingwhitespace") {
       o.ignore_leading_white_space = parse_bool(raw_key, value);
       leading_set = true;

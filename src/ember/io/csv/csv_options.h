@@ -33,6 +33,13 @@ struct CsvOptions {
   bool multi_line = false;
   // ember's default is FAILFAST, deliberately unlike Spark's PERMISSIVE: never silently wrong data.
   Mode mode = Mode::kFailFast;
+  // PERMISSIVE puts the raw text of a malformed record into this string column when the schema
+  // has it (the column is not read from the file; it is null for well-formed records).
+  std::string column_name_of_corrupt_record = "_corrupt_record";
+  // When set (Databricks' option), every malformed record is written as a JSON line with its file,
+  // line and reason under <badRecordsPath>/<query start, UTC yyyyMMddTHHmmss>/bad_records/ and
+  // left out of the result, whatever the mode.
+  std::string bad_records_path;
   // Spark trims nothing when reading and trims both ends when writing, unless told otherwise.
   bool ignore_leading_white_space = false;
   bool ignore_trailing_white_space = false;

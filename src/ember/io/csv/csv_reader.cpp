@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "ember/common/error.h"
 #include "ember/io/csv/csv_scanner.h"
 #include "ember/io/csv/csv_values.h"
 #include "ember/types/decimal.h"
+#include "ember/types/json_text.h"
 #include "ember/types/temporal.h"
 
 namespace ember {
@@ -50,6 +54,43 @@ void check_csv_split_continuity(const std::string& path, int64_t previous_record
               "Malformed CSV record in file " + path + ", line " + std::to_string(line) +
                   ": a quoted field contains a line break where the file was split for parallel "
                   "reading, so its records cannot be read line by line; use option multiLine=true");
+}
+
+std::string csv_bad_records_directory(const std::string& base, int64_t query_start_micros) {
+  auto seconds = static_cast<std::time_t>(query_start_micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+  return (std::filesystem::path(base) / stamp / "bad_records").string();
+}
+
+namespace {
+
+// Index of the corrupt-record column in `schema` (exact name, as Spark's getFieldIndex), or -1.
+int corrupt_record_index(const Schema& schema, const CsvOptions& options) {
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (schema.field(i).name == options.column_name_of_corrupt_record) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Schema without_column(const Schema& schema, int index) {
+  if (index < 0) return schema;
+  std::vector<Field> fields = schema.fields();
+  fields.erase(fields.begin() + index);
+  return Schema(std::move(fields));
+}
+
+}  // namespace
+
+void check_corrupt_record_column(const Schema& schema, const CsvOptions& options) {
+  int c = corrupt_record_index(schema, options);
+  if (c < 0 || schema.field(static_cast<size_t>(c)).type.id() == TypeId::kString) return;
+  throw_error(ErrorKind::kAnalysis, "INVALID_CORRUPT_RECORD_TYPE",
+              "The column `" + options.column_name_of_corrupt_record +
+                  "` for corrupt records must have the nullable STRING type, but got " +
+                  schema.field(static_cast<size_t>(c)).type.sql_string() + ".");
 }
 
 namespace {
@@ -108,13 +149,18 @@ enum class Problem : uint8_t { kNone, kFieldCount, kUnterminatedQuote, kBadValue
 
 struct CsvSplitReader::Impl {
   CsvSplit split;
-  Schema schema;
+  int corrupt_index;  // in the schema the reader was given; -1 when it has no corrupt-record column
+  Schema schema;      // the columns the file holds (the given schema without the corrupt column)
   std::vector<int> projection;
   CsvOptions options;
   const TimeZone* tz;
   Scanner scanner;
 
-  // Distinct projected file columns; output column i is slot out_slot[i].
+  // Distinct projected file columns; output column i is slot out_slot[i], or the corrupt-record
+  // column when out_slot[i] is kCorruptSlot. When malformed records are reported (the corrupt
+  // column is read, or badRecordsPath is set) every file column has a slot, as Spark turns column
+  // pruning off then: a record is malformed whatever columns the query reads.
+  static constexpr int kCorruptSlot = -1;
   std::vector<int> slot_column;
   std::vector<int> out_slot;
   std::vector<int32_t> slot_of_column;
@@ -123,6 +169,7 @@ struct CsvSplitReader::Impl {
   std::vector<Kind> slot_kind;
 
   std::vector<int64_t> row_offset;
+  std::vector<int64_t> row_end;
   std::vector<uint32_t> row_num_fields;
   std::vector<Problem> row_problem;
   std::vector<uint8_t> row_bad;  // per batch: a value failed to convert
@@ -136,23 +183,50 @@ struct CsvSplitReader::Impl {
   int64_t rows = 0;
   bool done = false;
 
-  Impl(CsvSplit s, Schema fs, std::vector<int> proj, CsvOptions o, const TimeZone& session_tz)
+  // Malformed-record reporting (corrupt-record column, badRecordsPath).
+  bool corrupt_projected = false;
+  std::string bad_records_dir;
+  std::unique_ptr<std::ofstream> bad_records_out;
+  int64_t bad_records = 0;
+  int64_t line_cursor_offset = 0;  // a record start whose line number is known
+  int64_t line_cursor_line = 1;
+  bool line_cursor_valid = false;
+
+  Impl(CsvSplit s, const Schema& given, std::vector<int> proj, CsvOptions o, const TimeZone& session_tz,
+       std::string bad_dir)
       : split(std::move(s)),
-        schema(std::move(fs)),
+        corrupt_index(corrupt_record_index(given, o)),
+        schema(without_column(given, corrupt_index)),
         projection(std::move(proj)),
         options(std::move(o)),
         tz(options.time_zone.empty() ? &session_tz : TimeZone::find(options.time_zone)),
-        scanner(split.path, split.start, split.start + split.length, options) {
+        scanner(split.path, split.start, split.start + split.length, options),
+        bad_records_dir(options.bad_records_path.empty() ? std::string() : std::move(bad_dir)) {
+    check_corrupt_record_column(given, options);
+    if (!options.bad_records_path.empty() && bad_records_dir.empty()) {
+      bad_records_dir = csv_bad_records_directory(options.bad_records_path, 0);
+    }
     slot_of_column.assign(schema.size(), -1);
-    for (int c : projection) {
-      if (c < 0 || static_cast<size_t>(c) >= schema.size()) {
-        throw_error(ErrorKind::kInternal, "CSV projection index " + std::to_string(c) + " out of range");
-      }
+    auto add_slot = [this](int c) {
       if (slot_of_column[static_cast<size_t>(c)] < 0) {
         slot_of_column[static_cast<size_t>(c)] = static_cast<int32_t>(slot_column.size());
         slot_column.push_back(c);
       }
-      out_slot.push_back(slot_of_column[static_cast<size_t>(c)]);
+      return slot_of_column[static_cast<size_t>(c)];
+    };
+    for (int c : projection) {
+      if (c < 0 || static_cast<size_t>(c) >= given.size()) {
+        throw_error(ErrorKind::kInternal, "CSV projection index " + std::to_string(c) + " out of range");
+      }
+      if (c == corrupt_index) {
+        corrupt_projected = true;
+        out_slot.push_back(kCorruptSlot);
+        continue;
+      }
+      out_slot.push_back(add_slot(corrupt_index >= 0 && c > corrupt_index ? c - 1 : c));
+    }
+    if (reports_bad_records()) {
+      for (size_t c = 0; c < schema.size(); ++c) add_slot(static_cast<int>(c));
     }
     slot_fields.resize(slot_column.size());
     for (size_t s = 0; s < slot_column.size(); ++s) {
@@ -161,6 +235,7 @@ struct CsvSplitReader::Impl {
       slot_kind.push_back(kind_of(schema.field(static_cast<size_t>(slot_column[s])).type));
     }
     row_offset.resize(kBatchSize);
+    row_end.resize(kBatchSize);
     row_num_fields.resize(kBatchSize);
     row_problem.resize(kBatchSize);
     row_bad.resize(kBatchSize);
@@ -177,6 +252,8 @@ struct CsvSplitReader::Impl {
       scanner.clear_side();
     }
   }
+
+  bool reports_bad_records() const { return corrupt_projected || !bad_records_dir.empty(); }
 
   // The field's text, or nullopt when Spark reads it as null.
   std::optional<std::string_view> resolve(FieldRef f) const {
@@ -389,6 +466,7 @@ struct CsvSplitReader::Impl {
       }
       if (step == Scanner::Step::kBlocked) break;
       row_offset[n] = scanner.last_record_offset();
+      row_end[n] = scanner.record_end();
       row_num_fields[n] = info.num_fields;
       Problem problem = Problem::kNone;
       if (info.status == csv_internal::RecordStatus::kUnterminatedQuote) {
@@ -412,9 +490,30 @@ struct CsvSplitReader::Impl {
 
   std::string column_name(size_t file_column) const { return schema.field(file_column).name; }
 
-  [[noreturn]] void fail(size_t row) {
-    int64_t line = csv_internal::line_number_at(split.path, row_offset[row]);
-    std::string where = "Malformed CSV record in file " + split.path + ", line " + std::to_string(line) + ": ";
+  // 1-based line of the record `row` of the current batch. Records come in file order, so the
+  // count resumes from the previous answer and a split with many bad records reads its file once.
+  int64_t line_of(size_t row) {
+    int64_t offset = row_offset[row];
+    int64_t line = line_cursor_valid && offset >= line_cursor_offset
+                       ? csv_internal::line_number_at(split.path, offset, line_cursor_offset, line_cursor_line)
+                       : csv_internal::line_number_at(split.path, offset);
+    line_cursor_offset = offset;
+    line_cursor_line = line;
+    line_cursor_valid = true;
+    return line;
+  }
+
+  // The record's text as it stands in the file, without its line terminator.
+  std::string_view raw_record(size_t row) const {
+    int64_t begin = row_offset[row] - scanner.buffer_offset();
+    int64_t end = row_end[row] - scanner.buffer_offset();
+    std::string_view text(scanner.base() + begin, static_cast<size_t>(end - begin));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    return text;
+  }
+
+  // What is wrong with record `row`, and the remedy FAILFAST suggests.
+  std::pair<std::string, std::string> describe(size_t row) const {
     std::string what;
     std::string remedy = " (mode FAILFAST; use option mode=PERMISSIVE to read it as null)";
     if (row_problem[row] == Problem::kUnterminatedQuote) {
@@ -444,11 +543,90 @@ struct CsvSplitReader::Impl {
       }
       if (what.empty()) what = "a value does not match the schema";
     }
+    return {what, remedy};
+  }
+
+  [[noreturn]] void fail(size_t row) {
+    int64_t line = line_of(row);
+    std::string where = "Malformed CSV record in file " + split.path + ", line " + std::to_string(line) + ": ";
+    auto [what, remedy] = describe(row);
     std::string hint;
     if (split.start > 0 && !options.multi_line) {
       hint = "; if fields contain quoted line breaks, use option multiLine=true";
     }
     throw_error(ErrorKind::kMalformedInput, "MALFORMED_RECORD_IN_PARSING", where + what + remedy + hint);
+  }
+
+  bool is_bad(size_t r) const { return row_bad[r] || row_problem[r] != Problem::kNone; }
+
+  int64_t count_bad(size_t n) const {
+    int64_t c = 0;
+    for (size_t r = 0; r < n; ++r) c += is_bad(r) ? 1 : 0;
+    return c;
+  }
+
+  // The corrupt-record column of the batch: the raw record for malformed rows, null otherwise.
+  VectorPtr corrupt_column(size_t n) {
+    auto v = Vector::make(DataType::string(), n);
+    std::vector<std::string_view> texts(n);
+    size_t total = 0;
+    for (size_t r = 0; r < n; ++r) {
+      if (is_bad(r)) {
+        texts[r] = raw_record(r);
+        total += texts[r].size();
+      }
+    }
+    Buffer& chars = *v->chars_buffer();
+    chars.resize(total);
+    char* dst = reinterpret_cast<char*>(chars.data());
+    int32_t* offsets = v->mutable_offsets();
+    size_t at = 0;
+    offsets[0] = 0;
+    for (size_t r = 0; r < n; ++r) {
+      if (!texts[r].empty()) std::memcpy(dst + at, texts[r].data(), texts[r].size());
+      at += texts[r].size();
+      offsets[r + 1] = static_cast<int32_t>(at);
+      if (!is_bad(r)) v->set_null(r);
+    }
+    return v;
+  }
+
+  // Appends one JSON line per malformed record of the batch to this split's bad-records file
+  // (created, or truncated by a retried attempt, on the first one).
+  void write_bad_records(size_t n) {
+    std::string lines;
+    for (size_t r = 0; r < n; ++r) {
+      if (!is_bad(r)) continue;
+      ++bad_records;
+      lines += "{\"path\":";
+      append_json_string(lines, split.path);
+      lines += ",\"line\":" + std::to_string(line_of(r)) + ",\"record\":";
+      append_json_string(lines, raw_record(r));
+      lines += ",\"reason\":";
+      append_json_string(lines, describe(r).first);
+      lines += "}\n";
+    }
+    if (!bad_records_out) {
+      std::error_code ec;
+      std::filesystem::create_directories(bad_records_dir, ec);
+      // One file per split, named by file and offset, so every attempt of a split writes the same
+      // file and a retry replaces a failed attempt's lines instead of adding to them.
+      std::string name = std::filesystem::path(split.path).filename().string();
+      std::filesystem::path file =
+          std::filesystem::path(bad_records_dir) /
+          ("part-" + name + "-" + std::to_string(std::hash<std::string>{}(split.path)) + "-" +
+           std::to_string(split.start) + ".json");
+      bad_records_out = std::make_unique<std::ofstream>(file, std::ios::binary | std::ios::trunc);
+      if (ec || !*bad_records_out) {
+        throw_error(ErrorKind::kIo, "cannot write bad records to " + file.string() +
+                                        " (option badRecordsPath=" + options.bad_records_path + ")");
+      }
+    }
+    bad_records_out->write(lines.data(), static_cast<std::streamsize>(lines.size()));
+    bad_records_out->flush();
+    if (!*bad_records_out) {
+      throw_error(ErrorKind::kIo, "cannot write bad records under " + bad_records_dir);
+    }
   }
 
   bool next(Batch& out) {
@@ -466,27 +644,38 @@ struct CsvSplitReader::Impl {
         }
       }
       if (any_bad) {
-        if (options.mode == CsvOptions::Mode::kFailFast) {
+        // badRecordsPath takes precedence over the mode, as in Databricks: the records go to the
+        // files and are left out of the result.
+        if (!bad_records_dir.empty()) {
+          write_bad_records(n);
+        } else if (options.mode == CsvOptions::Mode::kFailFast) {
           for (size_t r = 0; r < n; ++r) {
-            if (row_bad[r] || row_problem[r] != Problem::kNone) fail(r);
+            if (is_bad(r)) fail(r);
           }
+        } else {
+          bad_records += count_bad(n);
         }
-        if (options.mode == CsvOptions::Mode::kDropMalformed) {
-          SelectionVector keep;
-          keep.reserve(n);
-          for (size_t r = 0; r < n; ++r) {
-            if (!row_bad[r] && row_problem[r] == Problem::kNone) keep.push_back(static_cast<uint32_t>(r));
-          }
-          if (keep.size() != n) {
-            for (auto& v : slot_vectors) v = gather(*v, keep.data(), keep.size());
-            n = keep.size();
-          }
+      }
+      VectorPtr corrupt;
+      if (corrupt_projected) corrupt = any_bad ? corrupt_column(n) : Vector::make_null(DataType::string(), n);
+      if (any_bad && (options.mode == CsvOptions::Mode::kDropMalformed || !bad_records_dir.empty())) {
+        SelectionVector keep;
+        keep.reserve(n);
+        for (size_t r = 0; r < n; ++r) {
+          if (!is_bad(r)) keep.push_back(static_cast<uint32_t>(r));
+        }
+        if (keep.size() != n) {
+          for (auto& v : slot_vectors) v = gather(*v, keep.data(), keep.size());
+          if (corrupt) corrupt = gather(*corrupt, keep.data(), keep.size());
+          n = keep.size();
         }
       }
       if (n == 0) continue;
       out.columns.clear();
       out.columns.reserve(out_slot.size());
-      for (int s : out_slot) out.columns.push_back(slot_vectors[static_cast<size_t>(s)]);
+      for (int s : out_slot) {
+        out.columns.push_back(s == kCorruptSlot ? corrupt : slot_vectors[static_cast<size_t>(s)]);
+      }
       out.num_rows = n;
       rows += static_cast<int64_t>(n);
       return true;
@@ -496,9 +685,9 @@ struct CsvSplitReader::Impl {
 };
 
 CsvSplitReader::CsvSplitReader(CsvSplit split, Schema file_schema, std::vector<int> projection,
-                               CsvOptions options, const TimeZone& tz)
-    : impl_(std::make_unique<Impl>(std::move(split), std::move(file_schema), std::move(projection),
-                                   std::move(options), tz)) {}
+                               CsvOptions options, const TimeZone& tz, std::string bad_records_dir)
+    : impl_(std::make_unique<Impl>(std::move(split), file_schema, std::move(projection), std::move(options), tz,
+                                   std::move(bad_records_dir))) {}
 
 CsvSplitReader::~CsvSplitReader() = default;
 
@@ -507,5 +696,6 @@ int64_t CsvSplitReader::record_start() const { return impl_->scanner.record_star
 int64_t CsvSplitReader::record_end() const { return impl_->scanner.record_end(); }
 int64_t CsvSplitReader::rows_read() const { return impl_->rows; }
 int64_t CsvSplitReader::bytes_read() const { return impl_->scanner.bytes_read(); }
+int64_t CsvSplitReader::bad_records() const { return impl_->bad_records; }
 
 }  // namespace ember

@@ -33,8 +33,12 @@ class CsvSplitReader {
   // `projection` lists indices into file_schema; output batches hold exactly those columns, in
   // that order. Columns outside the projection are tokenized (to find the separators) but never
   // converted or copied.
+  // When file_schema holds a string column named options.column_name_of_corrupt_record, that column
+  // is not read from the file: it carries the raw text of malformed records (PERMISSIVE) and null
+  // otherwise. `bad_records_dir` (see csv_bad_records_directory) receives the rejected records
+  // when options.bad_records_path is set.
   CsvSplitReader(CsvSplit split, Schema file_schema, std::vector<int> projection, CsvOptions options,
-                 const TimeZone& tz);
+                 const TimeZone& tz, std::string bad_records_dir = {});
   ~CsvSplitReader();
   CsvSplitReader(const CsvSplitReader&) = delete;
   CsvSplitReader& operator=(const CsvSplitReader&) = delete;
@@ -51,11 +55,21 @@ class CsvSplitReader {
   int64_t record_end() const;
   int64_t rows_read() const;
   int64_t bytes_read() const;
+  // Malformed records met so far (kept as nulls, dropped, or written to badRecordsPath).
+  int64_t bad_records() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The directory one query writes its rejected records to: <base>/<yyyyMMddTHHmmss of the query
+// start, UTC>/bad_records, Databricks' layout for badRecordsPath.
+std::string csv_bad_records_directory(const std::string& base, int64_t query_start_micros);
+
+// Throws INVALID_CORRUPT_RECORD_TYPE when the schema holds the corrupt-record column with a type
+// other than STRING.
+void check_corrupt_record_column(const Schema& schema, const CsvOptions& options);
 
 // Driver-side check after all splits of a file were read: throws kMalformedInput suggesting
 // multiLine=true when split k did not start where split k-1 stopped.

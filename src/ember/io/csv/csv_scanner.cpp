@@ -161,12 +161,12 @@ bool Scanner::skip_line(const char* from) {
   return true;
 }
 
-int64_t line_number_at(const std::string& path, int64_t offset) {
+int64_t line_number_at(const std::string& path, int64_t offset, int64_t from_offset, int64_t from_line) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   std::string chunk(1 << 20, '\0');
-  int64_t lines = 1;
-  int64_t pos = 0;
+  int64_t lines = from_line;
+  int64_t pos = from_offset;
   bool prev_cr = false;
   while (pos < offset) {
     size_t want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(chunk.size()), offset - pos));

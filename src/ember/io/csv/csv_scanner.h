@@ -36,6 +36,9 @@ class Scanner {
   int64_t record_end() const { return record_end_; }
   // File offset of the record last returned by next().
   int64_t last_record_offset() const { return last_record_offset_; }
+  // File offset of base()[0]; the bytes of every record returned since the last refill stay in
+  // the buffer, so [last_record_offset(), record_end()) can be read back from base().
+  int64_t buffer_offset() const { return buf_off_; }
   int64_t bytes_read() const { return bytes_read_; }
   const Dialect& dialect() const { return d_; }
 
@@ -103,7 +106,9 @@ Scanner::Step Scanner::next(Sink& sink, bool may_refill, RecordResult& info) {
 }
 
 // 1-based physical line number of the byte at `offset` (counts \n, \r\n and lone \r); used only
-// on the error path, so the hot loop never counts lines.
-int64_t line_number_at(const std::string& path, int64_t offset);
+// on the error path, so the hot loop never counts lines. Counting resumes from a known
+// (from_offset, from_line) pair, which must lie at the start of a line, so a reader reporting many
+// bad records walks the file once.
+int64_t line_number_at(const std::string& path, int64_t offset, int64_t from_offset = 0, int64_t from_line = 1);
 
 }  // namespace ember::csv_internal

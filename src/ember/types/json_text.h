@@ -1,0 +1,19 @@
+#pragma once
+// Writing JSON text: string escaping per RFC 8259, shared by everything ember writes as JSON
+// (bad-record files, data-quality reports).
+#include <string>
+#include <string_view>
+
+namespace ember {
+
+// Appends `s` as a quoted JSON string: quote, backslash and control characters are escaped;
+// other bytes (UTF-8) are copied as they are.
+void append_json_string(std::string& out, std::string_view s);
+
+inline std::string json_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace ember
