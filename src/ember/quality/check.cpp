@@ -1,0 +1,270 @@
+#include "ember/quality/check.h"
+
+#include <cmath>
+
+#include "ember/api/functions.h"
+#include "ember/common/error.h"
+#include "ember/quality/metric_format.h"
+
+namespace ember::quality {
+
+namespace f = ember::functions;
+
+const char* check_level_name(CheckLevel level) { return level == CheckLevel::kError ? "error" : "warning"; }
+
+bool Assertion::holds(double x) const {
+  if (std::isnan(x)) return false;
+  switch (op) {
+    case Op::kEq: return x == a;
+    case Op::kGe: return x >= a;
+    case Op::kGt: return x > a;
+    case Op::kLe: return x <= a;
+    case Op::kLt: return x < a;
+    case Op::kBetween: return x >= a && x <= b;
+  }
+  return false;
+}
+
+std::string Assertion::to_string() const {
+  switch (op) {
+    case Op::kEq: return "== " + format_metric(a);
+    case Op::kGe: return ">= " + format_metric(a);
+    case Op::kGt: return "> " + format_metric(a);
+    case Op::kLe: return "<= " + format_metric(a);
+    case Op::kLt: return "< " + format_metric(a);
+    case Op::kBetween: return "between " + format_metric(a) + " and " + format_metric(b);
+  }
+  return "?";
+}
+
+Assertion eq(double x) { return Assertion{Assertion::Op::kEq, x, 0}; }
+Assertion ge(double x) { return Assertion{Assertion::Op::kGe, x, 0}; }
+Assertion gt(double x) { return Assertion{Assertion::Op::kGt, x, 0}; }
+Assertion le(double x) { return Assertion{Assertion::Op::kLe, x, 0}; }
+Assertion lt(double x) { return Assertion{Assertion::Op::kLt, x, 0}; }
+Assertion between(double lo, double hi) { return Assertion{Assertion::Op::kBetween, lo, hi}; }
+
+const std::string& email_pattern() {
+  static const std::string p = R"(^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$)";
+  return p;
+}
+const std::string& url_pattern() {
+  static const std::string p = R"(^(https?|ftp)://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]+)?(/[^\s]*)?$)";
+  return p;
+}
+const std::string& phone_pattern() {
+  static const std::string p = R"(^\+?[0-9 ().-]{7,20}$)";
+  return p;
+}
+
+bool Constraint::row_level() const {
+  switch (kind) {
+    case ConstraintKind::kCompleteness:
+    case ConstraintKind::kUniqueness:
+    case ConstraintKind::kPrimaryKey:
+    case ConstraintKind::kContainedIn:
+    case ConstraintKind::kNonNegative:
+    case ConstraintKind::kBetween:
+    case ConstraintKind::kPattern:
+    case ConstraintKind::kCastable:
+    case ConstraintKind::kReferential:
+    case ConstraintKind::kSatisfies: return true;
+    default: return false;
+  }
+}
+
+std::string Constraint::metric_name() const {
+  switch (kind) {
+    case ConstraintKind::kCompleteness: return "Completeness";
+    case ConstraintKind::kUniqueness: return "Uniqueness";
+    case ConstraintKind::kPrimaryKey: return "PrimaryKey";
+    case ConstraintKind::kDistinctCount: return "CountDistinct";
+    case ConstraintKind::kContainedIn: return "ContainedIn";
+    case ConstraintKind::kNonNegative: return "NonNegative";
+    case ConstraintKind::kBetween: return "Between";
+    case ConstraintKind::kMin: return "Minimum";
+    case ConstraintKind::kMax: return "Maximum";
+    case ConstraintKind::kPattern: return "PatternMatch";
+    case ConstraintKind::kCastable: return "Castable";
+    case ConstraintKind::kSize: return "Size";
+    case ConstraintKind::kMean: return "Mean";
+    case ConstraintKind::kStddev: return "StandardDeviation";
+    case ConstraintKind::kSum: return "Sum";
+    case ConstraintKind::kQuantile: return "ApproxQuantile";
+    case ConstraintKind::kReferential: return "ReferentialIntegrity";
+    case ConstraintKind::kFreshness: return "FreshnessSeconds";
+    case ConstraintKind::kSatisfies: return "Compliance";
+  }
+  return "?";
+}
+
+std::string Constraint::instance() const {
+  if (kind == ConstraintKind::kSize) return "*";
+  if (kind == ConstraintKind::kSatisfies) return name;
+  std::string s;
+  for (size_t i = 0; i < columns.size(); ++i) s += (i ? "," : "") + columns[i];
+  return s;
+}
+
+std::string Constraint::label() const {
+  std::string inner = instance();
+  switch (kind) {
+    case ConstraintKind::kContainedIn: {
+      inner += " IN (";
+      for (size_t i = 0; i < values.size(); ++i) inner += (i ? ", " : "") + values[i].to_string();
+      inner += ")";
+      break;
+    }
+    case ConstraintKind::kBetween:
+      inner += " IN [" + format_metric(low) + ", " + format_metric(high) + "]";
+      break;
+    case ConstraintKind::kPattern: inner += " ~ " + (pattern_name.empty() ? pattern : pattern_name); break;
+    case ConstraintKind::kCastable: inner += " AS " + type_name; break;
+    case ConstraintKind::kQuantile: inner += ", " + format_metric(quantile); break;
+    case ConstraintKind::kReferential: inner += " -> reference." + reference_column; break;
+    default: break;
+  }
+  return metric_name() + "(" + inner + ")";
+}
+
+std::string Constraint::description() const { return label() + " " + assertion.to_string(); }
+
+Column Constraint::row_passes() const {
+  auto value = [this] { return f::col(columns.at(0)); };
+  switch (kind) {
+    case ConstraintKind::kCompleteness: return value().is_not_null();
+    case ConstraintKind::kContainedIn: {
+      std::vector<Column> lits;
+      for (const auto& v : values) lits.push_back(f::lit(v));
+      return value().is_null() || value().isin(lits);
+    }
+    case ConstraintKind::kNonNegative: return value().is_null() || value() >= f::lit(0);
+    case ConstraintKind::kBetween:
+      return value().is_null() || (value() >= f::lit(low) && value() <= f::lit(high));
+    case ConstraintKind::kPattern: return value().is_null() || value().cast("string").rlike(pattern);
+    case ConstraintKind::kCastable: return value().is_null() || value().try_cast(type_name).is_not_null();
+    case ConstraintKind::kSatisfies: return f::coalesce({*predicate, f::lit(false)});
+    default: break;
+  }
+  throw_error(ErrorKind::kInternal, "constraint " + label() + " has no row-level predicate");
+}
+
+Check& Check::add(Constraint c) {
+  constraints_.push_back(std::move(c));
+  return *this;
+}
+
+namespace {
+
+Constraint on(ConstraintKind kind, std::vector<std::string> columns, Assertion assertion) {
+  Constraint c;
+  c.kind = kind;
+  c.columns = std::move(columns);
+  c.assertion = assertion;
+  return c;
+}
+
+}  // namespace
+
+Check& Check::is_complete(const std::string& column) { return has_completeness(column, eq(1)); }
+Check& Check::has_completeness(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kCompleteness, {column}, assertion));
+}
+Check& Check::is_unique(const std::string& column) { return has_uniqueness({column}, eq(1)); }
+Check& Check::has_uniqueness(const std::vector<std::string>& columns, Assertion assertion) {
+  return add(on(ConstraintKind::kUniqueness, columns, assertion));
+}
+Check& Check::is_primary_key(const std::vector<std::string>& columns) {
+  return add(on(ConstraintKind::kPrimaryKey, columns, eq(1)));
+}
+Check& Check::has_distinct_count(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kDistinctCount, {column}, assertion));
+}
+Check& Check::is_contained_in(const std::string& column, const std::vector<Value>& values) {
+  Constraint c = on(ConstraintKind::kContainedIn, {column}, eq(1));
+  c.values = values;
+  return add(std::move(c));
+}
+Check& Check::is_contained_in(const std::string& column, const std::vector<std::string>& values) {
+  std::vector<Value> v;
+  for (const auto& s : values) v.push_back(Value::string(s));
+  return is_contained_in(column, v);
+}
+Check& Check::is_non_negative(const std::string& column) {
+  return add(on(ConstraintKind::kNonNegative, {column}, eq(1)));
+}
+Check& Check::is_between(const std::string& column, double low, double high) {
+  Constraint c = on(ConstraintKind::kBetween, {column}, eq(1));
+  c.low = low;
+  c.high = high;
+  return add(std::move(c));
+}
+Check& Check::has_min(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kMin, {column}, assertion));
+}
+Check& Check::has_max(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kMax, {column}, assertion));
+}
+Check& Check::has_pattern(const std::string& column, const std::string& pattern, Assertion assertion) {
+  Constraint c = on(ConstraintKind::kPattern, {column}, assertion);
+  c.pattern = pattern;
+  return add(std::move(c));
+}
+Check& Check::contains_email(const std::string& column, Assertion assertion) {
+  has_pattern(column, email_pattern(), assertion);
+  constraints_.back().pattern_name = "email";
+  return *this;
+}
+Check& Check::contains_url(const std::string& column, Assertion assertion) {
+  has_pattern(column, url_pattern(), assertion);
+  constraints_.back().pattern_name = "url";
+  return *this;
+}
+Check& Check::contains_phone(const std::string& column, Assertion assertion) {
+  has_pattern(column, phone_pattern(), assertion);
+  constraints_.back().pattern_name = "phone";
+  return *this;
+}
+Check& Check::is_castable_to(const std::string& column, const std::string& type_name, Assertion assertion) {
+  parse_data_type(type_name);  // an unknown type name fails here, naming it
+  Constraint c = on(ConstraintKind::kCastable, {column}, assertion);
+  c.type_name = type_name;
+  return add(std::move(c));
+}
+Check& Check::has_size(Assertion assertion) { return add(on(ConstraintKind::kSize, {}, assertion)); }
+Check& Check::has_mean(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kMean, {column}, assertion));
+}
+Check& Check::has_stddev(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kStddev, {column}, assertion));
+}
+Check& Check::has_sum(const std::string& column, Assertion assertion) {
+  return add(on(ConstraintKind::kSum, {column}, assertion));
+}
+Check& Check::has_approx_quantile(const std::string& column, double quantile, Assertion assertion) {
+  if (!(quantile >= 0 && quantile <= 1)) {
+    throw_error(ErrorKind::kIllegalArgument,
+                "has_approx_quantile: quantile must be in [0, 1], got " + format_metric(quantile));
+  }
+  Constraint c = on(ConstraintKind::kQuantile, {column}, assertion);
+  c.quantile = quantile;
+  return add(std::move(c));
+}
+Check& Check::is_contained_in_reference(const std::string& column, const DataFrame& reference,
+                                        const std::string& reference_column, Assertion assertion) {
+  Constraint c = on(ConstraintKind::kReferential, {column}, assertion);
+  c.reference = std::make_shared<DataFrame>(reference);
+  c.reference_column = reference_column;
+  return add(std::move(c));
+}
+Check& Check::is_fresh(const std::string& column, double max_age_seconds) {
+  return add(on(ConstraintKind::kFreshness, {column}, le(max_age_seconds)));
+}
+Check& Check::satisfies(const Column& predicate, const std::string& name, Assertion assertion) {
+  Constraint c = on(ConstraintKind::kSatisfies, {}, assertion);
+  c.predicate = predicate;
+  c.name = name;
+  return add(std::move(c));
+}
+
+}  // namespace ember::quality

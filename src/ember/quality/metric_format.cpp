@@ -1,0 +1,16 @@
+#include "ember/quality/metric_format.h"
+
+#include <cmath>
+
+#include "ember/types/value_format.h"
+
+namespace ember::quality {
+
+std::string format_metric(double x) {
+  if (std::isfinite(x) && x == std::trunc(x) && std::fabs(x) < 1e15) {
+    return std::to_string(static_cast<long long>(x));
+  }
+  return format_double(x);
+}
+
+}  // namespace ember::quality

@@ -1,0 +1,10 @@
+#pragma once
+// How data-quality reports print a metric or a bound: integers without a fraction ("1", "2000"),
+// other numbers with Java's shortest round-trip digits ("0.95", "1.0E-4").
+#include <string>
+
+namespace ember::quality {
+
+std::string format_metric(double x);
+
+}  // namespace ember::quality

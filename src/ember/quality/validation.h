@@ -1,0 +1,30 @@
+#pragma once
+// Row-level validation and quarantine: splits a DataFrame by the row-level constraints of a suite
+// (completeness, containment, ranges, patterns, castability, predicates, uniqueness and primary
+// keys, referential integrity). A row is invalid when it fails any of them, whatever the
+// constraint's assertion on the whole data says; invalid rows carry the column `_failed_checks`
+// (array<string>) listing the label of every constraint they failed, e.g.
+// ["Completeness(id)", "Uniqueness(id)"].
+//
+// Plan: one projection computes every row-level verdict; a key constraint adds a left join with
+// the keys that occur more than once, a reference constraint a left join with the reference's
+// distinct values. valid and invalid are two DataFrames over that plan: each action on them reads
+// the input again, so cache() the input when it is expensive to read twice.
+#include <string>
+#include <vector>
+
+#include "ember/api/dataframe.h"
+#include "ember/quality/check.h"
+
+namespace ember::quality {
+
+inline constexpr const char* kFailedChecksColumn = "_failed_checks";
+
+struct ValidationResult {
+  DataFrame valid;    // the input's columns, rows that pass every row-level constraint
+  DataFrame invalid;  // the input's columns plus _failed_checks
+};
+
+ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks);
+
+}  // namespace ember::quality
