@@ -433,3 +433,56 @@ TEST(SchedulerTest, RetryPolicy) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+// cancel_all_jobs (the SQL shell's Ctrl-C): running tasks see the flag, queued tasks never start,
+// the next stage never runs, run_job throws SPARK_JOB_CANCELLED, and the scheduler stays usable.
+TEST(SchedulerTest, CancelAllJobsStopsTheRunningJob) {
+  Fixture f(2);
+  Rendezvous both_running(3);  // two tasks + the test thread
+  std::atomic<int> started{0};
+  std::atomic<bool> second_stage_ran{false};
+  std::vector<StageSpec> stages;
+  stages.push_back(make_stage(0, 6, {}, [&](TaskContext& ctx) {
+    if (started.fetch_add(1) < 2) both_running.arrive_and_wait();
+    ASSERT_TRUE(wait_for_cancel(ctx));
+    ctx.check_cancelled();
+  }));
+  stages.push_back(make_stage(1, 2, {0}, [&](TaskContext&) { second_stage_ran = true; }));
+
+  std::exception_ptr error;
+  std::thread driver([&] {
+    try {
+      f.scheduler.run_job(std::move(stages), 3);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  ASSERT_TRUE(both_running.arrive_and_wait());
+  EXPECT_EQ(f.scheduler.cancel_all_jobs(), 1);
+  driver.join();
+
+  ASSERT_TRUE(error);
+  try {
+    std::rethrow_exception(error);
+  } catch (const EmberError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kCancelled);
+    EXPECT_EQ(e.error_class(), "SPARK_JOB_CANCELLED");
+    EXPECT_NE(std::string(e.what()).find("Job 3 cancelled"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(started.load(), 2);  // the four queued tasks were skipped
+  EXPECT_FALSE(second_stage_ran.load());
+
+  // No job is running now: nothing to cancel, and the next job runs normally.
+  EXPECT_EQ(f.scheduler.cancel_all_jobs(), 0);
+  std::atomic<int> ran{0};
+  std::vector<StageSpec> next;
+  next.push_back(make_stage(0, 4, {}, [&](TaskContext&) { ++ran; }));
+  f.scheduler.run_job(std::move(next), 4);
+  EXPECT_EQ(ran.load(), 4);
+}
+
+}  // namespace
+}  // namespace ember

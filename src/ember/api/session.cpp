@@ -257,6 +257,8 @@ const std::string& Session::version() const {
   return kVersion;
 }
 
+int Session::cancel_all_jobs() const { return state_->scheduler->cancel_all_jobs(); }
+
 void Session::stop() {
   std::lock_guard<std::mutex> lock(state_->job_mu);
   state_->stopped = true;

@@ -59,6 +59,9 @@ class Session {
   const std::string& version() const;
   // Stops the executors; DataFrames of a stopped session fail when run.
   void stop();
+  // Cancels every job running in this session, from any thread (SparkContext.cancelAllJobs); each
+  // cancelled action throws EmberError(kCancelled, SPARK_JOB_CANCELLED). Returns how many.
+  int cancel_all_jobs() const;
 
   const std::shared_ptr<SessionState>& state() const { return state_; }
 

@@ -19,7 +19,7 @@ enum class ErrorKind {
   kIo,               // a file is missing, unreadable, or the disk is full
   kIllegalArgument,  // an option or argument value the API cannot accept
   kUnsupported,      // a feature ember does not implement yet
-  kCancelled,        // the job was cancelled because a sibling task failed
+  kCancelled,        // the job was cancelled: a sibling task failed, or cancel_all_jobs
   kInternal,         // a bug in ember
 };
 

@@ -31,17 +31,6 @@ struct TaskEvent {
   std::exception_ptr error;
 };
 
-// State shared between the driver thread and the task closures. Held by shared_ptr so that a
-// closure finishing on a worker thread never touches run_job's stack frame, even in the window
-// between posting its event and returning to the pool.
-struct JobShared {
-  std::vector<StageSpec> stages;  // immutable once tasks run
-  std::atomic<bool> cancelled{false};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<TaskEvent> events;
-};
-
 bool is_cancellation(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
@@ -53,6 +42,18 @@ bool is_cancellation(const std::exception_ptr& error) {
 }
 
 }  // namespace
+
+// State shared between the driver thread and the task closures. Held by shared_ptr so that a
+// closure finishing on a worker thread never touches run_job's stack frame, even in the window
+// between posting its event and returning to the pool.
+struct JobShared {
+  std::vector<StageSpec> stages;  // immutable once tasks run
+  std::atomic<bool> cancelled{false};
+  std::atomic<bool> cancelled_by_user{false};  // cancel_all_jobs, as opposed to a failed task
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<TaskEvent> events;
+};
 
 bool is_retryable_task_error(const std::exception_ptr& error) {
   if (!error) return false;
@@ -93,6 +94,15 @@ Scheduler::Scheduler(ExecutorBackend& backend, ShuffleManager& shuffle, Schedule
 }
 
 Scheduler::~Scheduler() = default;
+
+int Scheduler::cancel_all_jobs() {
+  std::lock_guard<std::mutex> lock(active_mu_);
+  for (const auto& job : active_jobs_) {
+    job->cancelled_by_user.store(true);
+    job->cancelled.store(true);
+  }
+  return static_cast<int>(active_jobs_.size());
+}
 
 JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
   const Clock::time_point job_start = Clock::now();
@@ -266,6 +276,25 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
     }
   };
 
+  {
+    std::lock_guard<std::mutex> lock(active_mu_);
+    active_jobs_.push_back(shared);
+  }
+  struct ActiveJobGuard {
+    Scheduler* scheduler;
+    const JobShared* job;
+    ~ActiveJobGuard() {
+      std::lock_guard<std::mutex> lock(scheduler->active_mu_);
+      auto& jobs = scheduler->active_jobs_;
+      for (auto it = jobs.begin(); it != jobs.end(); ++it) {
+        if (it->get() == job) {
+          jobs.erase(it);
+          break;
+        }
+      }
+    }
+  } active_guard{this, shared.get()};
+
   if (progress) progress->job_started(job_id);
   struct ProgressJobGuard {
     ConsoleProgressBar* bar;
@@ -283,6 +312,12 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
   }
 
   for (;;) {
+    // Running tasks notice the flag within a batch and report; queued ones report as skipped.
+    if (!failure && shared->cancelled_by_user.load()) {
+      fail(std::make_exception_ptr(EmberError(ErrorKind::kCancelled, "SPARK_JOB_CANCELLED",
+                                              "[SPARK_JOB_CANCELLED] Job " + std::to_string(job_id) +
+                                                  " cancelled: all running jobs were cancelled")));
+    }
     if (running == 0) {
       if (failure || stages_done == n) break;
       // Unreachable for a validated DAG; failing loudly beats waiting forever.

@@ -16,12 +16,16 @@
 //    see it via TaskContext::check_cancelled), run_job waits until no task of the job is still
 //    running, and then rethrows the ORIGINAL exception on the calling thread; the kCancelled
 //    errors of siblings are swallowed. No task of the job runs after run_job returns or throws.
+//  - cancel_all_jobs() (Spark's SparkContext.cancelAllJobs; the SQL shell's Ctrl-C) raises the
+//    flag of every running job; each run_job then throws EmberError(kCancelled,
+//    SPARK_JOB_CANCELLED) once its running tasks have stopped.
 //
 // Threading: run_job may be called from several threads at once (concurrent jobs share the
 // backend and the progress bar); job ids should be distinct. The Scheduler must outlive every
 // run_job call; the backend and shuffle manager must outlive the Scheduler.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +35,8 @@
 #include "ember/runtime/stage.h"
 
 namespace ember {
+
+struct JobShared;  // per-job state shared with the task closures (scheduler.cpp)
 
 struct SchedulerOptions {
   // Attempts per task before the job fails (spark.task.maxFailures); >= 1. Spark's local mode
@@ -78,6 +84,10 @@ class Scheduler {
   // stages of this job and the graph acyclic, else EmberError(kInternal) before anything runs.
   JobResult run_job(std::vector<StageSpec> stages, int job_id);
 
+  // Cancels every job running now (from any thread); jobs submitted later are unaffected. Returns
+  // how many jobs were cancelled.
+  int cancel_all_jobs();
+
   ExecutorBackend& backend() { return backend_; }
   const SchedulerOptions& options() const { return opts_; }
 
@@ -86,6 +96,8 @@ class Scheduler {
   ShuffleManager& shuffle_;
   SchedulerOptions opts_;
   std::unique_ptr<ConsoleProgressBar> progress_;  // null when no bar is shown
+  std::mutex active_mu_;
+  std::vector<std::shared_ptr<JobShared>> active_jobs_;  // jobs inside run_job, for cancel_all_jobs
 };
 
 // The retry policy above: true for errors worth another attempt.

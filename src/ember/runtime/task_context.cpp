@@ -13,7 +13,8 @@ void TaskContext::check_cancelled() const {
   if (is_cancelled()) {
     throw EmberError(ErrorKind::kCancelled,
                      "task " + std::to_string(partition) + " of stage " + std::to_string(stage_id) +
-                         " (job " + std::to_string(job_id) + ") was cancelled because another task failed");
+                         " (job " + std::to_string(job_id) +
+                         ") was cancelled: another task failed or the job was cancelled");
   }
 }
 
