@@ -1,5 +1,5 @@
 // The `ember` command line. Today: --help, --version, `ember gen workshop` (the sample data the
-// examples use) and `ember gen tpch`. `ember sql` arrives with the SQL front end.
+// examples use), `ember gen tpch`, and the data-quality commands `ember check` and `ember profile`. `ember sql` arrives with the SQL front end.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -8,6 +8,7 @@
 #include "ember/common/error.h"
 
 #include "gen_tpch.h"
+#include "quality_commands.h"
 
 namespace {
 
@@ -21,6 +22,9 @@ void usage(std::ostream& out) {
          "                                        employees CSV files) into DIR (default: data)\n"
          "  gen tpch [--scale SF] [--format parquet|csv] [--out DIR]\n"
          "                                        write the TPC-H tables (see `ember gen tpch --help`)\n"
+         "  check SPEC.yaml [--json P] [--html P]  run a data-quality check suite; exit 1 when an\n"
+         "                                        error-level check fails (see `ember check --help`)\n"
+         "  profile PATH [--suggest]              per-column statistics, and suggested checks as YAML\n"
          "\n"
          "options:\n"
          "  -h, --help       show this help\n"
@@ -44,6 +48,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (cmd == "check") return ember::cli::run_check(argc, argv, 2);
+    if (cmd == "profile") return ember::cli::run_profile(argc, argv, 2);
     if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "tpch") == 0) {
       return ember::cli::run_gen_tpch(argc, argv, 3);
     }

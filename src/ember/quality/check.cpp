@@ -37,6 +37,30 @@ std::string Assertion::to_string() const {
   return "?";
 }
 
+std::string AnomalyStrategy::to_string() const {
+  if (kind == Kind::kRelativeChange) {
+    return "change from previous run within -" + format_metric(max_decrease * 100) + "% .. +" +
+           format_metric(max_increase * 100) + "%";
+  }
+  return "within mean +- " + format_metric(k) + " stddev of last " + std::to_string(last_runs) + " runs";
+}
+
+AnomalyStrategy relative_change(double max_decrease, double max_increase) {
+  AnomalyStrategy s;
+  s.kind = AnomalyStrategy::Kind::kRelativeChange;
+  s.max_decrease = max_decrease;
+  s.max_increase = max_increase;
+  return s;
+}
+
+AnomalyStrategy stddev_band(double k, int last_runs) {
+  AnomalyStrategy s;
+  s.kind = AnomalyStrategy::Kind::kStdDev;
+  s.k = k;
+  s.last_runs = last_runs;
+  return s;
+}
+
 Assertion eq(double x) { return Assertion{Assertion::Op::kEq, x, 0}; }
 Assertion ge(double x) { return Assertion{Assertion::Op::kGe, x, 0}; }
 Assertion gt(double x) { return Assertion{Assertion::Op::kGt, x, 0}; }
@@ -94,6 +118,7 @@ std::string Constraint::metric_name() const {
     case ConstraintKind::kReferential: return "ReferentialIntegrity";
     case ConstraintKind::kFreshness: return "FreshnessSeconds";
     case ConstraintKind::kSatisfies: return "Compliance";
+    case ConstraintKind::kAnomaly: return "Anomaly";
   }
   return "?";
 }
@@ -101,6 +126,7 @@ std::string Constraint::metric_name() const {
 std::string Constraint::instance() const {
   if (kind == ConstraintKind::kSize) return "*";
   if (kind == ConstraintKind::kSatisfies) return name;
+  if (kind == ConstraintKind::kAnomaly) return inner->label();
   std::string s;
   for (size_t i = 0; i < columns.size(); ++i) s += (i ? "," : "") + columns[i];
   return s;
@@ -127,7 +153,10 @@ std::string Constraint::label() const {
   return metric_name() + "(" + inner + ")";
 }
 
-std::string Constraint::description() const { return label() + " " + assertion.to_string(); }
+std::string Constraint::description() const {
+  if (kind == ConstraintKind::kAnomaly) return label() + " " + strategy.to_string();
+  return label() + " " + assertion.to_string();
+}
 
 Column Constraint::row_passes() const {
   auto value = [this] { return f::col(columns.at(0)); };
@@ -260,6 +289,46 @@ Check& Check::is_contained_in_reference(const std::string& column, const DataFra
 Check& Check::is_fresh(const std::string& column, double max_age_seconds) {
   return add(on(ConstraintKind::kFreshness, {column}, le(max_age_seconds)));
 }
+Check& Check::is_not_anomalous(const std::string& metric, const std::string& column,
+                               const std::string& repository, AnomalyStrategy strategy) {
+  auto inner = std::make_shared<Constraint>();
+  inner->columns = {column};
+  if (metric == "Size") {
+    inner->kind = ConstraintKind::kSize;
+    inner->columns.clear();
+  } else if (metric == "Completeness") {
+    inner->kind = ConstraintKind::kCompleteness;
+  } else if (metric == "Mean") {
+    inner->kind = ConstraintKind::kMean;
+  } else if (metric == "Sum") {
+    inner->kind = ConstraintKind::kSum;
+  } else if (metric == "Minimum") {
+    inner->kind = ConstraintKind::kMin;
+  } else if (metric == "Maximum") {
+    inner->kind = ConstraintKind::kMax;
+  } else if (metric == "StandardDeviation") {
+    inner->kind = ConstraintKind::kStddev;
+  } else if (metric == "CountDistinct") {
+    inner->kind = ConstraintKind::kDistinctCount;
+  } else if (metric == "Uniqueness") {
+    inner->kind = ConstraintKind::kUniqueness;
+  } else {
+    throw_error(ErrorKind::kIllegalArgument,
+                "is_not_anomalous: unknown metric '" + metric +
+                    "' (expected Size, Completeness, Mean, Sum, Minimum, Maximum, "
+                    "StandardDeviation, CountDistinct or Uniqueness)");
+  }
+  if (strategy.kind == AnomalyStrategy::Kind::kStdDev && strategy.last_runs < 2) {
+    throw_error(ErrorKind::kIllegalArgument, "is_not_anomalous: a stddev band needs last_runs >= 2");
+  }
+  Constraint c;
+  c.kind = ConstraintKind::kAnomaly;
+  c.inner = std::move(inner);
+  c.repository = repository;
+  c.strategy = strategy;
+  return add(std::move(c));
+}
+
 Check& Check::satisfies(const Column& predicate, const std::string& name, Assertion assertion) {
   Constraint c = on(ConstraintKind::kSatisfies, {}, assertion);
   c.predicate = predicate;

@@ -60,22 +60,43 @@ enum class ConstraintKind {
   kReferential,  // fraction of non-null values found in a column of another DataFrame
   kFreshness,    // age in seconds of the newest timestamp of a column
   kSatisfies,    // fraction of rows for which `predicate` is true
+  kAnomaly,      // the `inner` metric compared with its history in a metrics repository
 };
+
+// How an anomaly check judges today's metric against the history of earlier runs.
+struct AnomalyStrategy {
+  enum class Kind {
+    kRelativeChange,  // against the previous run: value / previous within [1 - max_decrease, 1 +
+                      // max_increase]
+    kStdDev,          // within mean ± k * stddev (sample) of the last `last_runs` runs
+  };
+  Kind kind = Kind::kStdDev;
+  double max_decrease = 0.5;
+  double max_increase = 0.5;
+  double k = 3;
+  int last_runs = 10;
+  std::string to_string() const;
+};
+AnomalyStrategy relative_change(double max_decrease, double max_increase);
+AnomalyStrategy stddev_band(double k, int last_runs);
 
 struct Constraint {
   ConstraintKind kind = ConstraintKind::kSize;
   std::vector<std::string> columns;
   Assertion assertion;
-  std::vector<Value> values;             // kContainedIn
-  double low = 0, high = 0;              // kBetween
-  std::string pattern;                   // kPattern: the RE2 pattern
-  std::string pattern_name;              // kPattern: "email", "url", "phone" or empty
-  std::string type_name;                 // kCastable: "int", "bigint", "double", "date", ...
-  double quantile = 0.5;                 // kQuantile
-  std::string name;                      // kSatisfies: how reports name the predicate
-  std::optional<Column> predicate;       // kSatisfies
-  std::shared_ptr<DataFrame> reference;  // kReferential
-  std::string reference_column;          // kReferential
+  std::vector<Value> values;                // kContainedIn
+  double low = 0, high = 0;                 // kBetween
+  std::string pattern;                      // kPattern: the RE2 pattern
+  std::string pattern_name;                 // kPattern: "email", "url", "phone" or empty
+  std::string type_name;                    // kCastable: "int", "bigint", "double", "date", ...
+  double quantile = 0.5;                    // kQuantile
+  std::string name;                         // kSatisfies: how reports name the predicate
+  std::optional<Column> predicate;          // kSatisfies
+  std::shared_ptr<DataFrame> reference;     // kReferential
+  std::string reference_column;             // kReferential
+  std::shared_ptr<const Constraint> inner;  // kAnomaly: the metric watched
+  std::string repository;                   // kAnomaly: the metrics repository (Parquet dataset)
+  AnomalyStrategy strategy;                 // kAnomaly
 
   // True when each row passes or fails on its own (validate() uses exactly these).
   bool row_level() const;
@@ -138,6 +159,12 @@ class Check {
   Check& is_fresh(const std::string& column, double max_age_seconds);
   // Row-level predicate: the fraction of rows where it is true must satisfy `assertion`.
   Check& satisfies(const Column& predicate, const std::string& name, Assertion assertion = eq(1));
+  // Anomaly detection: `metric` ("Size", "Completeness", "Mean", "Sum", "Minimum", "Maximum",
+  // "StandardDeviation", "CountDistinct", "Uniqueness") of `column` (empty for Size) must not
+  // depart from its history in `repository` (runs appended with append_metrics) per `strategy`.
+  // With too little history the constraint passes and says so.
+  Check& is_not_anomalous(const std::string& metric, const std::string& column, const std::string& repository,
+                          AnomalyStrategy strategy);
 
   Check& add(Constraint c);
 

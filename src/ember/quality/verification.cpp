@@ -1,6 +1,8 @@
 #include "ember/quality/verification.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -8,6 +10,7 @@
 #include "ember/api/row.h"
 #include "ember/common/error.h"
 #include "ember/quality/metric_format.h"
+#include "ember/quality/metrics_repository.h"
 
 namespace ember::quality {
 
@@ -84,10 +87,205 @@ struct GroupStats {
 };
 
 struct Planned {
-  size_t size = 0;          // count(*)
   size_t main = SIZE_MAX;   // the constraint's own aggregate
   size_t extra = SIZE_MAX;  // complete keys (primary key) / non-null values (referential)
 };
+
+std::string group_key(const Constraint& c) { return join_columns(c.columns); }
+std::string reference_key(const Constraint& c) {
+  return c.label() + "#" + std::to_string(reinterpret_cast<uintptr_t>(c.reference.get()));
+}
+
+// What one constraint observed: the value, a reason to fail whatever the value, and what a
+// failure message adds.
+struct Observation {
+  std::optional<double> value;
+  std::string why;
+  std::string detail;
+};
+
+class Verifier {
+ public:
+  Verifier(const DataFrame& df, int64_t now) : df_(df), now_(now) {
+    size_index_ = scan_.add("size", f::count("*"));
+  }
+
+  // Adds what `c` needs to the plan.
+  Planned plan(const Constraint& c, const std::string& position) {
+    Planned p;
+    const std::string key = c.label();
+    switch (c.kind) {
+      case ConstraintKind::kCompleteness:
+      case ConstraintKind::kContainedIn:
+      case ConstraintKind::kNonNegative:
+      case ConstraintKind::kBetween:
+      case ConstraintKind::kPattern:
+      case ConstraintKind::kCastable: p.main = scan_.add(key, count_where(c.row_passes())); break;
+      case ConstraintKind::kSatisfies:
+        // Two predicates may share a name; the key includes the constraint's position.
+        p.main = scan_.add(key + "#" + position, count_where(c.row_passes()));
+        break;
+      case ConstraintKind::kMin: p.main = scan_.add(key, f::min(as_double(c))); break;
+      case ConstraintKind::kMax: p.main = scan_.add(key, f::max(as_double(c))); break;
+      case ConstraintKind::kMean: p.main = scan_.add(key, f::avg(as_double(c))); break;
+      case ConstraintKind::kSum: p.main = scan_.add(key, f::sum(as_double(c))); break;
+      case ConstraintKind::kStddev: p.main = scan_.add(key, f::stddev_pop(as_double(c))); break;
+      case ConstraintKind::kQuantile:
+        p.main = scan_.add(key, f::percentile_approx(as_double(c), c.quantile));
+        break;
+      case ConstraintKind::kFreshness:
+        p.main = scan_.add(key, f::max(f::col(c.columns[0]).cast("timestamp")));
+        break;
+      case ConstraintKind::kSize: break;
+      case ConstraintKind::kPrimaryKey:
+        p.extra = scan_.add("complete:" + group_key(c), count_where(all_not_null(c.columns)));
+        group_keys_[group_key(c)] = c.columns;
+        break;
+      case ConstraintKind::kUniqueness:
+      case ConstraintKind::kDistinctCount: group_keys_[group_key(c)] = c.columns; break;
+      case ConstraintKind::kReferential:
+        p.extra = scan_.add("nonnull:" + c.columns[0], f::count(f::col(c.columns[0])));
+        references_.emplace(reference_key(c), &c);
+        break;
+      case ConstraintKind::kAnomaly: return plan(*c.inner, position);
+    }
+    return p;
+  }
+
+  // Runs the planned jobs; returns how many ran.
+  int run() {
+    int passes = 0;
+    metrics_ = df_.agg(scan_.aggregates()).collect().at(0).values();
+    ++passes;
+    // One grouped aggregation per distinct key: frequencies, then their summary.
+    for (const auto& [key, cols] : group_keys_) {
+      std::vector<ColumnOrName> by(cols.begin(), cols.end());
+      DataFrame freq = df_.filter(any_not_null(cols)).group_by(by).agg({f::count("*").alias("__dq_n")});
+      std::vector<Row> rows =
+          freq.agg({f::count("*"), count_where(f::col("__dq_n") == f::lit(1)), f::sum(f::col("__dq_n"))})
+              .collect();
+      ++passes;
+      const auto& v = rows.at(0).values();
+      groups_[key] = GroupStats{to_double(v[0]), to_double(v[1]), to_double(v[2])};
+    }
+    // One anti-join per reference: non-null values missing from it.
+    for (const auto& [key, c] : references_) {
+      DataFrame values =
+          df_.select({f::col(c->columns[0]).alias("__dq_v")}).filter(f::col("__dq_v").is_not_null());
+      DataFrame keys = c->reference->select({f::col(c->reference_column).alias("__dq_r")}).distinct();
+      orphans_[key] =
+          static_cast<double>(values.join(keys, f::col("__dq_v") == f::col("__dq_r"), "left_anti").count());
+      ++passes;
+    }
+    return passes;
+  }
+
+  Observation observe(const Constraint& c, const Planned& p) const {
+    Observation o;
+    auto metric = [&](size_t i) { return i == SIZE_MAX ? std::nullopt : to_double(metrics_.at(i)); };
+    const std::optional<double> size = metric(size_index_);
+    auto fraction = [&](std::optional<double> part, std::optional<double> whole, const char* none) {
+      if (!part || !whole || *whole == 0) {
+        o.why = none;
+        return std::optional<double>();
+      }
+      return std::optional<double>(*part / *whole);
+    };
+    switch (c.kind) {
+      case ConstraintKind::kCompleteness:
+      case ConstraintKind::kContainedIn:
+      case ConstraintKind::kNonNegative:
+      case ConstraintKind::kBetween:
+      case ConstraintKind::kPattern:
+      case ConstraintKind::kCastable:
+      case ConstraintKind::kSatisfies:
+        o.value = fraction(metric(p.main), size, "the data has no rows");
+        break;
+      case ConstraintKind::kSize: o.value = size; break;
+      case ConstraintKind::kMin:
+      case ConstraintKind::kMax:
+      case ConstraintKind::kMean:
+      case ConstraintKind::kSum:
+      case ConstraintKind::kStddev:
+      case ConstraintKind::kQuantile:
+        o.value = metric(p.main);
+        if (!o.value) o.why = "the column has no non-null values";
+        break;
+      case ConstraintKind::kFreshness: {
+        std::optional<double> newest = metric(p.main);
+        if (newest) o.value = (static_cast<double>(now_) - *newest) / 1e6;
+        else o.why = "the column has no non-null values";
+        break;
+      }
+      case ConstraintKind::kUniqueness:
+      case ConstraintKind::kPrimaryKey: {
+        const GroupStats& g = groups_.at(group_key(c));
+        o.value = fraction(g.unique_rows, g.keyed_rows, "no row has a non-null key");
+        std::optional<double> complete = metric(p.extra);
+        if (c.kind == ConstraintKind::kPrimaryKey && o.value && size && complete && *complete != *size) {
+          o.why = format_metric(*size - *complete) + " rows have a null key column";
+        }
+        break;
+      }
+      case ConstraintKind::kDistinctCount: o.value = groups_.at(group_key(c)).distinct; break;
+      case ConstraintKind::kReferential: {
+        std::optional<double> nonnull = metric(p.extra);
+        std::optional<double> missing = orphans_.at(reference_key(c));
+        if (nonnull && missing)
+          o.value = fraction(*nonnull - *missing, nonnull, "the column has no non-null values");
+        if (missing && *missing > 0)
+          o.detail = format_metric(*missing) + " values are missing from the reference";
+        break;
+      }
+      case ConstraintKind::kAnomaly: return observe(*c.inner, p);
+    }
+    return o;
+  }
+
+ private:
+  static Column as_double(const Constraint& c) { return f::col(c.columns.at(0)).cast("double"); }
+
+  DataFrame df_;
+  int64_t now_;
+  ScanAggregates scan_;
+  size_t size_index_ = 0;
+  std::map<std::string, std::vector<std::string>> group_keys_;
+  std::map<std::string, const Constraint*> references_;
+  std::vector<Value> metrics_;
+  std::map<std::string, GroupStats> groups_;
+  std::map<std::string, std::optional<double>> orphans_;
+};
+
+// Judges `value` against its history; empty when it is within the expected range.
+std::string judge_anomaly(const AnomalyStrategy& s, double value, const std::vector<double>& history,
+                          bool& passed) {
+  passed = true;
+  if (s.kind == AnomalyStrategy::Kind::kRelativeChange) {
+    if (history.empty()) return "no earlier run to compare with";
+    double previous = history.back();
+    double lo = previous * (1 - s.max_decrease), hi = previous * (1 + s.max_increase);
+    if (lo > hi) std::swap(lo, hi);
+    passed = value >= lo && value <= hi;
+    return passed ? ""
+                  : "previous run " + format_metric(previous) + ", expected within [" + format_metric(lo) +
+                        ", " + format_metric(hi) + "]";
+  }
+  size_t n = std::min(history.size(), static_cast<size_t>(s.last_runs));
+  if (n < 2) return "fewer than 2 earlier runs to compare with";
+  double mean = 0;
+  for (size_t i = history.size() - n; i < history.size(); ++i) mean += history[i];
+  mean /= static_cast<double>(n);
+  double ss = 0;
+  for (size_t i = history.size() - n; i < history.size(); ++i)
+    ss += (history[i] - mean) * (history[i] - mean);
+  double sd = std::sqrt(ss / static_cast<double>(n - 1));
+  double lo = mean - s.k * sd, hi = mean + s.k * sd;
+  passed = value >= lo && value <= hi;
+  return passed ? ""
+                : "last " + std::to_string(n) + " runs: mean " + format_metric(mean) + ", stddev " +
+                      format_metric(sd) + ", expected within [" + format_metric(lo) + ", " +
+                      format_metric(hi) + "]";
+}
 
 }  // namespace
 
@@ -95,6 +293,7 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
                           const VerifyOptions& options) {
   VerificationResult result;
   result.dataset = options.dataset;
+  result.tags = options.tags;
   int64_t now = options.now_micros;
   if (now == 0) {
     now = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -103,99 +302,16 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
   }
   result.run_time_micros = now;
 
-  // Plan every metric: row aggregates into one aggregation, keyed metrics per key.
-  ScanAggregates scan;
-  const size_t size_index = scan.add("size", f::count("*"));
+  Verifier verifier(df, now);
   std::vector<std::vector<Planned>> planned(checks.size());
-  std::map<std::string, std::vector<std::string>> group_keys;  // key string -> columns
-  std::map<std::string, GroupStats> groups;
-  std::map<std::string, std::optional<double>> orphans;  // referential key -> orphan count
   for (size_t ci = 0; ci < checks.size(); ++ci) {
-    for (const Constraint& c : checks[ci].constraints()) {
-      Planned p;
-      p.size = size_index;
-      const std::string key = c.label();
-      switch (c.kind) {
-        case ConstraintKind::kCompleteness:
-        case ConstraintKind::kContainedIn:
-        case ConstraintKind::kNonNegative:
-        case ConstraintKind::kBetween:
-        case ConstraintKind::kPattern:
-        case ConstraintKind::kCastable: p.main = scan.add(key, count_where(c.row_passes())); break;
-        case ConstraintKind::kSatisfies:
-          // Two predicates may share a name; the key includes the checks' positions.
-          p.main = scan.add(key + "#" + std::to_string(ci) + "." + std::to_string(planned[ci].size()),
-                            count_where(c.row_passes()));
-          break;
-        case ConstraintKind::kMin: p.main = scan.add(key, f::min(f::col(c.columns[0]).cast("double"))); break;
-        case ConstraintKind::kMax: p.main = scan.add(key, f::max(f::col(c.columns[0]).cast("double"))); break;
-        case ConstraintKind::kMean:
-          p.main = scan.add(key, f::avg(f::col(c.columns[0]).cast("double")));
-          break;
-        case ConstraintKind::kSum: p.main = scan.add(key, f::sum(f::col(c.columns[0]).cast("double"))); break;
-        case ConstraintKind::kStddev:
-          p.main = scan.add(key, f::stddev_pop(f::col(c.columns[0]).cast("double")));
-          break;
-        case ConstraintKind::kQuantile:
-          p.main = scan.add(key, f::percentile_approx(f::col(c.columns[0]).cast("double"), c.quantile));
-          break;
-        case ConstraintKind::kFreshness:
-          p.main = scan.add(key, f::max(f::col(c.columns[0]).cast("timestamp")));
-          break;
-        case ConstraintKind::kSize: break;
-        case ConstraintKind::kPrimaryKey:
-          p.extra = scan.add("complete:" + join_columns(c.columns), count_where(all_not_null(c.columns)));
-          [[fallthrough]];
-        case ConstraintKind::kUniqueness:
-        case ConstraintKind::kDistinctCount: group_keys[join_columns(c.columns)] = c.columns; break;
-        case ConstraintKind::kReferential:
-          p.extra = scan.add("nonnull:" + c.columns[0], f::count(f::col(c.columns[0])));
-          break;
-      }
-      planned[ci].push_back(p);
+    const auto& constraints = checks[ci].constraints();
+    for (size_t k = 0; k < constraints.size(); ++k) {
+      planned[ci].push_back(verifier.plan(constraints[k], std::to_string(ci) + "." + std::to_string(k)));
     }
   }
+  result.passes = verifier.run();
 
-  // Pass 1: the single aggregation over the rows.
-  std::vector<Value> metrics;
-  {
-    DataFrame agg = df.agg(scan.aggregates());
-    std::vector<Row> rows = agg.collect();
-    ++result.passes;
-    metrics = rows.at(0).values();
-  }
-  auto metric = [&](size_t i) { return i == SIZE_MAX ? std::nullopt : to_double(metrics.at(i)); };
-
-  // One grouped aggregation per distinct key: frequencies, then their summary.
-  for (const auto& [key, cols] : group_keys) {
-    std::vector<ColumnOrName> by(cols.begin(), cols.end());
-    DataFrame freq = df.filter(any_not_null(cols)).group_by(by).agg({f::count("*").alias("__dq_n")});
-    std::vector<Row> rows =
-        freq.agg({f::count("*"), count_where(f::col("__dq_n") == f::lit(1)), f::sum(f::col("__dq_n"))})
-            .collect();
-    ++result.passes;
-    const auto& v = rows.at(0).values();
-    groups[key] = GroupStats{to_double(v[0]), to_double(v[1]), to_double(v[2])};
-  }
-
-  // One anti-join per referential constraint: non-null values missing from the reference.
-  for (size_t ci = 0; ci < checks.size(); ++ci) {
-    for (const Constraint& c : checks[ci].constraints()) {
-      if (c.kind != ConstraintKind::kReferential) continue;
-      const std::string key =
-          c.label() + "#" + std::to_string(reinterpret_cast<uintptr_t>(c.reference.get()));
-      if (orphans.count(key)) continue;
-      DataFrame values =
-          df.select({f::col(c.columns[0]).alias("__dq_v")}).filter(f::col("__dq_v").is_not_null());
-      DataFrame keys = c.reference->select({f::col(c.reference_column).alias("__dq_r")}).distinct();
-      orphans[key] =
-          static_cast<double>(values.join(keys, f::col("__dq_v") == f::col("__dq_r"), "left_anti").count());
-      ++result.passes;
-    }
-  }
-
-  // Evaluate every constraint.
-  const std::optional<double> size = metric(size_index);
   bool error_failed = false, warning_failed = false;
   for (size_t ci = 0; ci < checks.size(); ++ci) {
     CheckResult check;
@@ -204,83 +320,41 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
     const auto& constraints = checks[ci].constraints();
     for (size_t k = 0; k < constraints.size(); ++k) {
       const Constraint& c = constraints[k];
-      const Planned& p = planned[ci][k];
+      Observation o = verifier.observe(c, planned[ci][k]);
       ConstraintResult r;
       r.constraint = c.description();
-      r.metric = c.metric_name();
-      r.instance = c.instance();
-      r.assertion = c.assertion.to_string();
-      std::optional<double> value;
-      std::string why;     // a reason to fail whatever the value
-      std::string detail;  // what a failure message adds
-      auto fraction = [&](std::optional<double> part, std::optional<double> whole, const char* none) {
-        if (!part || !whole || *whole == 0) {
-          why = none;
-          return std::optional<double>();
+      const Constraint& watched = c.kind == ConstraintKind::kAnomaly ? *c.inner : c;
+      r.metric = watched.metric_name();
+      r.instance = watched.instance();
+      r.assertion = c.kind == ConstraintKind::kAnomaly ? c.strategy.to_string() : c.assertion.to_string();
+      r.value = o.value;
+      if (c.kind == ConstraintKind::kAnomaly) {
+        bool passed = false;
+        std::string note;
+        if (o.value) {
+          note = judge_anomaly(c.strategy, *o.value,
+                               metric_history(df.session(), c.repository, r.metric, r.instance, options.tags),
+                               passed);
         }
-        return std::optional<double>(*part / *whole);
-      };
-      switch (c.kind) {
-        case ConstraintKind::kCompleteness:
-        case ConstraintKind::kContainedIn:
-        case ConstraintKind::kNonNegative:
-        case ConstraintKind::kBetween:
-        case ConstraintKind::kPattern:
-        case ConstraintKind::kCastable:
-        case ConstraintKind::kSatisfies:
-          value = fraction(metric(p.main), size, "the data has no rows");
-          break;
-        case ConstraintKind::kSize: value = size; break;
-        case ConstraintKind::kMin:
-        case ConstraintKind::kMax:
-        case ConstraintKind::kMean:
-        case ConstraintKind::kSum:
-        case ConstraintKind::kStddev:
-        case ConstraintKind::kQuantile:
-          value = metric(p.main);
-          if (!value) why = "the column has no non-null values";
-          break;
-        case ConstraintKind::kFreshness: {
-          std::optional<double> newest = metric(p.main);
-          if (newest) value = (static_cast<double>(now) - *newest) / 1e6;
-          else why = "the column has no non-null values";
-          break;
+        r.passed = o.value.has_value() && passed && o.why.empty();
+        if (r.passed) {
+          r.message = note;  // e.g. "no earlier run to compare with": passed, but worth saying
+        } else {
+          r.message = o.value ? "observed " + format_metric(*o.value) + "; " + note : o.why;
         }
-        case ConstraintKind::kUniqueness:
-        case ConstraintKind::kPrimaryKey: {
-          const GroupStats& g = groups.at(join_columns(c.columns));
-          value = fraction(g.unique_rows, g.keyed_rows, "no row has a non-null key");
-          if (c.kind == ConstraintKind::kPrimaryKey && value && size && metric(p.extra) &&
-              *metric(p.extra) != *size) {
-            why = format_metric(*size - *metric(p.extra)) + " rows have a null key column";
+      } else {
+        r.passed = o.value.has_value() && c.assertion.holds(*o.value) && o.why.empty();
+        if (!r.passed) {
+          std::string message = o.why;
+          if (o.value) {
+            message = "observed " + format_metric(*o.value) + ", expected " + r.assertion +
+                      (o.why.empty() ? "" : "; " + o.why);
           }
-          break;
-        }
-        case ConstraintKind::kDistinctCount: value = groups.at(join_columns(c.columns)).distinct; break;
-        case ConstraintKind::kReferential: {
-          const std::string key =
-              c.label() + "#" + std::to_string(reinterpret_cast<uintptr_t>(c.reference.get()));
-          std::optional<double> nonnull = metric(p.extra);
-          std::optional<double> missing = orphans.at(key);
-          if (nonnull && missing)
-            value = fraction(*nonnull - *missing, nonnull, "the column has no non-null values");
-          if (missing && *missing > 0)
-            detail = format_metric(*missing) + " values are missing from the reference";
-          break;
+          if (!o.detail.empty()) message += " (" + o.detail + ")";
+          r.message = message;
         }
       }
-      r.value = value;
-      r.passed = value.has_value() && c.assertion.holds(*value) && why.empty();
-      if (!r.passed) {
-        std::string message = why;
-        if (value) {
-          message = "observed " + format_metric(*value) + ", expected " + r.assertion +
-                    (why.empty() ? "" : "; " + why);
-        }
-        if (!detail.empty()) message += " (" + detail + ")";
-        r.message = message;
-        check.passed = false;
-      }
+      if (!r.passed) check.passed = false;
       check.constraints.push_back(std::move(r));
     }
     if (!check.passed) (check.level == CheckLevel::kError ? error_failed : warning_failed) = true;

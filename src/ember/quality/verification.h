@@ -9,6 +9,7 @@
 // keys and distinct counts of the same columns share it), and referential integrity one anti-join
 // per (column, reference) pair. VerificationResult::passes counts the jobs run.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +42,10 @@ const char* verification_status_name(VerificationStatus status);  // "Success", 
 struct VerificationResult {
   VerificationStatus status = VerificationStatus::kSuccess;
   std::vector<CheckResult> checks;
-  int64_t run_time_micros = 0;  // when the run started (UTC)
-  int passes = 0;               // jobs run over the data
-  std::string dataset;          // what was checked (a path), for reports; may be empty
+  int64_t run_time_micros = 0;              // when the run started (UTC)
+  int passes = 0;                           // jobs run over the data
+  std::string dataset;                      // what was checked (a path), for reports; may be empty
+  std::map<std::string, std::string> tags;  // recorded with the metrics (metrics_repository.h)
 
   // True when an error-level check failed: the job should fail (after writing the report).
   bool failed() const { return status == VerificationStatus::kError; }
@@ -53,6 +55,8 @@ struct VerifyOptions {
   // "Now" for freshness, in UTC microseconds; 0 takes the system clock.
   int64_t now_micros = 0;
   std::string dataset;
+  // Tags of this run: anomaly checks compare with earlier runs of the same tags.
+  std::map<std::string, std::string> tags;
 };
 
 VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
