@@ -256,6 +256,21 @@ TEST_F(QualityChecksTest, QuarantineHoldsExactlyTheDefectiveRows) {
   for (const auto& [label, rids] : expected) EXPECT_EQ(got[label], rids) << label;
   EXPECT_EQ(got.size(), expected.size());
   for (const Row& r : valid) EXPECT_EQ(all_bad.count(r[0].as_int64()), 0u);
+
+  // The quarantine form holds the same rows, the labels joined by "; "; a rule repeated in a
+  // second check (is_complete vs has_completeness) is listed once.
+  std::map<int64_t, std::string> joined;
+  for (const Row& r : invalid) {
+    std::string s;
+    for (const Value& label : r[9].as_array()) s += (s.empty() ? "" : "; ") + label.as_string();
+    joined[r[0].as_int64()] = s;
+  }
+  Check again(CheckLevel::kWarning, "again");
+  again.has_completeness("id", ge(0.5));
+  ValidationResult twice = validate(orders(), {check, again});
+  std::map<int64_t, std::string> quarantined;
+  for (const Row& r : twice.quarantine.collect()) quarantined[r[0].as_int64()] = r[9].as_string();
+  EXPECT_EQ(quarantined, joined);
 }
 
 TEST_F(QualityChecksTest, PrimaryKeyQuarantinesNullAndDuplicateKeys) {

@@ -76,6 +76,7 @@ const PlanPtr& QueryExecution::optimized() {
 void QueryExecution::materialize_cached_data() {
   std::vector<std::shared_ptr<CachedData>> cached;
   collect_cached(optimized(), cached);
+  bad_records_while_caching_ = 0;
   for (const auto& data : cached) {
     {
       std::lock_guard<std::mutex> lock(data->mu);
@@ -86,6 +87,7 @@ void QueryExecution::materialize_cached_data() {
     const int partitions = inner.physical()->num_partitions;
     std::vector<std::vector<Batch>> parts(static_cast<size_t>(std::max(partitions, 1)));
     std::mutex parts_mu;
+    QueryMetrics inner_metrics;
     inner.run(
         [&](TaskContext& task, Operator& pipeline) {
           std::vector<Batch> mine;
@@ -97,7 +99,10 @@ void QueryExecution::materialize_cached_data() {
           std::lock_guard<std::mutex> lock(parts_mu);
           parts[static_cast<size_t>(task.partition)] = std::move(mine);
         },
-        nullptr);
+        &inner_metrics);
+    // Malformed records met while filling the cache count for the action that filled it: later
+    // actions read the cached rows and never see them again.
+    bad_records_while_caching_ += inner_metrics.bad_records;
     std::lock_guard<std::mutex> lock(data->mu);
     data->partitions = std::move(parts);
     data->materialized = true;
@@ -161,6 +166,7 @@ void QueryExecution::run(const ResultSink& sink, QueryMetrics* metrics) {
   std::lock_guard<std::mutex> lock(session_->job_mu);
   JobSummary summary = runner().run(plan, sink);
   summarize_metrics(summary, metrics);
+  if (metrics) metrics->bad_records += bad_records_while_caching_;
 }
 
 std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
@@ -171,6 +177,7 @@ std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
   JobSummary summary;
   std::vector<Batch> out = runner().collect(plan, &summary);
   summarize_metrics(summary, metrics);
+  if (metrics) metrics->bad_records += bad_records_while_caching_;
   return out;
 }
 

@@ -31,6 +31,7 @@ class QueryExecution {
   // The cached plan this execution computes (materialize_cached_data), which must not be
   // replaced by its own, not yet computed, cache entry.
   const LogicalPlan* computing_cached_ = nullptr;
+  int64_t bad_records_while_caching_ = 0;  // malformed input records met by materialize_cached_data
   std::shared_ptr<SessionState> session_;
   PlanPtr logical_;
   PlanPtr analyzed_;

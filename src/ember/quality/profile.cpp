@@ -26,7 +26,7 @@ bool profiled(const DataType& t) {
   }
 }
 
-Column count_where(const Column& c) { return f::sum(f::when(c, f::lit(1)).otherwise(f::lit(0))); }
+Column count_where(const Column& c) { return f::count_if(c); }
 
 std::optional<double> number(const Value& v) {
   if (v.is_null()) return std::nullopt;

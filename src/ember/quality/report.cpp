@@ -183,7 +183,13 @@ std::string to_html(const VerificationResult& result) {
            check_level_name(c.level) + "</span></td>";
     }
     r += "<td><code>" + html_escape(k.constraint) + "</code>";
-    if (!k.message.empty()) r += "<div class=\"msg\">" + html_escape(k.message) + "</div>";
+    // The observed and expected columns already say what the standard message says; show the rest.
+    std::string note = k.message;
+    const std::string standard =
+        "observed " + (k.value ? format_metric(*k.value) : "") + ", expected " + k.assertion;
+    if (note.rfind(standard, 0) == 0) note = note.substr(standard.size());
+    while (!note.empty() && (note[0] == ';' || note[0] == ' ')) note.erase(0, 1);
+    if (!note.empty()) r += "<div class=\"msg\">" + html_escape(note) + "</div>";
     r += "</td><td>" + html_escape(value_text(k));
     // Fractions get a bar, so a reader sees at a glance how far off a completeness is.
     if (k.value && *k.value >= 0 && *k.value <= 1 && k.assertion.find("== 1") != std::string::npos) {

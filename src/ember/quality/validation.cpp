@@ -1,5 +1,7 @@
 #include "ember/quality/validation.h"
 
+#include <set>
+
 #include "ember/api/functions.h"
 
 namespace ember::quality {
@@ -20,9 +22,15 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
   std::vector<Column> failed;  // per row-level constraint: true when the row fails it
   std::vector<std::string> labels;
   int joins = 0;
+  std::set<std::string> seen;
   for (const Check& check : checks) {
     for (const Constraint& c : check.constraints()) {
       if (!c.row_level()) continue;
+      // The same rule in two checks (is_complete here, has_completeness there) is one verdict;
+      // predicates are told apart by their expression, not their name.
+      const std::string identity =
+          c.kind == ConstraintKind::kSatisfies ? c.predicate->expr()->to_string() : c.label();
+      if (!seen.insert(identity).second) continue;
       switch (c.kind) {
         case ConstraintKind::kUniqueness:
         case ConstraintKind::kPrimaryKey: {
@@ -70,7 +78,7 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
   for (const auto& name : original) flagged.push_back(f::col(name));
   if (failed.empty()) {
     flagged.push_back(f::lit(false).alias("__dq_bad"));
-    flagged.push_back(f::split(f::lit(""), kSeparator).alias(kFailedChecksColumn));
+    flagged.push_back(f::lit("").alias("__dq_text"));
   } else {
     Column any = failed[0];
     std::vector<ColumnOrName> names{f::lit(kSeparator)};
@@ -79,14 +87,16 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
       names.push_back(f::when(failed[i], f::lit(labels[i])));
     }
     flagged.push_back(any.alias("__dq_bad"));
-    flagged.push_back(f::split(f::call_function("concat_ws", names), kSeparator).alias(kFailedChecksColumn));
+    flagged.push_back(f::call_function("concat_ws", names).alias("__dq_text"));
   }
   DataFrame annotated = cur.select(flagged);
+  DataFrame bad = annotated.filter(f::col("__dq_bad"));
   std::vector<ColumnOrName> keep(original.begin(), original.end());
-  std::vector<ColumnOrName> keep_with_failures = keep;
-  keep_with_failures.push_back(kFailedChecksColumn);
-  return ValidationResult{annotated.filter(!f::col("__dq_bad")).select(keep),
-                          annotated.filter(f::col("__dq_bad")).select(keep_with_failures)};
+  std::vector<ColumnOrName> with_array = keep, with_text = keep;
+  with_array.push_back(f::split(f::col("__dq_text"), kSeparator).alias(kFailedChecksColumn));
+  with_text.push_back(f::regexp_replace(f::col("__dq_text"), kSeparator, "; ").alias(kFailedChecksColumn));
+  return ValidationResult{annotated.filter(!f::col("__dq_bad")).select(keep), bad.select(with_array),
+                          bad.select(with_text)};
 }
 
 }  // namespace ember::quality

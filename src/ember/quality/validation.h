@@ -1,7 +1,8 @@
 #pragma once
-// Row-level validation and quarantine: splits a DataFrame by the row-level constraints of a suite
-// (completeness, containment, ranges, patterns, castability, predicates, uniqueness and primary
-// keys, referential integrity). A row is invalid when it fails any of them, whatever the
+// Row-level validation and quarantine: splits a DataFrame by the row-level constraints of the checks
+// given (completeness, containment, ranges, patterns, castability, predicates, uniqueness and
+// primary keys, referential integrity). Pass only the checks whose rules should quarantine a row;
+// a rule repeated in two checks counts once. A row is invalid when it fails any of them, whatever the
 // constraint's assertion on the whole data says; invalid rows carry the column `_failed_checks`
 // (array<string>) listing the label of every constraint they failed, e.g.
 // ["Completeness(id)", "Uniqueness(id)"].
@@ -23,6 +24,9 @@ inline constexpr const char* kFailedChecksColumn = "_failed_checks";
 struct ValidationResult {
   DataFrame valid;    // the input's columns, rows that pass every row-level constraint
   DataFrame invalid;  // the input's columns plus _failed_checks
+  // `invalid` with _failed_checks as one STRING ("Completeness(id); Uniqueness(id)"): what a
+  // quarantine writes today, since ember's CSV and Parquet writers do not write arrays yet.
+  DataFrame quarantine;
 };
 
 ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks);

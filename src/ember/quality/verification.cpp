@@ -57,9 +57,8 @@ Column all_not_null(const std::vector<std::string>& cols) {
   return c;
 }
 
-Column count_where(const Column& condition) {
-  return f::sum(f::when(condition, f::lit(1)).otherwise(f::lit(0)));
-}
+// count_if is a native aggregate over the boolean vector: no CASE to evaluate per row.
+Column count_where(const Column& condition) { return f::count_if(condition); }
 
 // The single global aggregation: each distinct aggregate once, found again by its key.
 class ScanAggregates {
@@ -153,17 +152,23 @@ class Verifier {
   }
 
   // Runs the planned jobs; returns how many ran.
-  int run() {
+  int run(std::vector<std::string>* plans) {
     int passes = 0;
-    metrics_ = df_.agg(scan_.aggregates()).collect().at(0).values();
+    auto explain = [plans](const DataFrame& job) {
+      if (plans) plans->push_back(job.explain_string());
+    };
+    DataFrame aggregation = df_.agg(scan_.aggregates());
+    explain(aggregation);
+    metrics_ = aggregation.collect().at(0).values();
     ++passes;
     // One grouped aggregation per distinct key: frequencies, then their summary.
     for (const auto& [key, cols] : group_keys_) {
       std::vector<ColumnOrName> by(cols.begin(), cols.end());
       DataFrame freq = df_.filter(any_not_null(cols)).group_by(by).agg({f::count("*").alias("__dq_n")});
-      std::vector<Row> rows =
-          freq.agg({f::count("*"), count_where(f::col("__dq_n") == f::lit(1)), f::sum(f::col("__dq_n"))})
-              .collect();
+      DataFrame summary =
+          freq.agg({f::count("*"), count_where(f::col("__dq_n") == f::lit(1)), f::sum(f::col("__dq_n"))});
+      explain(summary);
+      std::vector<Row> rows = summary.collect();
       ++passes;
       const auto& v = rows.at(0).values();
       groups_[key] = GroupStats{to_double(v[0]), to_double(v[1]), to_double(v[2])};
@@ -173,8 +178,9 @@ class Verifier {
       DataFrame values =
           df_.select({f::col(c->columns[0]).alias("__dq_v")}).filter(f::col("__dq_v").is_not_null());
       DataFrame keys = c->reference->select({f::col(c->reference_column).alias("__dq_r")}).distinct();
-      orphans_[key] =
-          static_cast<double>(values.join(keys, f::col("__dq_v") == f::col("__dq_r"), "left_anti").count());
+      DataFrame missing = values.join(keys, f::col("__dq_v") == f::col("__dq_r"), "left_anti");
+      explain(missing);
+      orphans_[key] = static_cast<double>(missing.count());
       ++passes;
     }
     return passes;
@@ -310,7 +316,7 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
       planned[ci].push_back(verifier.plan(constraints[k], std::to_string(ci) + "." + std::to_string(k)));
     }
   }
-  result.passes = verifier.run();
+  result.passes = verifier.run(options.explain ? &result.plans : nullptr);
 
   bool error_failed = false, warning_failed = false;
   for (size_t ci = 0; ci < checks.size(); ++ci) {

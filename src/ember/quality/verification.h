@@ -44,6 +44,7 @@ struct VerificationResult {
   std::vector<CheckResult> checks;
   int64_t run_time_micros = 0;              // when the run started (UTC)
   int passes = 0;                           // jobs run over the data
+  std::vector<std::string> plans;           // each job's physical plan, when VerifyOptions::explain is set
   std::string dataset;                      // what was checked (a path), for reports; may be empty
   std::map<std::string, std::string> tags;  // recorded with the metrics (metrics_repository.h)
 
@@ -57,6 +58,8 @@ struct VerifyOptions {
   std::string dataset;
   // Tags of this run: anomaly checks compare with earlier runs of the same tags.
   std::map<std::string, std::string> tags;
+  // Keep every job's physical plan in VerificationResult::plans (to count the scans, or to read).
+  bool explain = false;
 };
 
 VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
