@@ -35,6 +35,7 @@
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/io/parquet/parquet_writer.h"
 #include "ember/types/decimal.h"
+#include "ember/types/json_text.h"
 
 namespace {
 
@@ -45,26 +46,7 @@ using ember::Value;
 // ---------------------------------------------------------------------------------------------
 // JSON output
 
-void append_json_string(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      out += "\\u00";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(ch);
-    }
-  }
-  out.push_back('"');
-}
+using ember::append_json_string;
 
 void append_double(std::string& out, double d) {
   if (std::isnan(d)) {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "ember/common/error.h"
+#include "ember/types/json_text.h"
 
 namespace ember::parquet {
 
@@ -341,32 +342,6 @@ void map_leaf(const SchemaElement& e, const ParquetReadOptions& options, ColumnD
   }
   throw_error(ErrorKind::kMalformedInput, "Parquet column '" + e.name + "' has unknown physical type " +
                                               std::to_string(static_cast<int>(c.physical)));
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 // Flat types only: the writer rejects everything else before the footer is built.
