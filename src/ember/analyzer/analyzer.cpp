@@ -89,7 +89,11 @@ ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>&
       matches.push_back(a);
     }
   }
-  // "t.a" names column a of the DataFrame aliased t (unless a column is literally named "t.a").
+  // "t.a" names column a of the DataFrame aliased t (unless a column is literally named "t.a");
+  // failing that, "s.a" is field a of struct column s (Spark tries the qualifier first too).
+  if (matches.empty() && column.name.find('.') != std::string::npos) {
+    if (ExprPtr nested = resolve_nested_field(column, input)) return nested;
+  }
   if (matches.empty() && column.qualifier.empty()) {
     if (size_t dot = column.name.rfind('.'); dot != std::string::npos && dot > 0 && dot + 1 < column.name.size()) {
       Expr qualified = column;
@@ -119,6 +123,74 @@ ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>&
   msg += " Available: " + quoted_list(names);
   throw_error(ErrorKind::kAnalysis, close.empty() ? "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION" : "UNRESOLVED_COLUMN.WITH_SUGGESTION",
               msg);
+}
+
+ExprPtr Analyzer::resolve_nested_field(const Expr& column, const std::vector<ExprPtr>& input) const {
+  auto same_name = [&](const std::string& a, const std::string& b) {
+    return options_.case_sensitive ? a == b : equals_ignore_case(a, b);
+  };
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = column.name.find('.', start);
+    parts.push_back(column.name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) return nullptr;
+  // A qualified column (t.a) wins over a struct field, as in Spark; then s.a, then t.s.a.
+  for (size_t head = 0; head < 2 && head + 1 < parts.size(); ++head) {
+    const std::string qualifier = head == 0 ? column.qualifier : parts[0];
+    if (head == 1 && !column.qualifier.empty()) break;
+    const std::string& name = parts[head];
+    if (head == 0) {
+      bool qualified_match = false;
+      for (const auto& a : input) {
+        if (parts.size() == 2 && same_name(a->qualifier, parts[0]) && same_name(a->name, parts[1]))
+          qualified_match = true;
+      }
+      if (qualified_match && column.qualifier.empty()) return nullptr;  // the caller resolves t.a
+    }
+    ExprPtr base;
+    for (const auto& a : input) {
+      if (same_name(a->name, name) && (qualifier.empty() || same_name(a->qualifier, qualifier))) {
+        if (base && base->id != a->id) return nullptr;  // ambiguous: let the caller report it
+        base = a;
+      }
+    }
+    if (!base || base->type.id() != TypeId::kStruct) continue;
+    ExprPtr e = base;
+    for (size_t k = head + 1; k < parts.size(); ++k) {
+      Expr call;
+      call.kind = ExprKind::kCall;
+      call.name = "get_struct_field";
+      if (e->type.id() != TypeId::kStruct) {
+        throw_error(ErrorKind::kAnalysis, "INVALID_EXTRACT_BASE_FIELD_TYPE",
+                    "Can't extract a value from \"" + e->pretty_name() +
+                        "\". Need a complex type [STRUCT, ARRAY, MAP] "
+                        "but got \"" +
+                        e->type.sql_string() + "\" (in column '" + column.name + "').");
+      }
+      e = bind_call(call, {e, make_literal(Value::string(parts[k]))});
+    }
+    // Spark names the column after the last field: select("s.a") gives a column "a".
+    return make_alias(e, parts.back(), next_attribute_id());
+  }
+  return nullptr;
+}
+
+std::string Analyzer::name_with_extracts(const ExprPtr& e, const std::vector<ExprPtr>& input) const {
+  // `x[key]` prints as Spark names it once x's type is known: `s.a` on a struct, `m[a]` otherwise.
+  bool any = false;
+  visit(e, [&](const ExprPtr& x) { any |= x->kind == ExprKind::kCall && x->name == "extract_value"; });
+  if (!any) return e->pretty_name();
+  ExprPtr named = transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kCall || x->name != "extract_value" || x->children.size() != 2) return x;
+    if (resolve_expression(x->children[0], input, true)->type.id() != TypeId::kStruct) return x;
+    auto renamed = std::make_shared<Expr>(*x);
+    renamed->name = "get_struct_field";
+    return renamed;
+  });
+  return named->pretty_name();
 }
 
 ExprPtr Analyzer::resolve_window(const Expr& w, const std::vector<ExprPtr>& input) const {
@@ -268,6 +340,9 @@ ExprPtr Analyzer::bind_call(const Expr& call, std::vector<ExprPtr> args) const {
   for (const auto& a : args) {
     types.push_back(a->type);
     ctx.literals.push_back(a->kind == ExprKind::kLiteral ? std::optional<Value>(a->literal) : std::nullopt);
+    const bool named = a->kind == ExprKind::kAttribute || a->kind == ExprKind::kAlias;
+    const bool field = a->kind == ExprKind::kCall && a->name == "get_struct_field";
+    ctx.arg_names.push_back(named ? a->name : field ? a->children[1]->literal.as_string() : std::string());
   }
   BoundFunction bound;
   try {
@@ -392,6 +467,15 @@ ExprPtr Analyzer::resolve_expression(const ExprPtr& expr, const std::vector<Expr
       return out;
     }
     case ExprKind::kCall: {
+      if (e.name == "extract_value" && kids.size() == 2) {
+        // Spark's UnresolvedExtractValue: which operator `x[key]` is depends on x's type.
+        const TypeId t = kids[0]->type.id();
+        Expr call = e;
+        call.name = t == TypeId::kStruct ? "get_struct_field"
+                    : t == TypeId::kMap  ? "get_map_value"
+                                         : "get_array_item";
+        return bind_call(call, std::move(kids));
+      }
       if (FunctionRegistry::instance().find_scalar(e.name) == nullptr &&
           FunctionRegistry::instance().is_aggregate(e.name)) {
         auto agg = make_aggregate(e.name, {}, false);
@@ -456,7 +540,7 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
       std::string name = r->kind == ExprKind::kCast && r->children[0]->kind == ExprKind::kAttribute
                              ? r->children[0]->name
                          : r->kind == ExprKind::kWindow ? r->pretty_name()
-                                                        : e->pretty_name();
+                                                        : name_with_extracts(e, input);
       r = make_alias(r, name, next_attribute_id());
     }
     out.push_back(r);
@@ -486,10 +570,12 @@ PlanPtr Analyzer::resolve_generator(const PlanPtr& child, const std::vector<Expr
                                                             std::to_string(call->children.size()) + " were given");
   }
   ExprPtr array = resolve_expression(call->children[0], child->output, false);
-  if (array->type.id() != TypeId::kArray) {
+  if (!array->type.is_list_like()) {
     throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-                "Cannot resolve \"" + call->pretty_name() + "\" due to data type mismatch: the parameter requires the "
-                "\"ARRAY\" type, however \"" + array->pretty_name() + "\" has the type \"" + array->type.simple_string() + "\".");
+                "Cannot resolve \"" + call->pretty_name() +
+                    "\" due to data type mismatch: the parameter requires the "
+                    "(\"ARRAY\" or \"MAP\") type, however \"" +
+                    array->pretty_name() + "\" has the type \"" + array->type.sql_string() + "\".");
   }
   const bool with_position = n.rfind("posexplode", 0) == 0;
   auto node = std::make_shared<LogicalPlan>();
@@ -498,8 +584,15 @@ PlanPtr Analyzer::resolve_generator(const PlanPtr& child, const std::vector<Expr
   node->exprs = {array};
   node->generator_outer = n.size() > 6 && n.compare(n.size() - 6, 6, "_outer") == 0;
   if (with_position) node->generated.push_back(make_attribute("pos", DataType::int32(), node->generator_outer, next_attribute_id()));
-  const std::string name = e->kind == ExprKind::kAlias ? e->name : "col";
-  node->generated.push_back(make_attribute(name, array->type.element_type(), true, next_attribute_id()));
+  if (array->type.id() == TypeId::kMap) {
+    // A map explodes into Spark's `key` and `value` columns (the key is null only for an outer row).
+    node->generated.push_back(
+        make_attribute("key", array->type.key_type(), node->generator_outer, next_attribute_id()));
+    node->generated.push_back(make_attribute("value", array->type.value_type(), true, next_attribute_id()));
+  } else {
+    const std::string name = e->kind == ExprKind::kAlias ? e->name : "col";
+    node->generated.push_back(make_attribute(name, array->type.element_type(), true, next_attribute_id()));
+  }
   node->resolved = true;
   derive_output(*node);
   std::vector<ExprPtr> list;

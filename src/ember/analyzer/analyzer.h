@@ -33,6 +33,10 @@ class Analyzer {
   PlanPtr resolve_generator(const PlanPtr& child, const std::vector<ExprPtr>& exprs, size_t at) const;
   ExprPtr resolve_window(const Expr& window, const std::vector<ExprPtr>& input) const;
   ExprPtr resolve_column(const Expr& column, const std::vector<ExprPtr>& input) const;
+  // "s.a.b" as column s (or t.s) and its nested fields a, b; nullptr when no column starts it.
+  ExprPtr resolve_nested_field(const Expr& column, const std::vector<ExprPtr>& input) const;
+  // The column name Spark gives an unaliased expression holding `x[key]` extractions.
+  std::string name_with_extracts(const ExprPtr& e, const std::vector<ExprPtr>& input) const;
   ExprPtr bind_call(const Expr& call, std::vector<ExprPtr> args) const;
   ExprPtr bind_aggregate(const Expr& call, std::vector<ExprPtr> args) const;
   ExprPtr resolve_case(const Expr& e, std::vector<ExprPtr> children) const;

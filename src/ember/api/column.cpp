@@ -59,11 +59,17 @@ Column Column::substr(const Column& pos, const Column& len) const {
 }
 Column Column::eq_null_safe(const Column& other) const { return call("<=>", {expr_, other.expr()}); }
 
-// get_array_item is the registry's name for Spark's `arr[i]` operator; the alias gives the column
-// the name Spark prints ("parts[0]") instead of a function call's.
+// extract_value is Spark's UnresolvedExtractValue: the analyzer makes it `arr[i]`
+// (get_array_item), `m[k]` (get_map_value) or `s.a` (get_struct_field) by the column's type; each
+// prints as Spark names it ("parts[0]", "m[a]", "s.a").
 Column Column::get_item(int index) const {
-  ExprPtr item = make_call("get_array_item", {expr_, make_literal(Value::int32(index))});
-  return Column(make_alias(item, expr_->pretty_name() + "[" + std::to_string(index) + "]"));
+  return Column(make_call("extract_value", {expr_, make_literal(Value::int32(index))}));
+}
+Column Column::get_item(const std::string& key) const {
+  return Column(make_call("extract_value", {expr_, make_literal(Value::string(key))}));
+}
+Column Column::get_field(const std::string& name) const {
+  return Column(make_call("get_struct_field", {expr_, make_literal(Value::string(name))}));
 }
 
 Column Column::when(const Column& condition, const Column& value) const {

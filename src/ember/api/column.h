@@ -54,8 +54,15 @@ class Column {
   // Spark's col[i] / getItem(i) on an array (GetArrayItem): 0-based; an index outside the array
   // raises INVALID_ARRAY_INDEX under ANSI (the Spark 4 default) and gives null otherwise. The
   // column is named as Spark names it, e.g. "parts[0]".
+  // On a map, get_item(key) is the value for the key (null when absent), Spark's `m[key]`.
   Column get_item(int index) const;
   Column operator[](int index) const { return get_item(index); }
+  // A struct's field (Spark's getField / `s.a`, column named "s.a"), or a map's value for a
+  // string key (`m[key]`), depending on the column's type.
+  Column get_item(const std::string& key) const;
+  Column operator[](const std::string& key) const { return get_item(key); }
+  Column operator[](const char* key) const { return get_item(std::string(key)); }
+  Column get_field(const std::string& name) const;
 
   // CASE WHEN chains: when(cond, v).when(cond2, v2).otherwise(v3).
   Column when(const Column& condition, const Column& value) const;

@@ -130,6 +130,25 @@ Column split(const ColumnOrName& c, const std::string& pattern, int limit) {
 
 Column array(const std::vector<ColumnOrName>& cols) { return fn("array", exprs(cols)); }
 Column size(const ColumnOrName& c) { return fn("size", {c.expr()}); }
+Column struct_(const std::vector<ColumnOrName>& cols) { return fn("struct", exprs(cols)); }
+Column named_struct(const std::vector<Column>& names_and_values) {
+  std::vector<ExprPtr> args;
+  for (const Column& c : names_and_values) args.push_back(c.expr());
+  return fn("named_struct", std::move(args));
+}
+Column create_map(const std::vector<ColumnOrName>& keys_and_values) {
+  return fn("map", exprs(keys_and_values));
+}
+Column map_from_arrays(const ColumnOrName& keys, const ColumnOrName& values) {
+  return fn("map_from_arrays", {keys.expr(), values.expr()});
+}
+Column map_keys(const ColumnOrName& c) { return fn("map_keys", {c.expr()}); }
+Column map_values(const ColumnOrName& c) { return fn("map_values", {c.expr()}); }
+Column map_entries(const ColumnOrName& c) { return fn("map_entries", {c.expr()}); }
+Column map_contains_key(const ColumnOrName& c, const Column& key) {
+  return fn("map_contains_key", {c.expr(), key.expr()});
+}
+Column to_json(const ColumnOrName& c) { return fn("to_json", {c.expr()}); }
 Column explode(const ColumnOrName& c) { return fn("explode", {c.expr()}); }
 Column explode_outer(const ColumnOrName& c) { return fn("explode_outer", {c.expr()}); }
 Column posexplode(const ColumnOrName& c) { return fn("posexplode", {c.expr()}); }

@@ -100,6 +100,22 @@ Column get(const ColumnOrName& c, const Column& index);
 // True when the array holds value; null when it does not but holds a null; null for null inputs.
 Column array_contains(const ColumnOrName& c, const Column& value);
 
+// Structs and maps.
+// struct(a, b, ...): fields named after the columns (col1, col2, ... for other expressions).
+Column struct_(const std::vector<ColumnOrName>& cols);
+// named_struct(lit("a"), x, lit("b"), y): names must be string literals.
+Column named_struct(const std::vector<Column>& names_and_values);
+// create_map(k1, v1, k2, v2, ...): a null key is NULL_MAP_KEY, a repeated key DUPLICATED_MAP_KEY.
+Column create_map(const std::vector<ColumnOrName>& keys_and_values);
+Column map_from_arrays(const ColumnOrName& keys, const ColumnOrName& values);
+Column map_keys(const ColumnOrName& c);
+Column map_values(const ColumnOrName& c);
+// An array of struct<key, value>, one per entry.
+Column map_entries(const ColumnOrName& c);
+Column map_contains_key(const ColumnOrName& c, const Column& key);
+// Spark's JSON text of a struct, map or array (fields in order, null struct fields omitted).
+Column to_json(const ColumnOrName& c);
+
 // Dates and times.
 Column year(const ColumnOrName& c);
 Column month(const ColumnOrName& c);

@@ -56,6 +56,12 @@ std::string render(const Expr& e, LeafFn&& leaf) {
         return "(" + child(0) + " " + e.name + " " + child(1) + ")";
       }
       if (e.name == "negative" && e.children.size() == 1) return "-" + child(0);
+      // Spark's extract-value operators print as `s.a` and `arr[0]` / `m[k]`.
+      if (e.name == "get_struct_field" && e.children.size() == 2) return child(0) + "." + child(1);
+      if ((e.name == "extract_value" || e.name == "get_array_item" || e.name == "get_map_value") &&
+          e.children.size() == 2) {
+        return child(0) + "[" + child(1) + "]";
+      }
       if (e.name == "in" && !e.children.empty()) {
         return child(0) + " IN (" + args(1) + ")";
       }

@@ -49,6 +49,9 @@ struct BoundFunction {
 struct BindContext {
   bool ansi = true;
   std::vector<std::optional<Value>> literals;
+  // Argument i's name when it is a column or an alias (empty otherwise): struct(a, b) names its
+  // fields after them, as Spark's CreateStruct does.
+  std::vector<std::string> arg_names;
 };
 
 struct FunctionDef {

@@ -19,6 +19,7 @@ FunctionRegistry::FunctionRegistry() {
   register_string_functions(*this);
   register_regex_functions(*this);
   register_array_functions(*this);
+  register_complex_type_functions(*this);
   register_datetime_functions(*this);
   register_math_functions(*this);
   register_hash_functions(*this);

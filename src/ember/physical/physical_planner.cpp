@@ -163,7 +163,9 @@ class Planner {
       case PlanKind::kGenerate: {
         auto g = make_node(PhysKind::kGenerate, {plan(p->child())});
         g->exprs = {bind_to_input(p->exprs[0], g->children[0]->output)};
-        g->with_position = p->generated.size() == 2;
+        // ([pos,] col) for an array, ([pos,] key, value) for a map.
+        const size_t element_columns = p->exprs[0]->type.id() == TypeId::kMap ? 2 : 1;
+        g->with_position = p->generated.size() == element_columns + 1;
         g->generator_outer = p->generator_outer;
         g->output = p->output;
         g->label = plan_node_string(*p);

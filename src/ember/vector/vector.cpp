@@ -65,6 +65,16 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
   return v;
 }
 
+VectorPtr Vector::make_struct(DataType type, size_t size, std::vector<VectorPtr> fields) {
+  EMBER_CHECK(type.id() == TypeId::kStruct && fields.size() == type.fields().size(),
+              "make_struct of " + type.simple_string());
+  auto v = std::make_shared<Vector>(DataType(TypeId::kNull), 0);  // no buffers to allocate
+  v->type_ = std::move(type);
+  v->size_ = size;
+  v->fields_ = std::move(fields);
+  return v;
+}
+
 VectorPtr Vector::make_null(DataType type, size_t size) {
   auto v = std::make_shared<Vector>(type, size);
   if (type.is_string_like() || type.is_list_like()) {
@@ -219,6 +229,38 @@ size_t Vector::append_rows(size_t count) {
   }
   size_ = n;
   return first;
+}
+
+void Vector::append_from(const Vector& src, size_t row) {
+  const size_t k = src.constant_ ? 0 : row;
+  const bool null = src.is_null(row);
+  if (type_.id() == TypeId::kStruct) {
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      Vector& field = *fields_[f];
+      if (null) field.set_null_row(field.append_rows(1));
+      else field.append_from(*src.fields_[f], k);
+    }
+    // Grow the struct's own rows and validity; its fields already hold the new row.
+    std::vector<VectorPtr> fields = std::move(fields_);
+    fields_.clear();
+    const size_t r = append_rows(1);
+    fields_ = std::move(fields);
+    if (null) set_null(r);
+    return;
+  }
+  const size_t r = append_rows(1);
+  if (null) {
+    set_null_row(r);
+  } else if (type_.is_string_like()) {
+    set_string(r, src.string_at(k));
+  } else if (type_.is_list_like()) {
+    const size_t begin = src.array_offset(k), count = src.array_size(k);
+    for (size_t e = begin; e < begin + count; ++e) child_->append_from(*src.child_, e);
+    finish_array(r);
+  } else if (type_.fixed_width() > 0) {
+    const auto w = static_cast<size_t>(type_.fixed_width());
+    std::memcpy(data_->data() + r * w, src.data_->data() + k * w, w);
+  }
 }
 
 void Vector::finish_array(size_t i) {

@@ -44,6 +44,9 @@ class Vector {
   static VectorPtr make_constant(const Value& value, size_t size);
   // A vector of `size` nulls of the given type.
   static VectorPtr make_null(DataType type, size_t size);
+  // A struct vector of `size` rows over existing field vectors (each at least `size` rows; shared,
+  // not copied), all rows valid.
+  static VectorPtr make_struct(DataType type, size_t size, std::vector<VectorPtr> fields);
   // Builds a flat vector from values (tests, literals, LocalRelation); values must match `type`.
   static VectorPtr from_values(DataType type, const std::vector<Value>& values);
 
@@ -108,6 +111,10 @@ class Vector {
   // Appends one string/binary row (append_rows(1) + set_string).
   void append_string(std::string_view s) { set_string(append_rows(1), s); }
   void append_null_string() { set_null_string(append_rows(1)); }
+  // Appends row `row` of `src` (same type; flat or constant) at the end of this flat vector,
+  // nested values included (elements, entries and fields go to the children). Amortised O(1)
+  // per value: how aggregate states gather nested values without building a Value per row.
+  void append_from(const Vector& src, size_t row);
 
   // --- array ---
   // The elements of every row, back to back (see the file comment); offsets() index into it.

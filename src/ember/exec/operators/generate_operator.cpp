@@ -62,17 +62,21 @@ bool GenerateOperator::produce(Batch& out) {
       any_missing |= e < 0;
       picks.push_back(static_cast<uint32_t>(e < 0 ? 0 : e));
     }
-    VectorPtr values;
-    if (child->size() == 0) {
-      values = Vector::make_null(element_type, rows.size());
-    } else {
-      values = gather(*child, picks.data(), picks.size());
+    auto pick = [&](const VectorPtr& from, const DataType& type) {
+      if (from->size() == 0) return Vector::make_null(type, rows.size());
+      VectorPtr v = gather(*from, picks.data(), picks.size());
       if (any_missing) {
         for (size_t i = 0; i < elements.size(); ++i) {
-          if (elements[i] < 0) values->set_null(i);
+          if (elements[i] < 0) v->set_null(i);
         }
       }
-    }
+      return v;
+    };
+    // A map's entries become two columns, key and value; an array's elements one.
+    const bool is_map = arrays_->type().id() == TypeId::kMap;
+    VectorPtr keys = is_map ? pick(arrays_->map_keys(), arrays_->type().key_type()) : nullptr;
+    VectorPtr values =
+        is_map ? pick(arrays_->map_values(), arrays_->type().value_type()) : pick(child, element_type);
     if (spec_.with_position) {
       auto pos = Vector::make(DataType::int32(), rows.size());
       int32_t* p = pos->values<int32_t>();
@@ -82,6 +86,7 @@ bool GenerateOperator::produce(Batch& out) {
       }
       out.columns.push_back(std::move(pos));
     }
+    if (keys) out.columns.push_back(std::move(keys));
     out.columns.push_back(std::move(values));
     return true;
   }

@@ -6,7 +6,9 @@
 //  - collect_set keeps the first of each set of equal values, in first-seen order (Spark leaves
 //    the order unspecified). Equality is Spark's (Scala's == on boxed values): 0.0 equals -0.0,
 //    and a NaN equals nothing, so every NaN is kept.
-//  - Element types: every flat type; arrays of arrays are not supported yet (UNSUPPORTED_FEATURE).
+//  - Element types: every type for collect_list (arrays, maps and structs are appended to a
+//    growing vector with Vector::append_from); collect_set of a nested type is UNSUPPORTED_FEATURE
+//    until nested values hash and compare.
 // The state is a heap buffer per group, created on its first value: values back to back (strings
 // as one byte arena plus end offsets), growing geometrically, and for collect_set an
 // open-addressing table of element indices, so no row allocates. Partial states travel as an
@@ -92,6 +94,28 @@ struct StringElements {
   static View read(const Vector& v, size_t row) { return v.string_at(row); }
   void append_to(Vector& child) const {
     for (size_t i = 0; i < size(); ++i) child.append_string(at(i));
+  }
+};
+
+// The values of one group, any nested type (collect_list only): a flat vector grown row by row,
+// created on the first value.
+struct NestedElements {
+  using View = std::pair<const Vector*, size_t>;
+  VectorPtr values;
+
+  size_t size() const { return values ? values->size() : 0; }
+  View at(size_t i) const { return {values.get(), i}; }
+  void push(View x) {
+    if (!values) values = Vector::make(x.first->type(), 0);
+    values->append_from(*x.first, x.second);
+  }
+  // collect_set rejects nested elements at binding, so these never run.
+  static uint64_t hash(View) { return 0; }
+  static bool equal(View, View) { return false; }
+  static bool never_equal(View) { return true; }
+  static View read(const Vector& v, size_t row) { return {&v, row}; }
+  void append_to(Vector& child) const {
+    for (size_t i = 0; i < size(); ++i) child.append_from(*values, i);
   }
 };
 
@@ -235,7 +259,11 @@ std::shared_ptr<const AggregateKernel> make_collect_kernel(const DataType& eleme
     case TypeId::kDecimal: return collect_kernel<FixedElements<int128_t>>(result, distinct);
     case TypeId::kString:
     case TypeId::kBinary: return collect_kernel<StringElements>(result, distinct);
-    default: require_flat_type(element, "collect arrays into an array with collect_list or collect_set");
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct:
+      if (distinct) require_flat_type(element, "collect distinct values with collect_set or DISTINCT of");
+      return collect_kernel<NestedElements>(result, distinct);
   }
   return nullptr;
 }

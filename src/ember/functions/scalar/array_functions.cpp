@@ -7,6 +7,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "ember/functions/scalar/complex_type_functions.h"
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
 
@@ -180,6 +181,7 @@ BoundFunction bind_extract(const std::vector<DataType>& args, const BindContext&
                      : kMode == IndexMode::kTryElementAt ? "try_element_at"
                      : kMode == IndexMode::kGet          ? "get"
                                                          : "get_array_item";
+  if (args[0].id() == TypeId::kMap) return bind_map_lookup(name, args, ctx);
   DataType a = array_param(name, 1, args[0]);
   DataType i = index_param(name, 2, args[1]);
   const DataType element = a.element_type();
@@ -190,13 +192,6 @@ BoundFunction bind_extract(const std::vector<DataType>& args, const BindContext&
 }
 
 // ---- array_contains ---------------------------------------------------------------------------
-
-// Spark's ordering equality: NaN equals NaN, 0.0 equals -0.0.
-template <class T>
-inline bool same_value(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) return a == b || (std::isnan(a) && std::isnan(b));
-  else return a == b;
-}
 
 // array_contains(arr, value): true when an element equals value; otherwise null when the array
 // holds a null element, else false. A null array or value gives null.

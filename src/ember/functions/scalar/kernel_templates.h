@@ -6,6 +6,7 @@
 // look at validity when an operation can fail (ANSI overflow checks must not fire on the garbage
 // that sits under a null row) or can itself produce a null.
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -59,11 +60,7 @@ inline BoundFunction bound(DataType result, std::vector<DataType> args, std::sha
 // Errors worded as Spark words them.
 
 // Spark's toSQLType: "INT", "DECIMAL(10,2)".
-inline std::string sql_type(const DataType& t) {
-  std::string s = t.simple_string();
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+inline std::string sql_type(const DataType& t) { return t.sql_string(); }
 
 inline const char* ordinal(int i) {
   static const char* const kNames[] = {"first", "second",  "third",  "fourth", "fifth",
@@ -304,6 +301,13 @@ VectorPtr string_map(const std::vector<VectorPtr>& args, size_t n, const DataTyp
 inline size_t total_chars(const Vector& v) {
   if (v.is_constant()) return v.string_at(0).size() * v.size();
   return static_cast<size_t>(v.offsets()[v.size()]);
+}
+
+// Spark's ordering equality (array_contains, map keys): NaN equals NaN, 0.0 equals -0.0.
+template <class T>
+inline bool same_value(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) return a == b || (std::isnan(a) && std::isnan(b));
+  else return a == b;
 }
 
 // Physical type dispatch: calls fn(T{}) with T the C++ storage type of `t`.
