@@ -202,6 +202,29 @@ TEST_F(QualityChecksTest, EveryMetricEqualsSqlite) {
   EXPECT_EQ(r.passes, 5);
 }
 
+TEST_F(QualityChecksTest, UnknownColumnsAndWrongTypesNameTheConstraint) {
+  auto error_of = [&](const Check& check) {
+    try {
+      verify(orders(), {check});
+    } catch (const EmberError& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kAnalysis);
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").is_complete("emial"))
+                .find("check 'c', Completeness(emial): column 'emial' does not exist. Available: rid, id"),
+            std::string::npos);
+  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").has_min("status", ge(0)))
+                .find("Minimum(status): column 'status' is STRING, but Minimum needs a numeric column"),
+            std::string::npos);
+  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").is_fresh("amount", 60)).find("freshness needs a TIMESTAMP"),
+            std::string::npos);
+  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").is_contained_in_reference("customer_id", customers(), "cid"))
+                .find("the reference has no column 'cid'. Available: id"),
+            std::string::npos);
+}
+
 TEST_F(QualityChecksTest, WarningLevelDoesNotFailTheRun) {
   VerificationResult r =
       verify(orders(), {Check(CheckLevel::kWarning, "soft").is_non_negative("amount"),

@@ -178,6 +178,68 @@ Column Constraint::row_passes() const {
   throw_error(ErrorKind::kInternal, "constraint " + label() + " has no row-level predicate");
 }
 
+namespace {
+
+void check_constraint_columns(const Schema& schema, const Check& check, const Constraint& c) {
+  if (c.kind == ConstraintKind::kAnomaly) {
+    check_constraint_columns(schema, check, *c.inner);
+    return;
+  }
+  const std::string where = "check '" + check.description() + "', " + c.label() + ": ";
+  auto available = [](const Schema& s) {
+    std::string names;
+    for (const auto& n : s.names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  };
+  for (const auto& name : c.columns) {
+    int i = schema.index_of(name);
+    if (i < 0) {
+      throw_error(ErrorKind::kAnalysis, "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+                  where + "column '" + name + "' does not exist. Available: " + available(schema));
+    }
+    const DataType& type = schema.field(static_cast<size_t>(i)).type;
+    switch (c.kind) {
+      case ConstraintKind::kMin:
+      case ConstraintKind::kMax:
+      case ConstraintKind::kMean:
+      case ConstraintKind::kSum:
+      case ConstraintKind::kStddev:
+      case ConstraintKind::kQuantile:
+      case ConstraintKind::kNonNegative:
+      case ConstraintKind::kBetween:
+        if (!type.is_numeric()) {
+          throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                      where + "column '" + name + "' is " + type.sql_string() + ", but " + c.metric_name() +
+                          " needs a numeric column");
+        }
+        break;
+      case ConstraintKind::kFreshness:
+        if (type.id() != TypeId::kTimestamp && type.id() != TypeId::kDate && type.id() != TypeId::kString) {
+          throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                      where + "column '" + name + "' is " + type.sql_string() +
+                          ", but freshness needs a TIMESTAMP, DATE or STRING column");
+        }
+        break;
+      default: break;
+    }
+  }
+  if (c.kind == ConstraintKind::kReferential) {
+    Schema ref = c.reference->schema();
+    if (ref.index_of(c.reference_column) < 0) {
+      throw_error(ErrorKind::kAnalysis, "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+                  where + "the reference has no column '" + c.reference_column + "'. Available: " + available(ref));
+    }
+  }
+}
+
+}  // namespace
+
+void check_columns(const Schema& schema, const std::vector<Check>& checks) {
+  for (const Check& check : checks) {
+    for (const Constraint& c : check.constraints()) check_constraint_columns(schema, check, c);
+  }
+}
+
 Check& Check::add(Constraint c) {
   constraints_.push_back(std::move(c));
   return *this;

@@ -119,6 +119,14 @@ const std::string& email_pattern();
 const std::string& url_pattern();
 const std::string& phone_pattern();
 
+class Check;
+
+// Throws a kAnalysis error naming the check and the constraint when a constraint names a column
+// the data does not have (UNRESOLVED_COLUMN) or one of a type its metric cannot use
+// (DATATYPE_MISMATCH: min/max/mean/sum/stddev/quantile/non-negative/between need numbers,
+// freshness a timestamp, date or string). verify() and validate() call it before planning.
+void check_columns(const Schema& schema, const std::vector<Check>& checks);
+
 class Check {
  public:
   Check(CheckLevel level, std::string description) : level_(level), description_(std::move(description)) {}

@@ -17,6 +17,7 @@ constexpr const char* kSeparator = "\x1f";
 }  // namespace
 
 ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks) {
+  check_columns(df.schema(), checks);
   const std::vector<std::string> original = df.columns();
   DataFrame cur = df;
   std::vector<Column> failed;  // per row-level constraint: true when the row fails it

@@ -308,6 +308,7 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
   }
   result.run_time_micros = now;
 
+  check_columns(df.schema(), checks);
   Verifier verifier(df, now);
   std::vector<std::vector<Planned>> planned(checks.size());
   for (size_t ci = 0; ci < checks.size(); ++ci) {
