@@ -141,7 +141,10 @@ TEST_F(QualityChecksTest, EveryMetricEqualsSqlite) {
       .is_contained_in_reference("customer_id", customers(), "id")
       .is_fresh("ts", 3600)
       .satisfies(f::col("amount") >= f::lit(0) || f::col("status") == f::lit("refund"),
-                 "amount >= 0 OR refund");
+                 "amount >= 0 OR refund")
+      .has_metric(
+          f::sum(f::when(f::col("status") == f::lit("refund"), f::col("amount"))) / f::sum(f::col("amount")),
+          "refund share", lt(0.5));
   VerificationResult r = verify(orders(), {check}, VerifyOptions{kNow, "orders"});
   auto value = [&](const std::string& constraint) {
     const auto& k = find(r, constraint);
@@ -192,6 +195,9 @@ TEST_F(QualityChecksTest, EveryMetricEqualsSqlite) {
   EXPECT_PRED2(near, value("Compliance(amount >= 0 OR refund) == 1"),
                sql("SELECT AVG(COALESCE(amount >= 0 OR status = 'refund', 0)) FROM t"));
 
+  EXPECT_PRED2(near, value("Metric(refund share) < 0.5"),
+               sql("SELECT SUM(CASE WHEN status = 'refund' THEN amount END) / SUM(amount) FROM t"));
+
   // Pass/fail follows the assertions; the suite fails because an error-level check failed.
   EXPECT_FALSE(find(r, "Completeness(id) == 1").passed);
   EXPECT_TRUE(find(r, "Completeness(email) >= 0.9").passed);
@@ -218,11 +224,13 @@ TEST_F(QualityChecksTest, UnknownColumnsAndWrongTypesNameTheConstraint) {
   EXPECT_NE(error_of(Check(CheckLevel::kError, "c").has_min("status", ge(0)))
                 .find("Minimum(status): column 'status' is STRING, but Minimum needs a numeric column"),
             std::string::npos);
-  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").is_fresh("amount", 60)).find("freshness needs a TIMESTAMP"),
-            std::string::npos);
-  EXPECT_NE(error_of(Check(CheckLevel::kError, "c").is_contained_in_reference("customer_id", customers(), "cid"))
-                .find("the reference has no column 'cid'. Available: id"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(Check(CheckLevel::kError, "c").is_fresh("amount", 60)).find("freshness needs a TIMESTAMP"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(Check(CheckLevel::kError, "c").is_contained_in_reference("customer_id", customers(), "cid"))
+          .find("the reference has no column 'cid'. Available: id"),
+      std::string::npos);
 }
 
 TEST_F(QualityChecksTest, WarningLevelDoesNotFailTheRun) {

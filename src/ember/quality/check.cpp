@@ -119,13 +119,14 @@ std::string Constraint::metric_name() const {
     case ConstraintKind::kFreshness: return "FreshnessSeconds";
     case ConstraintKind::kSatisfies: return "Compliance";
     case ConstraintKind::kAnomaly: return "Anomaly";
+    case ConstraintKind::kAggregate: return "Metric";
   }
   return "?";
 }
 
 std::string Constraint::instance() const {
   if (kind == ConstraintKind::kSize) return "*";
-  if (kind == ConstraintKind::kSatisfies) return name;
+  if (kind == ConstraintKind::kSatisfies || kind == ConstraintKind::kAggregate) return name;
   if (kind == ConstraintKind::kAnomaly) return inner->label();
   std::string s;
   for (size_t i = 0; i < columns.size(); ++i) s += (i ? "," : "") + columns[i];
@@ -226,8 +227,9 @@ void check_constraint_columns(const Schema& schema, const Check& check, const Co
   if (c.kind == ConstraintKind::kReferential) {
     Schema ref = c.reference->schema();
     if (ref.index_of(c.reference_column) < 0) {
-      throw_error(ErrorKind::kAnalysis, "UNRESOLVED_COLUMN.WITH_SUGGESTION",
-                  where + "the reference has no column '" + c.reference_column + "'. Available: " + available(ref));
+      throw_error(
+          ErrorKind::kAnalysis, "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+          where + "the reference has no column '" + c.reference_column + "'. Available: " + available(ref));
     }
   }
 }
@@ -388,6 +390,13 @@ Check& Check::is_not_anomalous(const std::string& metric, const std::string& col
   c.inner = std::move(inner);
   c.repository = repository;
   c.strategy = strategy;
+  return add(std::move(c));
+}
+
+Check& Check::has_metric(const Column& aggregate, const std::string& name, Assertion assertion) {
+  Constraint c = on(ConstraintKind::kAggregate, {}, assertion);
+  c.predicate = aggregate;
+  c.name = name;
   return add(std::move(c));
 }
 

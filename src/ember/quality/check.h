@@ -61,6 +61,7 @@ enum class ConstraintKind {
   kFreshness,    // age in seconds of the newest timestamp of a column
   kSatisfies,    // fraction of rows for which `predicate` is true
   kAnomaly,      // the `inner` metric compared with its history in a metrics repository
+  kAggregate,    // the value of an arbitrary aggregate expression (`predicate`)
 };
 
 // How an anomaly check judges today's metric against the history of earlier runs.
@@ -91,7 +92,7 @@ struct Constraint {
   std::string type_name;                    // kCastable: "int", "bigint", "double", "date", ...
   double quantile = 0.5;                    // kQuantile
   std::string name;                         // kSatisfies: how reports name the predicate
-  std::optional<Column> predicate;          // kSatisfies
+  std::optional<Column> predicate;          // kSatisfies: a row predicate; kAggregate: an aggregate
   std::shared_ptr<DataFrame> reference;     // kReferential
   std::string reference_column;             // kReferential
   std::shared_ptr<const Constraint> inner;  // kAnomaly: the metric watched
@@ -167,6 +168,10 @@ class Check {
   Check& is_fresh(const std::string& column, double max_age_seconds);
   // Row-level predicate: the fraction of rows where it is true must satisfy `assertion`.
   Check& satisfies(const Column& predicate, const std::string& name, Assertion assertion = eq(1));
+  // Any aggregate expression over the data, e.g. sum(col("refund")) / sum(col("amount")), computed
+  // in the same aggregation as every other metric; its value (a boolean reads as 1 or 0) must
+  // satisfy `assertion`. Reports call it Metric(name).
+  Check& has_metric(const Column& aggregate, const std::string& name, Assertion assertion);
   // Anomaly detection: `metric` ("Size", "Completeness", "Mean", "Sum", "Minimum", "Maximum",
   // "StandardDeviation", "CountDistinct", "Uniqueness") of `column` (empty for Size) must not
   // depart from its history in `repository` (runs appended with append_metrics) per `strategy`.

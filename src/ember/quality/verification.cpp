@@ -124,6 +124,7 @@ class Verifier {
         // Two predicates may share a name; the key includes the constraint's position.
         p.main = scan_.add(key + "#" + position, count_where(c.row_passes()));
         break;
+      case ConstraintKind::kAggregate: p.main = scan_.add(key + "#" + position, *c.predicate); break;
       case ConstraintKind::kMin: p.main = scan_.add(key, f::min(as_double(c))); break;
       case ConstraintKind::kMax: p.main = scan_.add(key, f::max(as_double(c))); break;
       case ConstraintKind::kMean: p.main = scan_.add(key, f::avg(as_double(c))); break;
@@ -208,6 +209,10 @@ class Verifier {
         o.value = fraction(metric(p.main), size, "the data has no rows");
         break;
       case ConstraintKind::kSize: o.value = size; break;
+      case ConstraintKind::kAggregate:
+        o.value = metric(p.main);
+        if (!o.value) o.why = "the aggregate is null";
+        break;
       case ConstraintKind::kMin:
       case ConstraintKind::kMax:
       case ConstraintKind::kMean:

@@ -419,7 +419,8 @@ void emit_constraint(YAML::Emitter& out, const Constraint& c) {
       out << YAML::EndMap << YAML::EndMap;
       break;
     }
-    case ConstraintKind::kSatisfies: break;  // written as a comment by the caller
+    case ConstraintKind::kSatisfies:
+    case ConstraintKind::kAggregate: break;  // written as a comment by the caller
   }
 }
 
@@ -462,8 +463,8 @@ std::string check_suite_yaml(const DatasetSpec& dataset, const std::vector<Check
         << "level" << YAML::Value << check_level_name(check.level()) << YAML::Key << "constraints"
         << YAML::Value << YAML::BeginSeq;
     for (const Constraint& c : check.constraints()) {
-      if (c.kind == ConstraintKind::kSatisfies) {
-        out << YAML::Comment("satisfies " + c.name + ": a C++ Column predicate, not expressible in YAML");
+      if (c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) {
+        out << YAML::Comment(c.label() + ": a C++ Column expression, not expressible in YAML yet");
         continue;
       }
       emit_constraint(out, c);
