@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/ember.h"
+#include "ember/quality/quality.h"
 
 namespace ember {
 namespace {
@@ -159,6 +160,19 @@ TEST_F(CsvBadRecordsTest, BadRecordsPathWritesFileLineRecordAndReason) {
   }
   EXPECT_GT(files, 1);  // several splits had bad records
   EXPECT_EQ(seen, bad_lines_);
+}
+
+TEST_F(CsvBadRecordsTest, VerificationReportsCountTheRecordsSetAside) {
+  DataFrame df = read({{"badRecordsPath", (dir_ / "rejected").string()}}, "id INT, amount DOUBLE, day DATE");
+  quality::VerificationResult r =
+      quality::verify(df, {quality::Check(quality::CheckLevel::kError, "rows")
+                               .has_size(quality::eq(2000.0 - static_cast<double>(bad_ids_.size())))});
+  EXPECT_EQ(r.status, quality::VerificationStatus::kSuccess);
+  EXPECT_EQ(r.bad_records, static_cast<int64_t>(bad_ids_.size()));
+  EXPECT_NE(quality::to_json(r).find("\"bad_records\":" + std::to_string(bad_ids_.size())),
+            std::string::npos);
+  EXPECT_NE(quality::summary_text(r).find(std::to_string(bad_ids_.size()) + " malformed input records"),
+            std::string::npos);
 }
 
 TEST_F(CsvBadRecordsTest, FailFastIsTheDefaultAndNamesFileLineAndValue) {

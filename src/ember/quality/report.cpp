@@ -88,6 +88,9 @@ std::string summary_text(const VerificationResult& result) {
          std::to_string(n.checks - n.checks_failed) + " of " + std::to_string(n.checks) + " checks passed, " +
          std::to_string(n.constraints_failed) + " of " + std::to_string(n.constraints) +
          " constraints failed (" + std::to_string(result.passes) + " passes over the data)\n";
+  if (result.bad_records > 0) {
+    out += std::to_string(result.bad_records) + " malformed input records were set aside while reading\n";
+  }
   return out;
 }
 
@@ -98,7 +101,8 @@ std::string to_json(const VerificationResult& result) {
   append_json_string(j, run_time_text(result));
   j += ",\"dataset\":";
   append_json_string(j, result.dataset);
-  j += ",\"passes\":" + std::to_string(result.passes) + ",\"checks\":[";
+  j += ",\"passes\":" + std::to_string(result.passes) +
+       ",\"bad_records\":" + std::to_string(result.bad_records) + ",\"checks\":[";
   for (size_t i = 0; i < result.checks.size(); ++i) {
     const auto& c = result.checks[i];
     j += i ? ",\n" : "\n";
@@ -174,7 +178,12 @@ std::string to_html(const VerificationResult& result) {
        std::to_string(n.constraints - n.constraints_failed) + " / " + std::to_string(n.constraints) +
        "</b>constraints passed</div><div class=\"card\"><b class=\"" +
        (n.constraints_failed ? "fail" : "pass") + "\">" + std::to_string(n.constraints_failed) +
-       "</b>constraints failed</div></div>\n";
+       "</b>constraints failed</div>";
+  if (result.bad_records > 0) {
+    h += "<div class=\"card\"><b class=\"fail\">" + std::to_string(result.bad_records) +
+         "</b>malformed records set aside at read</div>";
+  }
+  h += "</div>\n";
 
   auto row = [&](const CheckResult& c, const ConstraintResult& k, bool with_check) {
     std::string r = "<tr>";

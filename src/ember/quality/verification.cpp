@@ -161,6 +161,7 @@ class Verifier {
     DataFrame aggregation = df_.agg(scan_.aggregates());
     explain(aggregation);
     metrics_ = aggregation.collect().at(0).values();
+    bad_records_ = aggregation.last_metrics().bad_records;
     ++passes;
     // One grouped aggregation per distinct key: frequencies, then their summary.
     for (const auto& [key, cols] : group_keys_) {
@@ -186,6 +187,9 @@ class Verifier {
     }
     return passes;
   }
+
+  // Malformed input records the main aggregation met while reading.
+  int64_t bad_records() const { return bad_records_; }
 
   Observation observe(const Constraint& c, const Planned& p) const {
     Observation o;
@@ -263,6 +267,7 @@ class Verifier {
   std::map<std::string, std::vector<std::string>> group_keys_;
   std::map<std::string, const Constraint*> references_;
   std::vector<Value> metrics_;
+  int64_t bad_records_ = 0;
   std::map<std::string, GroupStats> groups_;
   std::map<std::string, std::optional<double>> orphans_;
 };
@@ -323,6 +328,7 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
     }
   }
   result.passes = verifier.run(options.explain ? &result.plans : nullptr);
+  result.bad_records = verifier.bad_records();
 
   bool error_failed = false, warning_failed = false;
   for (size_t ci = 0; ci < checks.size(); ++ci) {

@@ -42,8 +42,11 @@ const char* verification_status_name(VerificationStatus status);  // "Success", 
 struct VerificationResult {
   VerificationStatus status = VerificationStatus::kSuccess;
   std::vector<CheckResult> checks;
-  int64_t run_time_micros = 0;              // when the run started (UTC)
-  int passes = 0;                           // jobs run over the data
+  int64_t run_time_micros = 0;  // when the run started (UTC)
+  int passes = 0;               // jobs run over the data
+  // Malformed input records the first pass met while reading (CSV PERMISSIVE, DROPMALFORMED,
+  // badRecordsPath): rows that never reached the checks, so reports show them.
+  int64_t bad_records = 0;
   std::vector<std::string> plans;           // each job's physical plan, when VerifyOptions::explain is set
   std::string dataset;                      // what was checked (a path), for reports; may be empty
   std::map<std::string, std::string> tags;  // recorded with the metrics (metrics_repository.h)
