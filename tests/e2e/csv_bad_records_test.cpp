@@ -111,6 +111,13 @@ TEST_F(CsvBadRecordsTest, CorruptRecordColumnMayBeRenamedAndPlacedAnywhere) {
                       "raw STRING, id INT, amount DOUBLE, day DATE");
   int64_t n = df.filter(functions::col("raw").is_not_null()).count();
   EXPECT_EQ(n, static_cast<int64_t>(bad_ids_.size()));
+  // The session setting names it when the option does not.
+  spark_->conf().set("spark.sql.columnNameOfCorruptRecord", "bad_line");
+  EXPECT_EQ(read({{"mode", "PERMISSIVE"}}, "id INT, amount DOUBLE, day DATE, bad_line STRING")
+                .filter(functions::col("bad_line").is_not_null())
+                .count(),
+            static_cast<int64_t>(bad_ids_.size()));
+  spark_->conf().unset("spark.sql.columnNameOfCorruptRecord");
   try {
     read({{"mode", "PERMISSIVE"}}, "id INT, _corrupt_record INT");
     FAIL();

@@ -149,6 +149,11 @@ DataFrame DataFrameReader::csv(const std::string& path) { return csv(std::vector
 
 DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) {
   session_->ensure_running();
+  // The corrupt-record column's name defaults to the session's spark.sql.columnNameOfCorruptRecord.
+  bool corrupt_named = false;
+  for (const auto& [key, value] : options_) corrupt_named |= equals_ignore_case(key, "columnNameOfCorruptRecord");
+  std::string session_corrupt = session_->setting("spark.sql.columnNameOfCorruptRecord", "");
+  if (!corrupt_named && !session_corrupt.empty()) options_["columnNameOfCorruptRecord"] = session_corrupt;
   CsvOptions options = CsvOptions::parse(options_);
   std::vector<FileInfo> files = list_input_files(paths);
   auto src = std::make_shared<DataSource>();
