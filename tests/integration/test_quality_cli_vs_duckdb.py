@@ -153,6 +153,25 @@ def test_warning_level_failures_exit_zero_and_metrics_accumulate(work):
     assert runs[0] >= 1 and runs[0] == runs[1] and runs[2] == "pipeline=nightly"
 
 
+def test_dataset_and_tags_from_the_command_line(work):
+    (work / "spec.yaml").write_text(SPEC % {"level": "error"})
+    # The first 1,000 orders as "today's partition": same suite, other data, its own tag set.
+    lines = (work / "orders.csv").read_text().splitlines()
+    (work / "today.csv").write_text("\n".join(lines[:1001]) + "\n")
+    result = run(["check", "spec.yaml", "--dataset", "today.csv", "--tag", "day=2024-06-01", "--json", "out/today.json"],
+                 work)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads((work / "out" / "today.json").read_text())
+    assert report["dataset"] == "today.csv"
+    sizes = [k["value"] for c in report["checks"] for k in c["constraints"] if k["metric"] == "Size"]
+    assert sizes == [1000]
+    con = duckdb.connect()
+    tags = con.execute(
+        f"SELECT DISTINCT tags FROM read_parquet('{work}/out/metrics/*.parquet') WHERE dataset = 'today.csv'"
+    ).fetchall()
+    assert tags == [("day=2024-06-01,pipeline=nightly",)]
+
+
 def test_bad_spec_names_the_line_and_exits_two(work):
     (work / "bad.yaml").write_text("dataset: orders.csv\nchecks:\n  - constraints:\n      - is_complet: id\n")
     result = run(["check", "bad.yaml"], work)

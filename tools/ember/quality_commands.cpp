@@ -1,6 +1,7 @@
 #include "quality_commands.h"
 
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "ember/ember.h"
@@ -18,12 +19,14 @@ Session cli_session() {
 }
 
 void check_usage(std::ostream& out) {
-  out << "usage: ember check SPEC.yaml [--json PATH] [--html PATH] [--quiet]\n"
+  out << "usage: ember check SPEC.yaml [--dataset PATH] [--tag KEY=VALUE]... [--json PATH] [--html PATH] "
+         "[--quiet]\n"
          "\n"
-         "Runs the check suite SPEC.yaml against the dataset it names (paths are relative to the\n"
-         "current directory), prints a pass/fail table and writes the reports the suite (or\n"
-         "--json/--html) names. Exit code: 0 when no error-level check failed, 1 when one did,\n"
-         "2 when the suite or the data could not be read.\n";
+         "Runs the check suite SPEC.yaml against the dataset it names (or --dataset PATH, e.g. today's\n"
+         "partition; paths are relative to the current directory), prints a pass/fail table and\n"
+         "writes the reports the suite (or --json/--html) names. --tag adds to the suite's tags (the\n"
+         "metrics history is kept per tag set). Exit code: 0 when no error-level check failed, 1\n"
+         "when one did, 2 when the suite or the data could not be read.\n";
 }
 
 void profile_usage(std::ostream& out) {
@@ -38,7 +41,8 @@ void profile_usage(std::ostream& out) {
 }  // namespace
 
 int run_check(int argc, char** argv, int first_arg) {
-  std::string spec, json, html;
+  std::string spec, json, html, dataset;
+  std::map<std::string, std::string> tags;
   bool quiet = false;
   for (int i = first_arg; i < argc; ++i) {
     std::string arg = argv[i];
@@ -47,7 +51,16 @@ int run_check(int argc, char** argv, int first_arg) {
       return 0;
     }
     if (arg == "--json" && i + 1 < argc) json = argv[++i];
-    else if (arg == "--html" && i + 1 < argc) html = argv[++i];
+    else if (arg == "--dataset" && i + 1 < argc) dataset = argv[++i];
+    else if (arg == "--tag" && i + 1 < argc) {
+      std::string kv = argv[++i];
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "ember check: --tag takes KEY=VALUE, got '" << kv << "'\n";
+        return 2;
+      }
+      tags[kv.substr(0, eq)] = kv.substr(eq + 1);
+    } else if (arg == "--html" && i + 1 < argc) html = argv[++i];
     else if (arg == "--quiet") quiet = true;
     else if (!arg.empty() && arg[0] != '-' && spec.empty()) spec = arg;
     else {
@@ -65,6 +78,8 @@ int run_check(int argc, char** argv, int first_arg) {
   try {
     Session spark = cli_session();
     suite = quality::load_check_suite(spec, spark);
+    if (!dataset.empty()) suite.dataset.path = dataset;
+    for (const auto& [k, v] : tags) suite.tags[k] = v;
     DataFrame data = quality::read_dataset(spark, suite.dataset);
     quality::VerifyOptions options;
     options.dataset = suite.dataset.path;
