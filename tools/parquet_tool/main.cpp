@@ -19,7 +19,9 @@
 // Value format (dump and from-jsonl): null; booleans; integers; float/double as JSON numbers (the
 // exact binary value, shortest form) or "NaN", "Infinity", "-Infinity"; decimals as strings;
 // strings as JSON strings; binary as lowercase hex strings; dates as days since 1970-01-01;
-// timestamps as microseconds since 1970-01-01T00:00:00Z.
+// timestamps as microseconds since 1970-01-01T00:00:00Z; arrays as JSON arrays; maps as arrays of
+// [key, value] pairs; structs as objects {"field": value} in dump and as arrays of field values
+// (in field order) in from-jsonl.
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -89,6 +91,39 @@ void append_value(std::string& out, const Value& v) {
       append_json_string(out, hex);
       break;
     }
+    case TypeId::kArray: {
+      out += '[';
+      for (size_t i = 0; i < v.as_array().size(); ++i) {
+        if (i) out += ',';
+        append_value(out, v.as_array()[i]);
+      }
+      out += ']';
+      break;
+    }
+    case TypeId::kMap: {
+      out += '[';
+      for (size_t i = 0; i < v.map_keys().size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        append_value(out, v.map_keys()[i]);
+        out += ',';
+        append_value(out, v.map_values()[i]);
+        out += ']';
+      }
+      out += ']';
+      break;
+    }
+    case TypeId::kStruct: {
+      out += '{';
+      for (size_t i = 0; i < v.as_struct().size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, v.type().fields()[i].name);
+        out += ':';
+        append_value(out, v.as_struct()[i]);
+      }
+      out += '}';
+      break;
+    }
     default: out += "null"; break;
   }
 }
@@ -113,9 +148,10 @@ std::string schema_json(const ember::Schema& schema) {
 // JSON input: one array of scalars per line.
 
 struct JsonValue {
-  enum class Kind { kNull, kBool, kNumber, kString } kind = Kind::kNull;
+  enum class Kind { kNull, kBool, kNumber, kString, kArray } kind = Kind::kNull;
   bool b = false;
-  std::string text;  // number text or string contents
+  std::string text;              // number text or string contents
+  std::vector<JsonValue> items;  // kArray
 };
 
 class JsonLineParser {
@@ -197,6 +233,11 @@ class JsonLineParser {
     skip_ws();
     JsonValue v;
     char c = peek();
+    if (c == '[') {
+      v.kind = JsonValue::Kind::kArray;
+      v.items = parse_array();
+      return v;
+    }
     if (c == '"') {
       ++i_;
       v.kind = JsonValue::Kind::kString;
@@ -292,6 +333,27 @@ Value to_value(const JsonValue& j, const DataType& t) {
         bytes.push_back(static_cast<char>(std::stoi(j.text.substr(i, 2), nullptr, 16)));
       }
       return Value::binary(bytes);
+    }
+    case TypeId::kArray: {
+      std::vector<Value> elements;
+      for (const JsonValue& x : j.items) elements.push_back(to_value(x, t.element_type()));
+      return Value::array(t.element_type(), std::move(elements));
+    }
+    case TypeId::kMap: {
+      std::vector<Value> keys, values;
+      for (const JsonValue& kv : j.items) {
+        if (kv.items.size() != 2) throw std::runtime_error("a map entry must be [key, value]");
+        keys.push_back(to_value(kv.items[0], t.key_type()));
+        values.push_back(to_value(kv.items[1], t.value_type()));
+      }
+      return Value::map(t, std::move(keys), std::move(values));
+    }
+    case TypeId::kStruct: {
+      if (j.items.size() != t.fields().size())
+        throw std::runtime_error("wrong field count for " + t.simple_string());
+      std::vector<Value> fields;
+      for (size_t k = 0; k < j.items.size(); ++k) fields.push_back(to_value(j.items[k], t.fields()[k].type));
+      return Value::struct_(t, std::move(fields));
     }
     default: throw std::runtime_error("unsupported type " + t.simple_string());
   }

@@ -42,6 +42,7 @@ ColumnChunkReader::ColumnChunkReader(std::shared_ptr<const InputFile> file, Colu
       column_(std::move(column)),
       codec_(meta.codec),
       num_rows_(num_rows),
+      num_values_(meta.num_values),
       row_group_(row_group) {
   chunk_offset_ = meta.data_page_offset;
   // Some writers record a dictionary page offset of 0 when there is none; only an offset before
@@ -180,6 +181,24 @@ void ColumnChunkReader::start_data_page_v1(const PageHeader& h, const uint8_t* b
   const uint8_t* end = data + data_size;
   auto num_values = static_cast<size_t>(d.num_values);
   legacy_levels_ = false;
+  if (column_.max_repetition_level > 0) {
+    // Repetition levels come first, RLE with a 4-byte length (BIT_PACKED is long deprecated).
+    if (d.repetition_level_encoding != Encoding::kRle) {
+      throw_error(ErrorKind::kUnsupported, std::string("repetition level encoding ") +
+                                               encoding_name(d.repetition_level_encoding) +
+                                               " is not supported");
+    }
+    if (end - p < 4) corrupt("truncated repetition levels");
+    uint32_t len;
+    std::memcpy(&len, p, 4);
+    p += 4;
+    if (len > static_cast<size_t>(end - p)) {
+      corrupt("repetition levels of " + std::to_string(len) + " bytes run past the end of the page");
+    }
+    rep_decoder_ =
+        RleBitPackedDecoder(p, len, bit_width_of(static_cast<uint64_t>(column_.max_repetition_level)));
+    p += len;
+  }
   if (column_.max_definition_level > 0) {
     int bw = bit_width_of(static_cast<uint64_t>(column_.max_definition_level));
     if (d.definition_level_encoding == Encoding::kRle) {
@@ -225,6 +244,10 @@ void ColumnChunkReader::start_data_page_v2(const PageHeader& h, const uint8_t* b
   auto rep_len = static_cast<size_t>(d.repetition_levels_byte_length);
   auto def_len = static_cast<size_t>(d.definition_levels_byte_length);
   legacy_levels_ = false;
+  if (column_.max_repetition_level > 0) {
+    rep_decoder_ =
+        RleBitPackedDecoder(body, rep_len, bit_width_of(static_cast<uint64_t>(column_.max_repetition_level)));
+  }
   if (column_.max_definition_level > 0) {
     def_decoder_ = RleBitPackedDecoder(body + rep_len, def_len,
                                        bit_width_of(static_cast<uint64_t>(column_.max_definition_level)));
@@ -438,6 +461,52 @@ VectorPtr ColumnChunkReader::read(size_t n) {
       row += k;
     }
     rows_read_ += static_cast<int64_t>(n);
+    return out;
+  } catch (const EmberError& e) {
+    rethrow_with_context(e);
+  }
+}
+
+LeafEntries ColumnChunkReader::read_all_entries() {
+  LeafEntries out;
+  try {
+    if (num_values_ < num_rows_) {
+      corrupt("the chunk holds " + std::to_string(num_values_) + " level entries for " +
+              std::to_string(num_rows_) + " rows");
+    }
+    // Bound the allocation by the chunk's size: a level entry takes at least a bit.
+    if (num_values_ > chunk_length_ * 8 + 64) {
+      corrupt("the chunk claims " + std::to_string(num_values_) + " values in " +
+              std::to_string(chunk_length_) + " bytes");
+    }
+    const auto n = static_cast<size_t>(num_values_);
+    out.rep.assign(n, 0);
+    out.def.assign(n, static_cast<uint8_t>(column_.max_definition_level));
+    if (column_.conversion == ValueConversion::kAllNull) {
+      out.values = Vector::make_null(column_.type, n);
+      return out;
+    }
+    if (!loaded_) load_chunk();
+    out.values = Vector::make(column_.type, n);
+    size_t e = 0;
+    while (e < n) {
+      if (page_left_ == 0) next_page(0);
+      const size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - e), page_left_));
+      if (column_.max_repetition_level > 0 && rep_decoder_.get_batch(out.rep.data() + e, k) != k) {
+        corrupt("the repetition levels end before the page's values");
+      }
+      read_run(*out.values, e, k);
+      if (column_.max_definition_level > 0) std::memcpy(out.def.data() + e, levels_.data(), k);
+      page_left_ -= static_cast<int64_t>(k);
+      e += k;
+    }
+    const auto max_rep = static_cast<uint8_t>(column_.max_repetition_level);
+    const auto max_def = static_cast<uint8_t>(column_.max_definition_level);
+    for (size_t i = 0; i < n; ++i) {
+      if (out.rep[i] > max_rep || out.def[i] > max_def) corrupt("a level exceeds the column's maximum");
+    }
+    if (n > 0 && out.rep[0] != 0) corrupt("the first repetition level is not 0");
+    rows_read_ = num_rows_;
     return out;
   } catch (const EmberError& e) {
     rethrow_with_context(e);

@@ -24,18 +24,39 @@
 
 namespace ember::parquet {
 
-class ColumnChunkReader {
+// Reads one column of a row group in row order, a batch at a time.
+class ColumnReader {
+ public:
+  virtual ~ColumnReader() = default;
+  // The next n rows as a new vector of the column's type.
+  virtual VectorPtr read(size_t n) = 0;
+  // Passes over the next n rows.
+  virtual void skip(size_t n) = 0;
+};
+
+// Every level entry of a nested leaf's column chunk: repetition and definition levels, and one
+// value slot per entry (null unless the entry's definition level is the leaf's maximum).
+struct LeafEntries {
+  std::vector<uint8_t> rep;
+  std::vector<uint8_t> def;
+  VectorPtr values;
+};
+
+class ColumnChunkReader final : public ColumnReader {
  public:
   // `meta` is the chunk's ColumnMetaData; `num_rows` the row group's row count.
   ColumnChunkReader(std::shared_ptr<const InputFile> file, ColumnDescriptor column,
                     const ColumnMetaData& meta, int64_t num_rows, int row_group);
 
   // The next n rows (n <= rows_left()) as a new vector of the column's type.
-  VectorPtr read(size_t n);
+  VectorPtr read(size_t n) override;
   // Passes over the next n rows (n <= rows_left()): data pages entirely inside them are neither
   // decompressed nor decoded; partly covered pages are decoded and the values dropped.
-  void skip(size_t n);
+  void skip(size_t n) override;
   int64_t rows_left() const { return num_rows_ - rows_read_; }
+  // A leaf of a nested column: the whole chunk's level entries at once (see LeafEntries). Not to
+  // be mixed with read/skip.
+  LeafEntries read_all_entries();
 
  private:
   [[noreturn]] void corrupt(const std::string& what) const;
@@ -66,6 +87,7 @@ class ColumnChunkReader {
   int64_t chunk_offset_ = 0;
   int64_t chunk_length_ = 0;
   int64_t num_rows_;
+  int64_t num_values_ = 0;  // level entries in the chunk (== rows for a flat column)
   int64_t rows_read_ = 0;
   int row_group_;
 
@@ -82,6 +104,7 @@ class ColumnChunkReader {
   std::vector<uint8_t> legacy_level_values_;
   size_t legacy_level_pos_ = 0;
   RleBitPackedDecoder def_decoder_;
+  RleBitPackedDecoder rep_decoder_;
   bool dictionary_encoded_ = false;
   RleBitPackedDecoder index_decoder_;
   std::unique_ptr<ValuesDecoder> values_;

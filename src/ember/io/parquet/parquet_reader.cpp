@@ -7,6 +7,7 @@
 #include "ember/common/error.h"
 #include "ember/io/parquet/column_chunk_reader.h"
 #include "ember/io/parquet/input_file.h"
+#include "ember/io/parquet/nested_column_reader.h"
 #include "ember/io/parquet/parquet_schema.h"
 #include "ember/io/parquet/value_conversion.h"
 
@@ -35,7 +36,7 @@ constexpr const char* kFooterErrorClass = "FAILED_READ_FILE.CANNOT_READ_FILE_FOO
 // ---------------------------------------------------------------------------------------------
 // ParquetRowGroupReader
 
-ParquetRowGroupReader::ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns,
+ParquetRowGroupReader::ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnReader>> columns,
                                              std::vector<ParquetRowRange> ranges, size_t batch_size)
     : columns_(std::move(columns)),
       ranges_(std::move(ranges)),
@@ -117,7 +118,7 @@ std::unique_ptr<ParquetFileReader> ParquetFileReader::open(const std::string& pa
     if (e.kind() == ErrorKind::kMalformedInput) footer_error(path, e.what());
     throw;
   }
-  const auto& columns = r->mapped_->columns;
+  const auto& columns = r->mapped_->leaves;
   if (m.num_rows < 0) footer_error(path, "negative row count");
   for (size_t g = 0; g < m.row_groups.size(); ++g) {
     const parquet::RowGroup& rg = m.row_groups[g];
@@ -139,8 +140,9 @@ std::unique_ptr<ParquetFileReader> ParquetFileReader::open(const std::string& pa
         footer_error(path, col + " has physical type " + parquet::physical_type_name(chunk.meta_data->type) +
                                " but the schema says " + parquet::physical_type_name(columns[c].physical));
       }
-      // A flat column holds one value (null or not) per row.
-      if (chunk.meta_data->num_values != rg.num_rows) {
+      // A flat column holds one value (null or not) per row; a nested leaf at least one per row.
+      if (columns[c].max_repetition_level == 0 ? chunk.meta_data->num_values != rg.num_rows
+                                               : chunk.meta_data->num_values < rg.num_rows) {
         footer_error(path, col + " holds " + std::to_string(chunk.meta_data->num_values) +
                                " values but the row group has " + std::to_string(rg.num_rows) + " rows");
       }
@@ -168,12 +170,15 @@ ParquetColumnStatistics ParquetFileReader::column_statistics(int row_group, int 
     throw_error(ErrorKind::kIllegalArgument,
                 "column " + std::to_string(column) + " does not exist in " + path());
   }
+  const parquet::ColumnDescriptor& desc = mapped_->columns[static_cast<size_t>(column)];
+  // Nested columns have no statistics a filter could use.
+  if (desc.nested) return ParquetColumnStatistics{};
+  const auto leaf = static_cast<size_t>(desc.leaf_index);
   std::optional<parquet::ColumnOrder> order;
-  if (metadata_->column_orders && static_cast<size_t>(column) < metadata_->column_orders->size()) {
-    order = (*metadata_->column_orders)[static_cast<size_t>(column)];
+  if (metadata_->column_orders && leaf < metadata_->column_orders->size()) {
+    order = (*metadata_->column_orders)[leaf];
   }
-  const auto& chunk =
-      metadata_->row_groups[static_cast<size_t>(row_group)].columns[static_cast<size_t>(column)];
+  const auto& chunk = metadata_->row_groups[static_cast<size_t>(row_group)].columns[leaf];
   return parquet::decode_column_statistics(mapped_->columns[static_cast<size_t>(column)], *chunk.meta_data,
                                            order);
 }
@@ -220,7 +225,7 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
     }
     previous_end = r.end;
   }
-  std::vector<std::unique_ptr<parquet::ColumnChunkReader>> readers;
+  std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
   readers.reserve(projection.size());
   for (int c : projection) {
     if (c < 0 || static_cast<size_t>(c) >= mapped_->columns.size()) {
@@ -228,9 +233,20 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
                                                    path() + ", which has " +
                                                    std::to_string(mapped_->columns.size()));
     }
+    const parquet::ColumnDescriptor& desc = mapped_->columns[static_cast<size_t>(c)];
+    if (desc.nested) {
+      std::vector<std::unique_ptr<parquet::ColumnChunkReader>> leaves;
+      for (int k = 0; k < desc.num_leaves; ++k) {
+        leaves.push_back(std::make_unique<parquet::ColumnChunkReader>(
+            file_, desc.nested->leaves[static_cast<size_t>(k)],
+            *rg.columns[static_cast<size_t>(desc.leaf_index + k)].meta_data, rg.num_rows, i));
+      }
+      readers.push_back(std::make_unique<parquet::NestedColumnReader>(desc.nested, std::move(leaves),
+                                                                      rg.num_rows, path(), i));
+      continue;
+    }
     readers.push_back(std::make_unique<parquet::ColumnChunkReader>(
-        file_, mapped_->columns[static_cast<size_t>(c)], *rg.columns[static_cast<size_t>(c)].meta_data,
-        rg.num_rows, i));
+        file_, desc, *rg.columns[static_cast<size_t>(desc.leaf_index)].meta_data, rg.num_rows, i));
   }
   return std::unique_ptr<ParquetRowGroupReader>(
       new ParquetRowGroupReader(std::move(readers), std::move(ranges), options_.batch_size));
@@ -244,8 +260,9 @@ std::optional<std::vector<ParquetPageStatistics>> ParquetFileReader::page_statis
                 "column " + std::to_string(column) + " does not exist in " + path());
   }
   const parquet::RowGroup& rg = metadata_->row_groups[static_cast<size_t>(row_group)];
-  const ColumnChunk& chunk = rg.columns[static_cast<size_t>(column)];
   const parquet::ColumnDescriptor& desc = mapped_->columns[static_cast<size_t>(column)];
+  if (desc.nested) return std::nullopt;  // page pruning reads flat columns only
+  const ColumnChunk& chunk = rg.columns[static_cast<size_t>(desc.leaf_index)];
   if (!chunk.offset_index_offset || !chunk.offset_index_length) return std::nullopt;
   std::string where =
       "the page index of column '" + desc.name + "' in row group " + std::to_string(row_group);

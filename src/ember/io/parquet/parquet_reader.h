@@ -40,7 +40,7 @@ namespace ember {
 
 namespace parquet {
 class InputFile;
-class ColumnChunkReader;
+class ColumnReader;
 struct MappedSchema;
 }  // namespace parquet
 
@@ -86,9 +86,9 @@ class ParquetRowGroupReader {
 
  private:
   friend class ParquetFileReader;
-  ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns,
+  ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnReader>> columns,
                         std::vector<ParquetRowRange> ranges, size_t batch_size);
-  std::vector<std::unique_ptr<parquet::ColumnChunkReader>> columns_;
+  std::vector<std::unique_ptr<parquet::ColumnReader>> columns_;
   std::vector<ParquetRowRange> ranges_;
   size_t range_ = 0;      // current range
   int64_t position_ = 0;  // next row of the row group the column readers stand at

@@ -352,6 +352,143 @@ std::string upper(std::string s) {
   return s;
 }
 
+// Maps a group or repeated field into a NestedNode tree, following Spark's
+// ParquetToSparkSchemaConverter, LIST and MAP backward-compatibility rules included.
+class NestedWalker {
+ public:
+  NestedWalker(const std::vector<SchemaElement>& elements, const ParquetReadOptions& options, size_t start)
+      : elements_(elements), options_(options), i_(start) {}
+
+  // Maps the field at the cursor as a value whose slots sit at (def_slot, rep_limit) and whose
+  // presence counts from `def_base` (the enclosing struct's or list element's definition level): a
+  // struct's field has a slot wherever the struct has one, null struct or not.
+  NestedNode field(int def_slot, int rep_limit, int def_base, const std::string& path,
+                   bool force_required = false) {
+    const size_t at = i_;
+    const SchemaElement& e = take();
+    if (!e.repetition_type) malformed("Parquet column '" + path + "' lacks a repetition type");
+    if (*e.repetition_type == Repetition::kRepeated && !force_required) {
+      // A repeated field outside a LIST group: a non-null array of required elements.
+      NestedNode list;
+      list.kind = NestedNode::Kind::kList;
+      list.nullable = false;
+      list.def_slot = def_slot;
+      list.def_present = def_base;
+      list.rep_limit = rep_limit;
+      i_ = at;
+      list.children.push_back(
+          field(def_base + 1, rep_limit + 1, def_base + 1, path, /*force_required=*/true));
+      finish_list(list);
+      return list;
+    }
+    NestedNode n;
+    n.nullable = !force_required && *e.repetition_type == Repetition::kOptional;
+    n.def_slot = def_slot;
+    n.rep_limit = rep_limit;
+    n.def_present = def_base + (n.nullable ? 1 : 0);
+    n.first_leaf = static_cast<int>(leaves.size());
+    if (!e.num_children) {
+      if (!e.type) malformed("Parquet column '" + path + "' has neither a type nor children");
+      ColumnDescriptor c;
+      c.name = path;
+      c.schema_element = static_cast<int>(at);
+      c.nullable = n.nullable;
+      c.max_definition_level = n.def_present;
+      c.max_repetition_level = rep_limit;
+      map_leaf(e, options_, c);
+      n.kind = NestedNode::Kind::kLeaf;
+      n.type = c.type;
+      n.leaf = static_cast<int>(leaves.size());
+      leaves.push_back(std::move(c));
+      return n;
+    }
+    const int children = *e.num_children;
+    if (children < 1) malformed("Parquet group '" + path + "' has no fields");
+    const bool is_list = (e.logical_type && e.logical_type->kind == LogicalType::Kind::kList) ||
+                         e.converted_type == ConvertedType::kList;
+    const bool is_map = (e.logical_type && e.logical_type->kind == LogicalType::Kind::kMap) ||
+                        e.converted_type == ConvertedType::kMap ||
+                        e.converted_type == ConvertedType::kMapKeyValue;
+    if (is_list) {
+      if (children != 1) malformed("LIST group '" + path + "' must have exactly one field");
+      const SchemaElement& r = peek();
+      if (r.repetition_type != Repetition::kRepeated) {
+        malformed("the field of LIST group '" + path + "' must be repeated");
+      }
+      n.kind = NestedNode::Kind::kList;
+      // Spark's isElementType: the repeated field is itself the element when it is primitive, a
+      // group of several fields, or named "array" / "<list>_tuple" (legacy two-level lists).
+      const bool two_level =
+          !r.num_children || *r.num_children != 1 || r.name == "array" || r.name == e.name + "_tuple";
+      if (two_level) {
+        n.children.push_back(
+            field(n.def_present + 1, rep_limit + 1, n.def_present + 1, path + "." + r.name, true));
+      } else {
+        take();
+        n.children.push_back(field(n.def_present + 1, rep_limit + 1, n.def_present + 1,
+                                   path + "." + r.name + "." + peek().name));
+      }
+      finish_list(n);
+      return n;
+    }
+    if (is_map) {
+      if (children != 1) malformed("MAP group '" + path + "' must have exactly one field");
+      const SchemaElement& kv = take();
+      if (kv.repetition_type != Repetition::kRepeated || !kv.num_children || *kv.num_children != 2) {
+        malformed("the field of MAP group '" + path + "' must be a repeated group of a key and a value");
+      }
+      n.kind = NestedNode::Kind::kMap;
+      const std::string kv_path = path + "." + kv.name;
+      NestedNode key =
+          field(n.def_present + 1, rep_limit + 1, n.def_present + 1, kv_path + "." + peek().name);
+      if (key.nullable) malformed("the key of MAP group '" + path + "' must be required");
+      NestedNode value =
+          field(n.def_present + 1, rep_limit + 1, n.def_present + 1, kv_path + "." + peek().name);
+      require_flat_type(key.type, "read as a map key");
+      n.type = DataType::map(key.type, value.type, value.nullable);
+      n.children.push_back(std::move(key));
+      n.children.push_back(std::move(value));
+      return n;
+    }
+    n.kind = NestedNode::Kind::kStruct;
+    std::vector<Field> fields;
+    for (int k = 0; k < children; ++k) {
+      const std::string name = peek().name;
+      NestedNode f = field(def_slot, rep_limit, n.def_present, path + "." + name);
+      fields.push_back(Field{name, f.type, f.nullable});
+      n.children.push_back(std::move(f));
+    }
+    n.type = DataType::struct_(std::move(fields));
+    return n;
+  }
+
+  size_t position() const { return i_; }
+  std::vector<ColumnDescriptor> leaves;
+
+ private:
+  static void finish_list(NestedNode& list) {
+    const NestedNode& element = list.children[0];
+    list.first_leaf = element.first_leaf;
+    list.type = DataType::array(element.type, element.nullable);
+  }
+  const SchemaElement& peek() {
+    if (i_ >= elements_.size()) malformed("the Parquet schema is truncated");
+    return elements_[i_];
+  }
+  const SchemaElement& take() {
+    const SchemaElement& e = peek();
+    ++i_;
+    return e;
+  }
+  [[noreturn]] static void malformed(const std::string& what) {
+    throw_error(ErrorKind::kMalformedInput, what);
+  }
+
+  const std::vector<SchemaElement>& elements_;
+  const ParquetReadOptions& options_;
+  size_t i_;
+};
+
 }  // namespace
 
 MappedSchema map_parquet_schema(const std::vector<SchemaElement>& elements,
@@ -370,18 +507,28 @@ MappedSchema map_parquet_schema(const std::vector<SchemaElement>& elements,
   for (int child = 0; child < children; ++child) {
     if (i >= elements.size()) throw_error(ErrorKind::kMalformedInput, "the Parquet schema is truncated");
     const SchemaElement& e = elements[i];
-    if (e.num_children || !e.type) {
-      throw_error(ErrorKind::kUnsupported, "Parquet column '" + e.name +
-                                               "' is a nested group (struct, list or map), which ember "
-                                               "cannot read yet");
-    }
     if (!e.repetition_type) {
       throw_error(ErrorKind::kMalformedInput, "Parquet column '" + e.name + "' lacks a repetition type");
     }
-    if (*e.repetition_type == Repetition::kRepeated) {
-      throw_error(
-          ErrorKind::kUnsupported,
-          "Parquet column '" + e.name + "' is a repeated field (an array), which ember cannot read yet");
+    if (e.num_children || *e.repetition_type == Repetition::kRepeated) {
+      // A struct, LIST or MAP group, or a repeated field: its leaves are read and assembled.
+      NestedWalker walker(elements, options, i);
+      auto nested = std::make_shared<NestedColumn>();
+      nested->root = walker.field(0, 0, 0, e.name);
+      nested->leaves = std::move(walker.leaves);
+      ColumnDescriptor c;
+      c.name = e.name;
+      c.schema_element = static_cast<int>(i);
+      c.type = nested->root.type;
+      c.nullable = nested->root.nullable;
+      c.leaf_index = static_cast<int>(out.leaves.size());
+      c.num_leaves = static_cast<int>(nested->leaves.size());
+      for (const ColumnDescriptor& leaf : nested->leaves) out.leaves.push_back(leaf);
+      c.nested = std::move(nested);
+      fields.push_back(Field{c.name, c.type, c.nullable});
+      out.columns.push_back(std::move(c));
+      i = walker.position();
+      continue;
     }
     ColumnDescriptor c;
     c.name = e.name;
@@ -390,7 +537,9 @@ MappedSchema map_parquet_schema(const std::vector<SchemaElement>& elements,
     c.max_definition_level = c.nullable ? 1 : 0;
     c.max_repetition_level = 0;
     map_leaf(e, options, c);
+    c.leaf_index = static_cast<int>(out.leaves.size());
     fields.push_back(Field{c.name, c.type, c.nullable});
+    out.leaves.push_back(c);
     out.columns.push_back(std::move(c));
     ++i;
   }

@@ -2,6 +2,7 @@
 // Mapping between Parquet schemas and ember schemas, both ways, following Spark's
 // ParquetToSparkSchemaConverter (read) and SparkToParquetSchemaConverter (write, non-legacy
 // format). Also the Spark schema JSON Spark stores under org.apache.spark.sql.parquet.row.metadata.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,11 @@ enum class ValueConversion : uint8_t {
 // The order min/max statistics use for a column (Parquet's ColumnOrder TYPE_ORDER rules).
 enum class SortOrder : uint8_t { kSigned, kUnsigned, kUnknown };
 
-// A leaf column of the file, with everything the reader needs to decode it.
+struct NestedColumn;
+
+// A leaf column of the file, with everything the reader needs to decode it. A top-level field
+// that is a group (struct, LIST, MAP) or a repeated field has a descriptor too, with `nested` set
+// and `leaf_index` / `num_leaves` naming its leaves' column chunks.
 struct ColumnDescriptor {
   std::string name;        // the field name
   int schema_element = 0;  // index into FileMetaData::schema
@@ -50,11 +55,37 @@ struct ColumnDescriptor {
   bool nullable = true;
   ValueConversion conversion = ValueConversion::kBoolean;
   SortOrder sort_order = SortOrder::kSigned;
+  int leaf_index = 0;  // the column chunk (index into a row group's columns) of the first leaf
+  int num_leaves = 1;
+  std::shared_ptr<const NestedColumn> nested;  // set for nested top-level fields
+};
+
+// One node of a nested column's shape, with the levels that locate its values in any leaf's
+// (repetition, definition) stream below it (Dremel record shredding): the entries with
+// rep <= rep_limit and def >= def_slot are this node's slots, one per value (null or not), and a
+// slot with def >= def_present holds a non-null value.
+struct NestedNode {
+  enum class Kind : uint8_t { kLeaf, kStruct, kList, kMap };
+  Kind kind = Kind::kLeaf;
+  DataType type;
+  bool nullable = true;
+  int def_slot = 0;
+  int rep_limit = 0;
+  int def_present = 0;
+  int first_leaf = 0;                // index into NestedColumn::leaves of the first leaf below
+  int leaf = -1;                     // kLeaf: its index into NestedColumn::leaves
+  std::vector<NestedNode> children;  // struct: fields; list: {element}; map: {key, value}
+};
+
+struct NestedColumn {
+  NestedNode root;
+  std::vector<ColumnDescriptor> leaves;  // in file order
 };
 
 struct MappedSchema {
   Schema schema;                          // one field per top-level column
-  std::vector<ColumnDescriptor> columns;  // leaf columns, in file order (== schema fields, flat)
+  std::vector<ColumnDescriptor> columns;  // one per top-level field (== schema fields)
+  std::vector<ColumnDescriptor> leaves;   // every leaf column, in file (column chunk) order
 };
 
 // Maps a file's schema (FileMetaData::schema) to ember's. Throws kUnsupported naming the column
