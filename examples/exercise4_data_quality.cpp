@@ -111,6 +111,7 @@ int main() {
       options.tags = {{"feed", "orders"}};
       VerificationResult result = verify(incoming, checks, options);
       std::cout << summary_text(result);
+      attach_history(spark.state(), out + "/metrics", result);  // the HTML report draws each metric's trend
       write_text_file(out + "/reports/" + name + ".json", to_json(result));
       write_text_file(out + "/reports/" + name + ".html", to_html(result));
       append_metrics(spark, out + "/metrics", result);  // history for tomorrow's anomaly checks

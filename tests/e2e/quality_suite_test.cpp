@@ -166,6 +166,14 @@ TEST_F(QualitySuiteTest, MetricsRepositoryAndAnomalyChecks) {
   EXPECT_EQ(metric_history(spark_->state(), repo, "Size", "*", tags), (std::vector<double>{1000, 900, 500}));
   EXPECT_TRUE(metric_history(spark_->state(), repo, "Size", "*", {{"job", "other"}}).empty());
 
+  // Reports draw a metric's history: earlier runs only, oldest first.
+  VerificationResult latest = verify(data(700), {Check(CheckLevel::kError, "size").has_size(ge(1))},
+                                     VerifyOptions{(1717200000LL + 10 * 86400) * 1000000, "", tags, false});
+  attach_history(spark_->state(), repo, latest);
+  EXPECT_EQ(latest.checks[0].constraints[0].history, (std::vector<double>{1000, 900, 500}));
+  EXPECT_NE(to_html(latest).find("<svg"), std::string::npos);
+  EXPECT_NE(to_json(latest).find("\"history\":[1000,900,500]"), std::string::npos);
+
   // mean ± 3 stddev of {1000, 900, 500} (sample stddev 264.6): [-6.2, 1593.7].
   EXPECT_TRUE(run(1000, 3, stddev_band(3, 10)).checks[0].constraints[0].passed);
   // Last 2 runs {500, 1000}: mean 750, stddev 353.6, k = 0.5 -> [573.2, 926.8]; 990 is out.

@@ -86,6 +86,9 @@ int run_check(int argc, char** argv, int first_arg) {
     options.tags = suite.tags;
     result = quality::verify(data, suite.checks, options);
     // Reports first: a failing run still leaves them behind for whoever looks into it.
+    if (!suite.metrics_repository.empty()) {
+      quality::attach_history(spark.state(), suite.metrics_repository, result);
+    }
     if (json.empty()) json = suite.json_report;
     if (html.empty()) html = suite.html_report;
     if (!json.empty()) quality::write_text_file(json, quality::to_json(result));

@@ -7,4 +7,8 @@ namespace ember::quality {
 
 std::string format_metric(double x);
 
+// For messages a person reads: integers as they are, other numbers to 6 significant digits
+// ("0.975667", "187"). Reports keep the exact value beside it.
+std::string format_readable(double x);
+
 }  // namespace ember::quality

@@ -1,6 +1,7 @@
 #include "ember/quality/metrics_repository.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "ember/api/functions.h"
@@ -56,6 +57,32 @@ std::vector<double> metric_history(const std::shared_ptr<SessionState>& session,
     if (!r[0].is_null()) history.push_back(r[0].as_double());
   }
   return history;
+}
+
+void attach_history(const std::shared_ptr<SessionState>& session, const std::string& path,
+                    VerificationResult& result, int last_runs) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;
+  DataFrame runs = DataFrameReader(session)
+                       .parquet(path)
+                       .filter(f::col("tags") == f::lit(tags_text(result.tags)))
+                       .order_by({f::col("run_time")})
+                       .select({"metric", "instance", "value"});
+  std::map<std::pair<std::string, std::string>, std::vector<double>> by_metric;
+  for (const Row& r : runs.collect()) {
+    if (r[2].is_null()) continue;
+    by_metric[{r[0].as_string(), r[1].as_string()}].push_back(r[2].as_double());
+  }
+  for (auto& check : result.checks) {
+    for (auto& c : check.constraints) {
+      auto it = by_metric.find({c.metric, c.instance});
+      if (it == by_metric.end()) continue;
+      const auto& values = it->second;
+      size_t first =
+          values.size() > static_cast<size_t>(last_runs) ? values.size() - static_cast<size_t>(last_runs) : 0;
+      c.history.assign(values.begin() + static_cast<std::ptrdiff_t>(first), values.end());
+    }
+  }
 }
 
 }  // namespace ember::quality

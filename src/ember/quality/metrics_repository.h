@@ -31,4 +31,10 @@ std::vector<double> metric_history(const std::shared_ptr<SessionState>& session,
                                    const std::string& metric, const std::string& instance,
                                    const std::map<std::string, std::string>& tags);
 
+// Fills ConstraintResult::history of every constraint with the metric's values in the last
+// `last_runs` runs recorded under result.tags (one read of the repository). Call it before
+// append_metrics, so the history holds earlier runs only.
+void attach_history(const std::shared_ptr<SessionState>& session, const std::string& path,
+                    VerificationResult& result, int last_runs = 30);
+
 }  // namespace ember::quality

@@ -51,6 +51,36 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+// The metric's earlier runs and this one as an inline SVG line (no external assets), this run's
+// point coloured by its status, with the previous value in the tooltip.
+std::string sparkline(const std::vector<double>& history, double now, bool passed) {
+  std::vector<double> v = history;
+  v.push_back(now);
+  double lo = *std::min_element(v.begin(), v.end()), hi = *std::max_element(v.begin(), v.end());
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return "";
+  const double w = 120, h = 22, pad = 3;
+  auto x = [&](size_t i) {
+    return v.size() == 1 ? w / 2
+                         : pad + (w - 2 * pad) * static_cast<double>(i) / static_cast<double>(v.size() - 1);
+  };
+  auto y = [&](double d) { return hi == lo ? h / 2 : pad + (h - 2 * pad) * (hi - d) / (hi - lo); };
+  std::string points;
+  char buf[64];
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), "%s%.1f,%.1f", i ? " " : "", x(i), y(v[i]));
+    points += buf;
+  }
+  std::string s = "<div class=\"spark\" title=\"" + std::to_string(history.size()) +
+                  " earlier runs; previous " + format_metric(history.back()) +
+                  "\"><svg width=\"120\" height=\"22\" viewBox=\"0 0 120 22\">";
+  s += "<polyline fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.5\" points=\"" + points + "\"/>";
+  std::snprintf(buf, sizeof(buf), "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x(v.size() - 1),
+                y(now), passed ? "#1b7f3b" : "#b3261e");
+  s += buf;
+  s += "</svg></div>";
+  return s;
+}
+
 struct Counts {
   int checks = 0, checks_failed = 0, constraints = 0, constraints_failed = 0;
 };
@@ -131,6 +161,14 @@ std::string to_json(const VerificationResult& result) {
       append_json_string(j, r.passed ? "Success" : "Failure");
       j += ",\"message\":";
       append_json_string(j, r.message);
+      if (!r.history.empty()) {
+        j += ",\"history\":[";
+        for (size_t h = 0; h < r.history.size(); ++h) {
+          j += (h ? "," : "") +
+               (std::isfinite(r.history[h]) ? format_metric(r.history[h]) : std::string("null"));
+        }
+        j += "]";
+      }
       j += "}";
     }
     j += "]}";
@@ -166,6 +204,7 @@ std::string to_html(const VerificationResult& result) {
        ".error{background:#b3261e}.warning{background:#a86500}.ok{background:#1b7f3b}\n"
        ".bar{background:#e5e7eb;border-radius:3px;height:6px;width:120px;margin-top:4px}"
        ".bar i{display:block;height:6px;border-radius:3px}\n"
+       ".spark{margin-top:4px}\n"
        "code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}.msg{color:#57606a;font-size:"
        "13px}\n";
   h += "</style></head><body>\n";
@@ -195,7 +234,7 @@ std::string to_html(const VerificationResult& result) {
     // The observed and expected columns already say what the standard message says; show the rest.
     std::string note = k.message;
     const std::string standard =
-        "observed " + (k.value ? format_metric(*k.value) : "") + ", expected " + k.assertion;
+        "observed " + (k.value ? format_readable(*k.value) : "") + ", expected " + k.assertion;
     if (note.rfind(standard, 0) == 0) note = note.substr(standard.size());
     while (!note.empty() && (note[0] == ';' || note[0] == ' ')) note.erase(0, 1);
     if (!note.empty()) r += "<div class=\"msg\">" + html_escape(note) + "</div>";
@@ -205,6 +244,7 @@ std::string to_html(const VerificationResult& result) {
       r += "<div class=\"bar\"><i style=\"width:" + std::to_string(static_cast<int>(*k.value * 100)) +
            "%;background:" + (k.passed ? "#1b7f3b" : "#b3261e") + "\"></i></div>";
     }
+    if (!k.history.empty() && k.value) r += sparkline(k.history, *k.value, k.passed);
     r += "</td><td>" + html_escape(k.assertion) + "</td><td class=\"" +
          (k.passed ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
     return r;

@@ -283,8 +283,8 @@ std::string judge_anomaly(const AnomalyStrategy& s, double value, const std::vec
     if (lo > hi) std::swap(lo, hi);
     passed = value >= lo && value <= hi;
     return passed ? ""
-                  : "previous run " + format_metric(previous) + ", expected within [" + format_metric(lo) +
-                        ", " + format_metric(hi) + "]";
+                  : "previous run " + format_readable(previous) + ", expected within [" +
+                        format_readable(lo) + ", " + format_readable(hi) + "]";
   }
   size_t n = std::min(history.size(), static_cast<size_t>(s.last_runs));
   if (n < 2) return "fewer than 2 earlier runs to compare with";
@@ -298,9 +298,9 @@ std::string judge_anomaly(const AnomalyStrategy& s, double value, const std::vec
   double lo = mean - s.k * sd, hi = mean + s.k * sd;
   passed = value >= lo && value <= hi;
   return passed ? ""
-                : "last " + std::to_string(n) + " runs: mean " + format_metric(mean) + ", stddev " +
-                      format_metric(sd) + ", expected within [" + format_metric(lo) + ", " +
-                      format_metric(hi) + "]";
+                : "last " + std::to_string(n) + " runs: mean " + format_readable(mean) + ", stddev " +
+                      format_readable(sd) + ", expected within [" + format_readable(lo) + ", " +
+                      format_readable(hi) + "]";
 }
 
 }  // namespace
@@ -358,14 +358,14 @@ VerificationResult verify(const DataFrame& df, const std::vector<Check>& checks,
         if (r.passed) {
           r.message = note;  // e.g. "no earlier run to compare with": passed, but worth saying
         } else {
-          r.message = o.value ? "observed " + format_metric(*o.value) + "; " + note : o.why;
+          r.message = o.value ? "observed " + format_readable(*o.value) + "; " + note : o.why;
         }
       } else {
         r.passed = o.value.has_value() && c.assertion.holds(*o.value) && o.why.empty();
         if (!r.passed) {
           std::string message = o.why;
           if (o.value) {
-            message = "observed " + format_metric(*o.value) + ", expected " + r.assertion +
+            message = "observed " + format_readable(*o.value) + ", expected " + r.assertion +
                       (o.why.empty() ? "" : "; " + o.why);
           }
           if (!o.detail.empty()) message += " (" + o.detail + ")";

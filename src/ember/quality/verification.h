@@ -27,6 +27,8 @@ struct ConstraintResult {
   std::string assertion;  // Assertion::to_string()
   bool passed = false;
   std::string message;  // why it failed; empty when it passed
+  // The metric in earlier runs, oldest first (attach_history, metrics_repository.h); reports draw it.
+  std::vector<double> history;
 };
 
 struct CheckResult {
