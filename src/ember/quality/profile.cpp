@@ -61,7 +61,7 @@ DataProfile profile(const DataFrame& df) {
     Column c = f::col(field.name);
     Slots s;
     s.count = add(f::count(c));
-    s.distinct = add(f::approx_count_distinct(c));
+    s.distinct = add(f::approx_count_distinct(c, 0.01));
     s.min = add(f::min(c));
     s.max = add(f::max(c));
     if (field.type.is_numeric()) {
@@ -180,10 +180,11 @@ Check suggest_checks(const DataProfile& p, const std::string& description) {
     } else if (c.completeness > 0) {
       check.has_completeness(c.name, ge(std::floor(c.completeness * 100) / 100));
     }
-    // The distinct count is an estimate (HyperLogLog++, about 1% error): only a column whose
-    // estimate reaches the row count is worth a uniqueness check, which verify() computes exactly.
+    // The distinct count is an estimate (HyperLogLog++ at 1% relative error): a column whose
+    // estimate comes within 3% of the row count is proposed as unique; verify() then decides
+    // exactly, so a nearly unique column shows up as a failing suggestion rather than a missing one.
     if (c.non_null == p.rows && p.rows > 1 &&
-        static_cast<double>(c.approx_distinct) >= 0.99 * static_cast<double>(p.rows) && c.type != "double" &&
+        static_cast<double>(c.approx_distinct) >= 0.97 * static_cast<double>(p.rows) && c.type != "double" &&
         c.type != "float") {
       check.is_unique(c.name);
     }
