@@ -266,6 +266,9 @@ ExprPtr Analyzer::resolve_window(const Expr& w, const std::vector<ExprPtr>& inpu
     call->function = std::move(bound);
     resolved_fn = call;
   } else {
+    if (fn->kind == ExprKind::kAggregate && fn->has_filter) {
+      fail("UNSUPPORTED_FEATURE", "an aggregate with a FILTER clause cannot be used as a window function");
+    }
     resolved_fn = resolve_expression(fn, input, true);
     if (resolved_fn->kind != ExprKind::kAggregate) {
       fail("UNSUPPORTED_EXPR_FOR_WINDOW",
@@ -367,6 +370,17 @@ ExprPtr Analyzer::bind_call(const Expr& call, std::vector<ExprPtr> args) const {
 }
 
 ExprPtr Analyzer::bind_aggregate(const Expr& call, std::vector<ExprPtr> args) const {
+  // agg(...) FILTER (WHERE c): the condition is the last child; bind the arguments without it.
+  ExprPtr filter;
+  if (call.has_filter) {
+    filter = args.back();
+    args.pop_back();
+    if (contains_aggregate(filter) || contains_window(filter)) {
+      throw_error(ErrorKind::kAnalysis, "INVALID_WHERE_CONDITION",
+                  "The FILTER condition of \"" + call.pretty_name() + "\" cannot contain aggregate or window functions");
+    }
+    filter = require_boolean(filter, call);
+  }
   const AggregateDef* def = FunctionRegistry::instance().find_aggregate(call.name);
   EMBER_CHECK(def != nullptr, "unknown aggregate " + call.name);
   int n = static_cast<int>(args.size());
@@ -398,6 +412,7 @@ ExprPtr Analyzer::bind_aggregate(const Expr& call, std::vector<ExprPtr> args) co
   for (size_t i = 0; i < args.size() && i < bound.arg_types.size(); ++i) {
     args[i] = cast_if_needed(args[i], bound.arg_types[i]);
   }
+  if (filter) args.push_back(filter);
   auto out = std::make_shared<Expr>(call);
   out->children = std::move(args);
   out->aggregate = std::make_shared<BoundAggregate>(std::move(bound));
@@ -529,7 +544,21 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
   std::vector<ExprPtr> out;
   for (const auto& e : exprs) {
     if (e->kind == ExprKind::kStar) {
-      out.insert(out.end(), input.begin(), input.end());
+      if (e->qualifier.empty()) {
+        out.insert(out.end(), input.begin(), input.end());
+        continue;
+      }
+      // t.*: the columns of the relation aliased t.
+      size_t before = out.size();
+      for (const auto& a : input) {
+        if (options_.case_sensitive ? a->qualifier == e->qualifier : equals_ignore_case(a->qualifier, e->qualifier)) {
+          out.push_back(a);
+        }
+      }
+      if (out.size() == before) {
+        throw_error(ErrorKind::kAnalysis, "CANNOT_RESOLVE_STAR_EXPAND",
+                    "Cannot resolve " + e->qualifier + ".* given input columns " + quoted_list(attribute_names(input)));
+      }
       continue;
     }
     ExprPtr r = resolve_expression(e, input, allow_aggregates);

@@ -61,6 +61,16 @@ class DataFrame {
   DataFrame select(const Cs&... cols) const {
     return select(std::vector<ColumnOrName>{ColumnOrName(cols)...});
   }
+  // Spark SQL expressions, each optionally aliased: select_expr("a + 1 AS b", "upper(name)").
+  DataFrame select_expr(const std::vector<std::string>& exprs) const;
+  template <class... Ss>
+  DataFrame select_expr(const std::string& first, const Ss&... more) const {
+    return select_expr(std::vector<std::string>{first, std::string(more)...});
+  }
+  // Names this DataFrame for Session::sql (a session-scoped temporary view).
+  void create_or_replace_temp_view(const std::string& name) const;
+  // As above, but fails with TEMP_TABLE_OR_VIEW_ALREADY_EXISTS when the name is taken.
+  void create_temp_view(const std::string& name) const;
   DataFrame filter(const Column& condition) const;
   DataFrame where(const Column& condition) const { return filter(condition); }
   DataFrame with_column(const std::string& name, const Column& value) const;

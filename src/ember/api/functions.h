@@ -138,6 +138,9 @@ Column floor(const ColumnOrName& c);
 Column ceil(const ColumnOrName& c);
 Column sqrt(const ColumnOrName& c);
 
+// A Spark SQL expression, parsed (functions::expr("price * qty AS total")); api/sql_session.cpp.
+Column expr(const std::string& sql);
+
 // Any registered function by its Spark name (PySpark's call_function).
 Column call_function(const std::string& name, const std::vector<ColumnOrName>& args);
 

@@ -55,6 +55,12 @@ class Session {
   DataFrame create_data_frame(const std::vector<std::vector<Value>>& rows, const Schema& schema) const;
   DataFrame create_data_frame(const std::vector<std::vector<Value>>& rows, const std::string& ddl_schema) const;
 
+  // Runs one Spark SQL statement (api/sql_session.cpp). A query returns a lazy DataFrame; a
+  // command (CREATE/DROP VIEW, SET, SHOW TABLES, DESCRIBE, EXPLAIN, CACHE/UNCACHE TABLE) runs now
+  // and returns its result rows, as spark.sql() does. Syntax errors are PARSE_SYNTAX_ERROR naming
+  // the line and column.
+  DataFrame sql(const std::string& query) const;
+
   RuntimeConfig conf() const { return RuntimeConfig(state_); }
   const std::string& version() const;
   // Stops the executors; DataFrames of a stopped session fail when run.

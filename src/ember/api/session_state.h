@@ -31,6 +31,13 @@ struct SessionState {
   // cache()/persist(): the cached analyzed plans (by identity: DataFrames derived from a cached
   // one share its plan object) and their data. Guarded by mu.
   std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
+  // Temporary views (create_or_replace_temp_view, CREATE TEMP VIEW): lower-cased name -> the
+  // view's analyzed plan, and the name as the user wrote it. Guarded by mu.
+  struct TempView {
+    std::string name;
+    PlanPtr plan;
+  };
+  std::map<std::string, TempView> temp_views;
 
   std::string setting(const std::string& key, const std::string& fallback) const;
   bool ansi() const;

@@ -69,8 +69,13 @@ std::string render(const Expr& e, LeafFn&& leaf) {
         return child(0) + (e.name == "like" ? " LIKE " : " RLIKE ") + child(1);
       }
       return e.name + "(" + args(0) + ")";
-    case ExprKind::kAggregate:
-      return e.name + "(" + (e.distinct ? "DISTINCT " : "") + args(0) + ")";
+    case ExprKind::kAggregate: {
+      if (!e.has_filter) return e.name + "(" + (e.distinct ? "DISTINCT " : "") + args(0) + ")";
+      // Spark's form: sum(x) FILTER (WHERE (x > 1)).
+      std::string s = e.name + "(" + (e.distinct ? "DISTINCT " : "");
+      for (size_t i = 0; i + 1 < e.children.size(); ++i) s += (i ? ", " : "") + child(i);
+      return s + ") FILTER (WHERE " + child(e.children.size() - 1) + ")";
+    }
     case ExprKind::kCast: {
       std::string t = e.type.simple_string();
       for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -140,7 +145,7 @@ std::string Expr::to_string() const {
   return render(*this, [](const Expr& e) -> std::string {
     switch (e.kind) {
       case ExprKind::kColumn: return "'" + (e.qualifier.empty() ? "" : e.qualifier + ".") + e.name;
-      case ExprKind::kStar: return "*";
+      case ExprKind::kStar: return e.qualifier.empty() ? "*" : e.qualifier + ".*";
       // Spark marks bigint attributes with an L suffix ("orders#11L").
       case ExprKind::kAttribute:
         return e.name + "#" + std::to_string(e.id) + (e.type.id() == TypeId::kLong ? "L" : "");

@@ -21,7 +21,7 @@ namespace ember {
 
 enum class ExprKind {
   kColumn,     // unresolved column name (name; `qualifier` may hold "t" of "t.a")
-  kStar,       // unresolved `*`
+  kStar,       // unresolved `*` (`qualifier` holds "t" of `t.*`)
   kAttribute,  // resolved column: name, type, nullable, id
   kBoundRef,   // physical: input column `index` of the batch
   kLiteral,    // literal value
@@ -60,6 +60,9 @@ struct Expr {
   int64_t id = 0;         // kAttribute: the attribute id; kAlias: id of the attribute produced
   int index = -1;         // kBoundRef: input column position
   bool distinct = false;  // kAggregate
+  // kAggregate: the last child is a FILTER (WHERE ...) condition; only rows where it is true are
+  // aggregated. The other children are the arguments.
+  bool has_filter = false;
   bool try_cast = false;  // kCast
   bool ascending = true;  // kSortOrder
   bool nulls_first = true;

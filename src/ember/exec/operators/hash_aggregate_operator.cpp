@@ -67,9 +67,24 @@ void HashAggregateOperator::consume_all() {
         std::vector<VectorPtr> states(first, first + static_cast<std::ptrdiff_t>(types));
         kernels_[a]->merge_intermediate(rows_.data(), state_offsets_[a], states, n, ctx_);
       } else {
+        const Expr& call = *spec_.aggregates[a];
         args.clear();
-        for (const auto& arg : spec_.aggregates[a]->children) args.push_back(flatten(evaluator_.eval(*arg, in)));
-        kernels_[a]->update(rows_.data(), state_offsets_[a], args, n, ctx_);
+        if (!call.has_filter) {
+          for (const auto& arg : call.children) args.push_back(flatten(evaluator_.eval(*arg, in)));
+          kernels_[a]->update(rows_.data(), state_offsets_[a], args, n, ctx_);
+          continue;
+        }
+        // FILTER (WHERE c): the kernel sees only the rows where c is true — arguments evaluated
+        // for those rows and their state rows compacted alongside.
+        evaluator_.select(*call.children.back(), in, filter_selection_);
+        const size_t m = filter_selection_.size();
+        if (m == 0) continue;
+        for (size_t i = 0; i + 1 < call.children.size(); ++i) {
+          args.push_back(flatten(evaluator_.eval(*call.children[i], in, filter_selection_)));
+        }
+        filtered_rows_.resize(m);
+        for (size_t i = 0; i < m; ++i) filtered_rows_[i] = rows_[filter_selection_[i]];
+        kernels_[a]->update(filtered_rows_.data(), state_offsets_[a], args, m, ctx_);
       }
     }
   }

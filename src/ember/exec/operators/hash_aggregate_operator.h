@@ -19,7 +19,7 @@ class HashAggregateOperator final : public UnaryOperator {
   struct Spec {
     AggregateMode mode;
     std::vector<ExprPtr> group_keys;        // bound to the input
-    std::vector<ExprPtr> aggregates;        // kAggregate exprs (args bound to the input)
+    std::vector<ExprPtr> aggregates;        // kAggregate exprs (args and FILTER bound to the input)
     std::vector<int> intermediate_offsets;  // final mode: first input column of each state
     std::vector<ExprPtr> result_exprs;      // bound over [keys..., values...]; unused in partial
   };
@@ -42,6 +42,9 @@ class HashAggregateOperator final : public UnaryOperator {
   bool consumed_ = false;
   size_t emitted_groups_ = 0;
   std::vector<uint8_t*> rows_;
+  // FILTER (WHERE ...) aggregates: the qualifying rows of the batch and their state rows.
+  SelectionVector filter_selection_;
+  std::vector<uint8_t*> filtered_rows_;
 };
 
 }  // namespace ember

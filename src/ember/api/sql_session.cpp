@@ -1,0 +1,228 @@
+// The SQL entry points of the API: Session::sql, functions::expr, DataFrame::select_expr and temp
+// views. The parser (sql/) builds plans; this file gives it the session's catalog and runs the
+// commands that are not queries.
+#include <algorithm>
+
+#include "ember/analyzer/analyzer.h"
+#include "ember/api/dataframe.h"
+#include "ember/api/functions.h"
+#include "ember/api/query_execution.h"
+#include "ember/api/reader_writer.h"
+#include "ember/api/session.h"
+#include "ember/api/session_state.h"
+#include "ember/common/error.h"
+#include "ember/sql/parser.h"
+
+namespace ember {
+
+namespace {
+
+// Temp views, files queried by path (parquet.`/data/x`), and the session's analyzer.
+class SessionCatalog final : public sql::Catalog {
+ public:
+  explicit SessionCatalog(std::shared_ptr<SessionState> state) : state_(std::move(state)) {}
+
+  PlanPtr relation(const std::vector<std::string>& name) const override {
+    if (name.size() == 2) {
+      const std::string format = to_lower(name[0]);
+      if (format == "parquet" || format == "csv") {
+        DataFrameReader reader(state_);
+        DataFrame df = format == "parquet" ? reader.parquet(name[1]) : reader.csv(name[1]);
+        return df.analyzed();
+      }
+    }
+    std::string full;
+    for (size_t i = 0; i < name.size(); ++i) full += (i ? "." : "") + name[i];
+    std::vector<std::string> known;
+    {
+      std::lock_guard<std::mutex> lock(state_->mu);
+      if (name.size() == 1) {
+        auto it = state_->temp_views.find(to_lower(name[0]));
+        if (it != state_->temp_views.end()) return it->second.plan;
+      }
+      for (const auto& [key, view] : state_->temp_views) known.push_back(view.name);
+    }
+    std::vector<std::string> close = closest_names(full, known, 3);
+    std::string msg = "The table or view `" + full + "` cannot be found.";
+    if (!close.empty()) {
+      msg += " Did you mean ";
+      for (size_t i = 0; i < close.size(); ++i) msg += (i ? ", " : "") + ("`" + close[i] + "`");
+      msg += "?";
+    }
+    msg += known.empty() ? " No temporary views are defined." : "";
+    throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND", msg);
+  }
+
+  PlanPtr analyze(const PlanPtr& plan) const override { return QueryExecution(state_, plan).analyzed(); }
+
+  PlanPtr range(int64_t start, int64_t end, int64_t step, int partitions) const override {
+    auto src = std::make_shared<DataSource>();
+    src->kind = SourceKind::kRange;
+    src->schema = Schema({Field{"id", DataType::int64(), false}});
+    src->start = start;
+    src->end = end;
+    src->step = step;
+    src->num_partitions = partitions > 0 ? partitions : state_->backend->parallelism();
+    return make_relation(src);
+  }
+
+ private:
+  std::shared_ptr<SessionState> state_;
+};
+
+void register_view(SessionState& state, const std::string& name, PlanPtr plan, bool replace) {
+  std::lock_guard<std::mutex> lock(state.mu);
+  const std::string key = to_lower(name);
+  if (!replace && state.temp_views.count(key)) {
+    throw_error(ErrorKind::kAnalysis, "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                "Cannot create the temporary view `" + name +
+                    "` because it already exists. Choose a different name, "
+                    "drop or replace the existing view, or add the IF NOT EXISTS clause to tolerate "
+                    "pre-existing views.");
+  }
+  state.temp_views[key] = SessionState::TempView{name, std::move(plan)};
+}
+
+}  // namespace
+
+Column functions::expr(const std::string& sql) {
+  return Column(sql::Parser(sql, nullptr).parse_standalone_expression());
+}
+
+DataFrame DataFrame::select_expr(const std::vector<std::string>& exprs) const {
+  std::vector<ColumnOrName> cols;
+  for (const auto& e : exprs)
+    cols.emplace_back(Column(sql::Parser(e, nullptr).parse_standalone_named_expression()));
+  return select(cols);
+}
+
+void DataFrame::create_or_replace_temp_view(const std::string& name) const {
+  register_view(*session_, name, analyzed(), true);
+}
+
+void DataFrame::create_temp_view(const std::string& name) const {
+  register_view(*session_, name, analyzed(), false);
+}
+
+DataFrame Session::sql(const std::string& query) const {
+  SessionCatalog catalog(state_);
+  sql::Statement st = sql::Parser(query, &catalog).parse_standalone_statement();
+  auto empty = [&] { return create_data_frame({}, Schema(std::vector<Field>{})); };
+  switch (st.kind) {
+    case sql::StatementKind::kQuery: return DataFrame(state_, st.plan);
+    case sql::StatementKind::kCreateView: {
+      if (st.if_exists) {
+        std::lock_guard<std::mutex> lock(state_->mu);
+        if (state_->temp_views.count(to_lower(st.name))) return empty();
+      }
+      register_view(*state_, st.name, st.plan, st.replace);
+      return empty();
+    }
+    case sql::StatementKind::kCreateViewUsing: {
+      auto path = st.options.find("path");
+      if (path == st.options.end()) {
+        throw_error(
+            ErrorKind::kAnalysis, "INVALID_OPTION",
+            "CREATE TEMPORARY VIEW " + st.name + " USING " + st.format + " needs OPTIONS (path '...')");
+      }
+      if (st.format != "parquet" && st.format != "csv") {
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
+                    "data source '" + st.format + "' is not supported; use parquet or csv");
+      }
+      DataFrameReader reader(state_);
+      reader.format(st.format);
+      for (const auto& [k, v] : st.options) {
+        if (k != "path") reader.option(k, v);
+      }
+      DataFrame df = reader.load(path->second);
+      register_view(*state_, st.name, df.analyzed(), st.replace || st.if_exists);
+      return empty();
+    }
+    case sql::StatementKind::kDropView: {
+      std::lock_guard<std::mutex> lock(state_->mu);
+      if (state_->temp_views.erase(to_lower(st.name)) == 0 && !st.if_exists) {
+        throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND",
+                    "The view `" + st.name +
+                        "` cannot be found. Use DROP VIEW IF EXISTS to tolerate a missing view.");
+      }
+      return empty();
+    }
+    case sql::StatementKind::kShowTables: {
+      std::vector<std::vector<Value>> rows;
+      {
+        std::lock_guard<std::mutex> lock(state_->mu);
+        for (const auto& [key, view] : state_->temp_views) {
+          rows.push_back({Value::string(""), Value::string(view.name), Value::boolean(true)});
+        }
+      }
+      return create_data_frame(rows, "namespace STRING, tableName STRING, isTemporary BOOLEAN");
+    }
+    case sql::StatementKind::kDescribe: {
+      std::vector<std::vector<Value>> rows;
+      const Schema schema = st.plan->schema();
+      for (const auto& f : schema.fields()) {
+        rows.push_back(
+            {Value::string(f.name), Value::string(f.type.simple_string()), Value::null(DataType::string())});
+      }
+      return create_data_frame(rows, "col_name STRING, data_type STRING, comment STRING");
+    }
+    case sql::StatementKind::kExplain: {
+      std::string text = DataFrame(state_, st.plan).explain_string(st.extended);
+      return create_data_frame({{Value::string(text)}}, "plan STRING");
+    }
+    case sql::StatementKind::kSet: {
+      RuntimeConfig config = conf();
+      if (st.key.empty()) {
+        std::vector<std::vector<Value>> rows;
+        std::lock_guard<std::mutex> lock(state_->mu);
+        for (const auto& [k, v] : state_->settings) rows.push_back({Value::string(k), Value::string(v)});
+        return create_data_frame(rows, "key STRING, value STRING");
+      }
+      if (st.has_value) config.set(st.key, st.value);
+      std::string value = config.get(st.key, "<undefined>");
+      return create_data_frame({{Value::string(st.key), Value::string(value)}}, "key STRING, value STRING");
+    }
+    case sql::StatementKind::kCacheTable: {
+      // The view's plan becomes a scan of cached data; the data is computed now (CACHE TABLE is
+      // eager in Spark) and UNCACHE TABLE restores the plan.
+      DataFrame df(state_, st.plan);
+      df.cache();
+      std::shared_ptr<CachedData> data;
+      {
+        std::lock_guard<std::mutex> lock(state_->mu);
+        data = state_->cache[df.analyzed().get()];
+      }
+      auto src = std::make_shared<DataSource>();
+      src->kind = SourceKind::kCached;
+      src->schema = df.analyzed()->schema();
+      src->cached = data;
+      auto rel = std::make_shared<LogicalPlan>();
+      rel->kind = PlanKind::kRelation;
+      rel->source = std::move(src);
+      rel->output = df.analyzed()->output;
+      rel->resolved = true;
+      register_view(*state_, st.name, rel, true);
+      DataFrame(state_, rel).count();
+      return empty();
+    }
+    case sql::StatementKind::kUncacheTable: {
+      std::lock_guard<std::mutex> lock(state_->mu);
+      auto it = state_->temp_views.find(to_lower(st.name));
+      if (it == state_->temp_views.end()) {
+        if (st.if_exists) return empty();
+        throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND",
+                    "The table or view `" + st.name + "` cannot be found.");
+      }
+      const PlanPtr& plan = it->second.plan;
+      if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
+        PlanPtr original = plan->source->cached->plan;
+        state_->cache.erase(original.get());
+        it->second.plan = original;
+      }
+      return empty();
+    }
+  }
+  throw_internal(__FILE__, __LINE__, "unknown statement kind");
+}
+
+}  // namespace ember

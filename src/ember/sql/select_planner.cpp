@@ -1,0 +1,432 @@
+// Plans one SELECT block over its FROM plan, the way Spark's analyzer rewrites a parsed SELECT:
+// aggregates and grouping keys are computed by an Aggregate node and everything above it (the
+// select list, HAVING, QUALIFY, ORDER BY, window functions) reads their results by name; window
+// functions are left to the analyzer's window extraction; ORDER BY and QUALIFY may read columns
+// the select list drops (they are carried as hidden columns and projected away at the end).
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include "ember/common/error.h"
+#include "ember/sql/parser.h"
+
+namespace ember::sql {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool same_name(const std::string& a, const std::string& b) { return equals_ignore_case(a, b); }
+
+// Structural equality of unresolved expressions; column names and function names compare
+// case-insensitively and a missing qualifier matches any (GROUP BY k matches SELECT t.k).
+bool same_unresolved(const ExprPtr& a, const ExprPtr& b) {
+  if (a->kind != b->kind) return false;
+  switch (a->kind) {
+    case ExprKind::kColumn:
+      return same_name(a->name, b->name) &&
+             (a->qualifier.empty() || b->qualifier.empty() || same_name(a->qualifier, b->qualifier));
+    case ExprKind::kAttribute: return a->id == b->id;
+    case ExprKind::kLiteral: return a->literal == b->literal && a->literal.type() == b->literal.type();
+    case ExprKind::kCast:
+      if (a->type != b->type || a->try_cast != b->try_cast) return false;
+      break;
+    case ExprKind::kSortOrder:
+      if (a->ascending != b->ascending || a->nulls_first != b->nulls_first) return false;
+      break;
+    case ExprKind::kAggregate:
+      if (a->distinct != b->distinct || a->has_filter != b->has_filter) return false;
+      [[fallthrough]];
+    case ExprKind::kCall:
+    case ExprKind::kAlias:
+      if (!same_name(a->name, b->name) || a->ignore_nulls != b->ignore_nulls) return false;
+      break;
+    case ExprKind::kWindow:
+      if (a->window_partitions != b->window_partitions || a->frame_type != b->frame_type ||
+          a->frame_lower != b->frame_lower || a->frame_upper != b->frame_upper) {
+        return false;
+      }
+      break;
+    default: break;
+  }
+  if (a->children.size() != b->children.size()) return false;
+  for (size_t i = 0; i < a->children.size(); ++i) {
+    if (!same_unresolved(a->children[i], b->children[i])) return false;
+  }
+  return true;
+}
+
+ExprPtr strip_alias(const ExprPtr& e) { return e->kind == ExprKind::kAlias ? e->children[0] : e; }
+
+// The column name Spark gives a select item.
+std::string item_name(const ExprPtr& item) {
+  if (item->kind == ExprKind::kAlias) return item->name;
+  if (item->kind == ExprKind::kColumn) return item->name;
+  if (item->kind == ExprKind::kCast && item->children[0]->kind == ExprKind::kColumn)
+    return item->children[0]->name;
+  return item->pretty_name();
+}
+
+// Aggregates computed by the Aggregate node: every aggregate call except a window's own
+// function (sum(sum(x)) OVER (...) aggregates sum(x) per group, then sums over the window).
+void collect_aggregates(const ExprPtr& e, std::vector<ExprPtr>& out) {
+  if (e->kind == ExprKind::kAggregate) {
+    if (std::none_of(out.begin(), out.end(), [&](const ExprPtr& x) { return same_unresolved(x, e); }))
+      out.push_back(e);
+    return;
+  }
+  if (e->kind == ExprKind::kWindow) {
+    for (const auto& arg : e->children[0]->children) collect_aggregates(arg, out);
+    for (size_t i = 1; i < e->children.size(); ++i) collect_aggregates(e->children[i], out);
+    return;
+  }
+  for (const auto& c : e->children) collect_aggregates(c, out);
+}
+
+// Replaces OVER w by the definition of w from the WINDOW clause (a reference may add its own
+// ORDER BY or frame, as OVER (w ORDER BY x)).
+ExprPtr resolve_named_windows(const ExprPtr& e, const std::map<std::string, ExprPtr>& windows) {
+  return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kWindow || x->name.empty()) return x;
+    auto it = windows.find(lower(x->name));
+    if (it == windows.end()) {
+      throw_error(ErrorKind::kAnalysis, "MISSING_WINDOW_SPECIFICATION",
+                  "Window specification " + x->name + " is not defined in the WINDOW clause");
+    }
+    const Expr& def = *it->second;
+    auto out = std::make_shared<Expr>(*x);
+    out->name.clear();
+    out->children = {x->children[0]};
+    const size_t own_orders = x->children.size() - 1 - static_cast<size_t>(x->window_partitions);
+    for (int i = 0; i < def.window_partitions; ++i)
+      out->children.push_back(def.children[1 + static_cast<size_t>(i)]);
+    out->window_partitions = def.window_partitions;
+    if (own_orders > 0) {
+      for (size_t i = 1 + static_cast<size_t>(x->window_partitions); i < x->children.size(); ++i)
+        out->children.push_back(x->children[i]);
+    } else {
+      for (size_t i = 1 + static_cast<size_t>(def.window_partitions); i < def.children.size(); ++i)
+        out->children.push_back(def.children[i]);
+    }
+    if (x->frame_type == FrameType::kDefault) {
+      out->frame_type = def.frame_type;
+      out->frame_lower = def.frame_lower;
+      out->frame_upper = def.frame_upper;
+    }
+    return out;
+  });
+}
+
+[[noreturn]] void missing_aggregation(const Expr& column) {
+  throw_error(
+      ErrorKind::kAnalysis, "MISSING_AGGREGATION",
+      "The non-aggregating expression \"" + column.pretty_name() +
+          "\" is based on columns which are not participating in the GROUP BY clause. Add the columns or the "
+          "expression to the GROUP BY, aggregate the expression, or use \"any_value(" +
+          column.pretty_name() + ")\" if you do not care which of the values within a group is returned.");
+}
+
+}  // namespace
+
+PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
+  SelectParts parts = input;
+  // Named windows may refer to earlier ones (WINDOW w1 AS (...), w2 AS (w1 ORDER BY x)).
+  {
+    std::map<std::string, ExprPtr> windows;
+    for (const auto& [name, def] : parts.windows) windows[name] = resolve_named_windows(def, parts.windows);
+    for (auto& e : parts.items) e = resolve_named_windows(e, windows);
+    if (parts.qualify) parts.qualify = resolve_named_windows(parts.qualify, windows);
+    for (auto& e : parts.order_by) e = resolve_named_windows(e, windows);
+  }
+  PlanPtr plan = parts.from;
+  if (parts.where) plan = catalog.analyze(make_filter(plan, parts.where));
+
+  std::vector<ExprPtr> aggregates;
+  for (const auto& e : parts.items) collect_aggregates(e, aggregates);
+  if (parts.having) collect_aggregates(parts.having, aggregates);
+  if (parts.qualify) collect_aggregates(parts.qualify, aggregates);
+  for (const auto& e : parts.order_by) collect_aggregates(e, aggregates);
+  const bool aggregated = parts.grouped || parts.having || !aggregates.empty();
+
+  std::vector<ExprPtr> items = parts.items;
+  ExprPtr qualify = parts.qualify;
+  std::vector<ExprPtr> order_by = parts.order_by;
+  if (aggregated) {
+    // GROUP BY 1 names the first select item; GROUP BY x may name a select alias that is not an
+    // input column.
+    std::vector<ExprPtr> keys;
+    for (const auto& g : parts.group_by) {
+      ExprPtr key = g;
+      if (g->kind == ExprKind::kLiteral && g->literal.type().is_integral() && !g->literal.is_null()) {
+        int64_t ordinal = g->literal.as_int64();
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(items.size())) {
+          throw_error(ErrorKind::kAnalysis, "GROUP_BY_POS_OUT_OF_RANGE",
+                      "GROUP BY position " + std::to_string(ordinal) +
+                          " is not in select list (valid range is [1, " + std::to_string(items.size()) +
+                          "])");
+        }
+        key = strip_alias(items[static_cast<size_t>(ordinal - 1)]);
+        std::vector<ExprPtr> inner_aggregates;
+        collect_aggregates(key, inner_aggregates);
+        if (key->kind == ExprKind::kStar || !inner_aggregates.empty()) {
+          throw_error(ErrorKind::kAnalysis, "GROUP_BY_POS_AGGREGATE",
+                      "GROUP BY " + std::to_string(ordinal) +
+                          " refers to an expression that contains an aggregate "
+                          "function or a star; aggregate functions are not allowed in GROUP BY");
+        }
+      } else if (g->kind == ExprKind::kColumn && g->qualifier.empty()) {
+        bool is_input = std::any_of(plan->output.begin(), plan->output.end(),
+                                    [&](const ExprPtr& a) { return same_name(a->name, g->name); });
+        if (!is_input) {
+          for (const auto& item : items) {
+            if (item->kind == ExprKind::kAlias && same_name(item->name, g->name)) key = item->children[0];
+          }
+        }
+      }
+      keys.push_back(key);
+    }
+    const std::string gk = "__sql_group_key_";
+    const std::string av = "__sql_aggregate_";
+    std::vector<ExprPtr> grouping, agg_list;
+    PlanPtr child = plan;
+    if (!parts.grouping_sets.empty()) {
+      // Grouping sets: one projection per set (keys outside the set null; a set id keeps a null
+      // key apart from a rolled-up one), unioned and aggregated on (keys, set id) — the plan
+      // Spark's Expand gives, as GroupedData::rollup/cube build it.
+      std::vector<ExprPtr> key_items;
+      for (size_t k = 0; k < keys.size(); ++k)
+        key_items.push_back(make_alias(keys[k], gk + std::to_string(k)));
+      PlanPtr typed = catalog.analyze(make_project(plan, key_items));
+      std::vector<PlanPtr> branches;
+      for (size_t s = 0; s < parts.grouping_sets.size(); ++s) {
+        std::vector<ExprPtr> list{make_star()};
+        for (size_t k = 0; k < keys.size(); ++k) {
+          const auto& set = parts.grouping_sets[s];
+          bool in_set = std::find(set.begin(), set.end(), k) != set.end();
+          const DataType& type = typed->output[k]->type;
+          ExprPtr value = in_set ? make_cast(keys[k], type) : make_literal(Value::null(type));
+          list.push_back(make_alias(value, gk + std::to_string(k)));
+        }
+        list.push_back(make_alias(make_literal(Value::int32(static_cast<int32_t>(s))), "__sql_grouping_set"));
+        branches.push_back(catalog.analyze(make_project(plan, list)));
+      }
+      child = catalog.analyze(branches.size() == 1 ? branches[0] : make_union(branches));
+      for (size_t k = 0; k < keys.size(); ++k) {
+        grouping.push_back(make_column(gk + std::to_string(k)));
+        agg_list.push_back(make_column(gk + std::to_string(k)));
+      }
+      grouping.push_back(make_column("__sql_grouping_set"));
+    } else {
+      for (size_t k = 0; k < keys.size(); ++k) {
+        grouping.push_back(keys[k]);
+        agg_list.push_back(make_alias(keys[k], gk + std::to_string(k)));
+      }
+    }
+    for (size_t j = 0; j < aggregates.size(); ++j)
+      agg_list.push_back(make_alias(aggregates[j], av + std::to_string(j)));
+    plan = catalog.analyze(make_aggregate(child, grouping, agg_list));
+
+    // Everything above the aggregate reads keys and aggregate values by name.
+    std::function<ExprPtr(const ExprPtr&, bool, int)> post = [&](const ExprPtr& e, bool aliases,
+                                                                 int depth) -> ExprPtr {
+      for (size_t k = 0; k < keys.size(); ++k) {
+        if (same_unresolved(e, keys[k])) return make_column(gk + std::to_string(k));
+      }
+      switch (e->kind) {
+        case ExprKind::kAggregate:
+          for (size_t j = 0; j < aggregates.size(); ++j) {
+            if (same_unresolved(e, aggregates[j])) return make_column(av + std::to_string(j));
+          }
+          break;
+        case ExprKind::kWindow: {
+          std::vector<ExprPtr> fn_args;
+          for (const auto& a : e->children[0]->children) fn_args.push_back(post(a, aliases, depth));
+          std::vector<ExprPtr> kids{with_children(*e->children[0], std::move(fn_args))};
+          for (size_t i = 1; i < e->children.size(); ++i)
+            kids.push_back(post(e->children[i], aliases, depth));
+          return with_children(*e, std::move(kids));
+        }
+        case ExprKind::kColumn:
+          if (aliases && depth < 8) {
+            for (const auto& item : items) {
+              if (item->kind == ExprKind::kAlias && e->qualifier.empty() && same_name(item->name, e->name)) {
+                return post(item->children[0], false, depth + 1);
+              }
+            }
+          }
+          missing_aggregation(*e);
+        case ExprKind::kStar:
+          throw_error(
+              ErrorKind::kAnalysis, "MISSING_AGGREGATION",
+              "SELECT * cannot be used with GROUP BY or aggregate functions; list the grouping columns");
+        default: break;
+      }
+      if (e->children.empty()) return e;
+      std::vector<ExprPtr> kids;
+      for (const auto& c : e->children) kids.push_back(post(c, aliases, depth));
+      return with_children(*e, std::move(kids));
+    };
+    std::vector<ExprPtr> new_items;
+    for (const auto& item : items)
+      new_items.push_back(make_alias(post(strip_alias(item), false, 0), item_name(item)));
+    if (parts.having) {
+      ExprPtr having = post(parts.having, true, 0);
+      plan = catalog.analyze(make_filter(plan, having));
+    }
+    if (qualify) qualify = post(qualify, true, 0);
+    for (auto& o : order_by) {
+      const ExprPtr& k = o->children[0];
+      if (k->kind == ExprKind::kLiteral) continue;  // an ordinal
+      // A select alias in ORDER BY stays a name: it is an output column.
+      bool is_output = k->kind == ExprKind::kColumn && k->qualifier.empty() &&
+                       std::any_of(new_items.begin(), new_items.end(),
+                                   [&](const ExprPtr& i) { return same_name(i->name, k->name); });
+      if (!is_output) o = with_children(*o, {post(k, true, 0)});
+    }
+    items = std::move(new_items);
+  }
+
+  // The projection, with hidden columns for what QUALIFY and ORDER BY read beyond it.
+  const PlanPtr visible = catalog.analyze(make_project(plan, items));
+  std::vector<std::string> names;
+  for (const auto& a : visible->output) names.push_back(a->name);
+  const bool has_star =
+      std::any_of(items.begin(), items.end(), [](const ExprPtr& e) { return e->kind == ExprKind::kStar; });
+  std::vector<ExprPtr> hidden;
+  const std::string item_ref = "__sql_item_";
+  std::function<ExprPtr(const ExprPtr&)> beyond = [&](const ExprPtr& e) -> ExprPtr {
+    if (!has_star) {
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (same_unresolved(strip_alias(items[i]), e)) return make_column(item_ref + std::to_string(i));
+      }
+    }
+    if (e->kind == ExprKind::kColumn) {
+      bool is_output =
+          e->qualifier.empty() && std::any_of(names.begin(), names.end(),
+                                              [&](const std::string& n) { return same_name(n, e->name); });
+      if (is_output) return e;
+    }
+    if (e->kind == ExprKind::kColumn || e->kind == ExprKind::kWindow) {
+      std::string name = "__sql_hidden_" + std::to_string(hidden.size());
+      hidden.push_back(make_alias(e, name));
+      return make_column(name);
+    }
+    if (e->children.empty()) return e;
+    std::vector<ExprPtr> kids;
+    for (const auto& c : e->children) kids.push_back(beyond(c));
+    return with_children(*e, std::move(kids));
+  };
+  if (qualify) qualify = beyond(qualify);
+  for (auto& o : order_by) {
+    const ExprPtr& k = o->children[0];
+    if (k->kind == ExprKind::kLiteral && k->literal.type().is_integral() && !k->literal.is_null()) {
+      int64_t ordinal = k->literal.as_int64();
+      if (ordinal < 1 || ordinal > static_cast<int64_t>(names.size())) {
+        throw_error(ErrorKind::kAnalysis, "ORDER_BY_POS_OUT_OF_RANGE",
+                    "ORDER BY position " + std::to_string(ordinal) +
+                        " is not in select list (valid range is [1, " + std::to_string(names.size()) + "])");
+      }
+      o = with_children(*o, {visible->output[static_cast<size_t>(ordinal - 1)]});
+      continue;
+    }
+    o = with_children(*o, {beyond(k)});
+  }
+  if (parts.distinct && !hidden.empty()) {
+    throw_error(ErrorKind::kAnalysis, "MISSING_ATTRIBUTES.RESOLVED_ATTRIBUTE_APPEAR_IN_OPERATION",
+                "with SELECT DISTINCT, ORDER BY and QUALIFY may only use columns of the select list");
+  }
+  PlanPtr projected = visible;
+  if (!hidden.empty()) {
+    std::vector<ExprPtr> list = items;
+    list.insert(list.end(), hidden.begin(), hidden.end());
+    projected = catalog.analyze(make_project(plan, list));
+  }
+  // Item references and ordinals bind to the projection's own attributes.
+  auto bind_items = [&](const ExprPtr& e) {
+    return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+      if (x->kind == ExprKind::kColumn && x->name.rfind(item_ref, 0) == 0) {
+        return projected->output[std::stoul(x->name.substr(item_ref.size()))];
+      }
+      if (x->kind == ExprKind::kAttribute) {
+        for (size_t i = 0; i < visible->output.size(); ++i) {
+          if (visible->output[i]->id == x->id) return projected->output[i];
+        }
+      }
+      return x;
+    });
+  };
+  plan = projected;
+  if (qualify) plan = catalog.analyze(make_filter(plan, bind_items(qualify)));
+  if (parts.distinct) plan = catalog.analyze(make_distinct(plan));
+  std::vector<ExprPtr> orders;
+  for (const auto& o : order_by) orders.push_back(bind_items(o));
+  if (parts.offset > 0) {
+    // OFFSET n: number the rows in ORDER BY order and keep those past n.
+    std::vector<ExprPtr> numbering = orders;
+    if (numbering.empty()) numbering.push_back(make_sort_order(plan->output[0], true, true));
+    ExprPtr rn = make_window(make_call("row_number", {}), {}, numbering, FrameType::kDefault,
+                             kUnboundedPreceding, kCurrentRow);
+    plan = catalog.analyze(make_project(plan, {make_star(), make_alias(rn, "__sql_row_number")}));
+    plan = catalog.analyze(make_filter(
+        plan, make_call(">", {make_column("__sql_row_number"), make_literal(Value::int64(parts.offset))})));
+  }
+  if (!orders.empty()) plan = catalog.analyze(make_sort(plan, orders, true));
+  if (!hidden.empty() || parts.offset > 0) {
+    std::vector<ExprPtr> keep(projected->output.begin(),
+                              projected->output.begin() + static_cast<long>(visible->output.size()));
+    plan = catalog.analyze(make_project(plan, keep));
+  }
+  return plan;
+}
+
+PlanPtr plan_set_operation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all,
+                           const Catalog& catalog) {
+  const char* name = intersect ? (all ? "INTERSECT ALL" : "INTERSECT") : (all ? "EXCEPT ALL" : "EXCEPT");
+  if (left->output.size() != right->output.size()) {
+    throw_error(ErrorKind::kAnalysis, "NUM_COLUMNS_MISMATCH",
+                std::string(name) +
+                    " can only be performed on inputs with the same number of columns, but the first "
+                    "input has " +
+                    std::to_string(left->output.size()) + " columns and the second input has " +
+                    std::to_string(right->output.size()) + " columns.");
+  }
+  // The right side's columns under fresh, unique names, so the condition is never ambiguous.
+  std::vector<ExprPtr> renamed;
+  for (size_t i = 0; i < right->output.size(); ++i)
+    renamed.push_back(make_alias(right->output[i], "__sql_right_" + std::to_string(i)));
+  PlanPtr l = left;
+  PlanPtr r = catalog.analyze(make_project(right, renamed));
+  if (all) {
+    auto numbered = [&](const PlanPtr& p, const std::vector<ExprPtr>& cols, const char* as) {
+      std::vector<ExprPtr> orders;
+      for (const auto& c : cols) orders.push_back(make_sort_order(c, true, true));
+      ExprPtr rn = make_window(make_call("row_number", {}), cols, orders, FrameType::kDefault,
+                               kUnboundedPreceding, kCurrentRow);
+      return catalog.analyze(make_project(p, {make_star(), make_alias(rn, as)}));
+    };
+    l = numbered(l, left->output, "__sql_occurrence");
+    std::vector<ExprPtr> rcols(r->output.begin(), r->output.end());
+    r = numbered(r, rcols, "__sql_right_occurrence");
+  }
+  ExprPtr condition;
+  for (size_t i = 0; i < left->output.size(); ++i) {
+    ExprPtr eq = make_call("<=>", {l->output[i], make_column("__sql_right_" + std::to_string(i))});
+    condition = condition ? make_and(condition, eq) : eq;
+  }
+  if (all)
+    condition = make_and(
+        condition, make_call("=", {make_column("__sql_occurrence"), make_column("__sql_right_occurrence")}));
+  PlanPtr joined =
+      catalog.analyze(make_join(l, r, intersect ? JoinType::kLeftSemi : JoinType::kLeftAnti, condition));
+  if (all) {
+    std::vector<ExprPtr> keep(joined->output.begin(),
+                              joined->output.begin() + static_cast<long>(left->output.size()));
+    return catalog.analyze(make_project(joined, keep));
+  }
+  return catalog.analyze(make_distinct(joined));
+}
+
+}  // namespace ember::sql

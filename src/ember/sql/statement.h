@@ -1,0 +1,39 @@
+#pragma once
+// A parsed SQL statement: what Session::sql runs. Queries are already logical plans (the parser
+// resolves table names through the catalog as it goes); commands carry their arguments.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ember/plan/logical_plan.h"
+
+namespace ember::sql {
+
+enum class StatementKind {
+  kQuery,            // SELECT / VALUES / WITH ...: `plan`
+  kCreateView,       // CREATE [OR REPLACE] TEMP VIEW name AS query: `name`, `plan`, `replace`
+  kCreateViewUsing,  // CREATE [OR REPLACE] TEMP VIEW name USING fmt OPTIONS (...): `format`, `options`
+  kDropView,         // DROP VIEW [IF EXISTS] name
+  kShowTables,       // SHOW TABLES
+  kDescribe,         // DESCRIBE [TABLE] name | DESCRIBE query: `plan`
+  kExplain,          // EXPLAIN [EXTENDED] query: `plan`, `extended`
+  kSet,              // SET key=value (`key`, `value`); SET key (`value` empty, `has_value` false); SET (list)
+  kCacheTable,       // CACHE TABLE name [AS query]
+  kUncacheTable,     // UNCACHE TABLE [IF EXISTS] name
+};
+
+struct Statement {
+  StatementKind kind = StatementKind::kQuery;
+  PlanPtr plan;
+  std::string name;
+  bool replace = false;
+  bool if_exists = false;
+  bool extended = false;
+  std::string format;
+  std::map<std::string, std::string> options;  // keys lower-cased
+  std::string key;
+  std::string value;
+  bool has_value = false;
+};
+
+}  // namespace ember::sql

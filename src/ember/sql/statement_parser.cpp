@@ -1,0 +1,183 @@
+// The statement half of the Spark SQL parser: queries and the commands Session::sql runs.
+#include <cctype>
+
+#include "ember/common/error.h"
+#include "ember/sql/parser.h"
+
+namespace ember::sql {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Statement Parser::parse_standalone_statement() {
+  Statement s = parse_statement();
+  expect_end();
+  return s;
+}
+
+Statement Parser::parse_statement() {
+  Statement s;
+  if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES") || is_keyword("TABLE") ||
+      is_op("(")) {
+    s.kind = StatementKind::kQuery;
+    s.plan = parse_query();
+    return s;
+  }
+  if (accept_keyword("CREATE")) {
+    if (accept_keyword("OR")) {
+      expect_keyword("REPLACE");
+      s.replace = true;
+    }
+    if (!accept_keyword("TEMP") && !accept_keyword("TEMPORARY")) {
+      accept_keyword("GLOBAL");
+      if (is_keyword("TABLE")) {
+        throw_error(
+            ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+            "CREATE TABLE needs a warehouse catalog, which ember does not have yet; use CREATE TEMP VIEW");
+      }
+      if (!accept_keyword("TEMP") && !accept_keyword("TEMPORARY")) {
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                    "only temporary views can be created (CREATE [OR REPLACE] TEMP VIEW name AS query)");
+      }
+    }
+    expect_keyword("VIEW");
+    if (accept_keyword("IF")) {
+      expect_keyword("NOT");
+      expect_keyword("EXISTS");
+      s.if_exists = true;  // IF NOT EXISTS: keep an existing view
+    }
+    s.name = parse_identifier("a view name");
+    if (accept_keyword("USING")) {
+      s.kind = StatementKind::kCreateViewUsing;
+      s.format = lower(parse_identifier("a data source format"));
+      if (accept_keyword("OPTIONS")) {
+        expect_op("(");
+        do {
+          std::string key;
+          if (peek().kind == TokenKind::kString) {
+            key = next().text;
+          } else {
+            key = parse_identifier("an option name");
+            while (accept_op(".")) key += "." + parse_identifier("an option name");
+          }
+          accept_op("=");
+          const Token& v = peek();
+          std::string value;
+          if (v.kind == TokenKind::kString || v.kind == TokenKind::kInteger ||
+              v.kind == TokenKind::kDecimal || v.kind == TokenKind::kIdentifier) {
+            value = next().text;
+          } else {
+            fail("expected an option value");
+          }
+          s.options[lower(key)] = value;
+        } while (accept_op(","));
+        expect_op(")");
+      }
+      return s;
+    }
+    s.kind = StatementKind::kCreateView;
+    expect_keyword("AS");
+    s.plan = parse_query();
+    return s;
+  }
+  if (accept_keyword("DROP")) {
+    if (!accept_keyword("VIEW")) {
+      if (accept_keyword("TABLE")) {
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                    "DROP TABLE: ember has no table catalog yet; use DROP VIEW");
+      }
+      fail("expected VIEW");
+    }
+    s.kind = StatementKind::kDropView;
+    if (accept_keyword("IF")) {
+      expect_keyword("EXISTS");
+      s.if_exists = true;
+    }
+    s.name = parse_identifier("a view name");
+    return s;
+  }
+  if (accept_keyword("SHOW")) {
+    if (!accept_keyword("TABLES") && !accept_keyword("VIEWS")) fail("expected TABLES");
+    s.kind = StatementKind::kShowTables;
+    return s;
+  }
+  if (accept_keyword("DESCRIBE") || accept_keyword("DESC")) {
+    s.kind = StatementKind::kDescribe;
+    accept_keyword("TABLE");
+    if (accept_keyword("EXTENDED") || accept_keyword("FORMATTED")) s.extended = true;
+    if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
+      s.plan = parse_query();
+      return s;
+    }
+    accept_keyword("QUERY");
+    if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
+      s.plan = parse_query();
+      return s;
+    }
+    std::vector<std::string> name{parse_identifier("a table name")};
+    s.name = name[0];
+    s.plan = catalog().relation(name);
+    return s;
+  }
+  if (accept_keyword("EXPLAIN")) {
+    s.kind = StatementKind::kExplain;
+    if (accept_keyword("EXTENDED")) {
+      s.extended = true;
+    } else if (accept_keyword("FORMATTED") || accept_keyword("CODEGEN") || accept_keyword("COST")) {
+    }
+    s.plan = parse_query();
+    return s;
+  }
+  if (accept_keyword("SET")) {
+    s.kind = StatementKind::kSet;
+    // SET key = value: the key is the raw text up to '=', the value the raw text after it.
+    std::string key;
+    while (peek().kind != TokenKind::kEnd && !is_op("=") && !is_op(";")) key += next().raw;
+    s.key = key;
+    if (accept_op("=")) {
+      s.has_value = true;
+      std::string value;
+      while (peek().kind != TokenKind::kEnd && !is_op(";")) {
+        const Token& t = next();
+        if (!value.empty()) value += " ";
+        value += t.kind == TokenKind::kString ? t.text : t.raw;
+      }
+      s.value = value;
+    }
+    return s;
+  }
+  if (accept_keyword("CACHE")) {
+    accept_keyword("LAZY");
+    expect_keyword("TABLE");
+    s.kind = StatementKind::kCacheTable;
+    s.name = parse_identifier("a table name");
+    accept_keyword("AS");
+    if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
+      s.plan = parse_query();
+    } else {
+      s.plan = catalog().relation({s.name});
+    }
+    return s;
+  }
+  if (accept_keyword("UNCACHE")) {
+    expect_keyword("TABLE");
+    s.kind = StatementKind::kUncacheTable;
+    if (accept_keyword("IF")) {
+      expect_keyword("EXISTS");
+      s.if_exists = true;
+    }
+    s.name = parse_identifier("a table name");
+    return s;
+  }
+  fail(
+      "expected a statement (SELECT, WITH, VALUES, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, CACHE, "
+      "UNCACHE)");
+}
+
+}  // namespace ember::sql
