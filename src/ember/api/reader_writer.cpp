@@ -71,29 +71,29 @@ std::string parquet_extension(parquet::CompressionCodec codec) {
   }
 }
 
-// Spark checks a file format can hold every column before any job runs.
+// Spark checks a file format can hold every column before any job runs: every type but void
+// (at any depth) and structs without fields.
+bool parquet_can_hold(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kNull: return false;
+    case TypeId::kArray: return parquet_can_hold(t.element_type());
+    case TypeId::kMap: return parquet_can_hold(t.key_type()) && parquet_can_hold(t.value_type());
+    case TypeId::kStruct:
+      if (t.fields().empty()) return false;
+      for (const Field& f : t.fields()) {
+        if (!parquet_can_hold(f.type)) return false;
+      }
+      return true;
+    default: return true;
+  }
+}
+
 void verify_parquet_schema(const Schema& schema) {
   for (const auto& f : schema.fields()) {
-    switch (f.type.id()) {
-      case TypeId::kBoolean:
-      case TypeId::kByte:
-      case TypeId::kShort:
-      case TypeId::kInt:
-      case TypeId::kLong:
-      case TypeId::kFloat:
-      case TypeId::kDouble:
-      case TypeId::kDecimal:
-      case TypeId::kString:
-      case TypeId::kBinary:
-      case TypeId::kDate:
-      case TypeId::kTimestamp: break;
-      default: {
-        std::string t = f.type.simple_string();
-        for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
-                    "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" + t + "\".");
-      }
-    }
+    if (parquet_can_hold(f.type)) continue;
+    throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" +
+                    f.type.sql_string() + "\".");
   }
 }
 

@@ -153,14 +153,54 @@ struct Bounds {
 template <class V>
 class TypedColumnWriter final : public ColumnChunkWriter {
  public:
-  TypedColumnWriter(const Field& field, const SchemaElement& element, const ParquetWriteOptions& options)
+  // A flat column has definition level 1 when nullable and no repetition; a nested leaf has the
+  // levels of its place in the schema.
+  TypedColumnWriter(const Field& field, const SchemaElement& element, const ParquetWriteOptions& options,
+                    std::vector<std::string> path = {}, int max_def = -1, int max_rep = 0)
       : name_(field.name),
+        path_(path.empty() ? std::vector<std::string>{field.name} : std::move(path)),
         type_(field.type),
         nullable_(field.nullable),
+        max_def_(max_def >= 0 ? max_def : (field.nullable ? 1 : 0)),
+        max_rep_(max_rep),
         physical_(*element.type),
         type_length_(element.type_length.value_or(0)),
-        options_(options) {
+        options_(options),
+        def_levels_(bit_width_of(static_cast<uint64_t>(max_def_))),
+        rep_levels_(bit_width_of(static_cast<uint64_t>(max_rep_))) {
     dictionary_mode_ = options_.enable_dictionary && Physical<V>::kDictionary;
+  }
+
+  void write_entries(const Vector& values, const uint8_t* rep, const uint8_t* def, size_t n) override {
+    load_values(values, 0, values.size());
+    const auto max_def = static_cast<uint8_t>(max_def_);
+    size_t j = 0;
+    for (size_t e = 0; e < n; ++e) {
+      if (rep[e] == 0 && page_values_ > 0) {
+        if (dictionary_mode_ &&
+            dictionary_plain_size() > static_cast<size_t>(options_.dictionary_page_size)) {
+          flush_page();
+          dictionary_mode_ = false;
+        }
+        if (page_full()) flush_page();
+      }
+      if (max_rep_ > 0) rep_levels_.put(rep[e]);
+      if (max_def_ > 0) def_levels_.put(def[e]);
+      if (def[e] == max_def) {
+        const V& v = values_[j++];
+        page_bounds_.update(v);
+        if (dictionary_mode_) indices_.push_back(dictionary_index(v));
+        else append_plain(v);
+      } else {
+        ++page_nulls_;
+      }
+      ++page_values_;
+      if (rep[e] == 0) ++page_rows_;
+    }
+    EMBER_CHECK(j == values_.size(), "nested leaf values and levels disagree");
+    chunk_bounds_.merge(page_bounds_);
+    page_bounds_.commit();
+    chunk_bounds_.commit();
   }
 
   void write(const Vector& v, size_t offset, size_t count) override {
@@ -194,9 +234,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     EncodedColumnChunk out;
     ColumnMetaData& m = out.meta;
     m.type = physical_;
-    m.path_in_schema = {name_};
+    m.path_in_schema = path_;
     m.codec = options_.compression;
-    m.num_values = chunk_rows_;
+    m.num_values = chunk_values_;
     int64_t uncompressed = 0, compressed = 0;
     if (dictionary_used_) {
       std::string body;
@@ -217,7 +257,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     m.total_compressed_size = compressed + data_compressed_;
     // Encodings: PLAIN for plain pages and the dictionary page, RLE for levels and indices.
     if (plain_pages_ > 0 || dictionary_used_) m.encodings.push_back(Encoding::kPlain);
-    if (nullable_ || dictionary_pages_ > 0) m.encodings.push_back(Encoding::kRle);
+    if (max_def_ > 0 || max_rep_ > 0 || dictionary_pages_ > 0) m.encodings.push_back(Encoding::kRle);
     if (dictionary_pages_ > 0) m.encodings.push_back(Encoding::kRleDictionary);
     if (dictionary_pages_ > 0)
       m.encoding_stats.push_back({PageType::kDataPage, Encoding::kRleDictionary, dictionary_pages_});
@@ -296,7 +336,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       throw_error(ErrorKind::kIllegalArgument,
                   "cannot write a null into the non-nullable Parquet column '" + name_ + "'");
     }
-    if (nullable_) {
+    if (max_def_ > 0) {
       if (nulls == 0) {
         def_levels_.put_repeated(1, k);
       } else {
@@ -319,6 +359,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
     }
     page_rows_ += static_cast<int64_t>(k);
+    page_values_ += static_cast<int64_t>(k);
     page_nulls_ += static_cast<int64_t>(nulls);
   }
 
@@ -390,7 +431,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   }
 
   size_t page_estimate() const {
-    size_t levels = nullable_ ? def_levels_.estimated_size() : 0;
+    size_t levels =
+        (max_def_ > 0 ? def_levels_.estimated_size() : 0) + (max_rep_ > 0 ? rep_levels_.estimated_size() : 0);
     if (dictionary_mode_) {
       size_t bw = static_cast<size_t>(bit_width_of(dictionary_.size()));
       return levels + (indices_.size() * bw + 7) / 8 + 1;
@@ -429,17 +471,20 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   }
 
   void flush_page() {
-    if (page_rows_ == 0) return;
+    if (page_values_ == 0) return;
     body_.clear();
-    if (nullable_) {
+    // Repetition levels, then definition levels, each RLE with a 4-byte length (data page v1).
+    auto append_levels = [&](RleBitPackedEncoder& enc) {
       levels_.clear();
-      def_levels_.flush(levels_);
+      enc.flush(levels_);
       auto len = static_cast<uint32_t>(levels_.size());
       char prefix[4];
       std::memcpy(prefix, &len, 4);
       body_.append(prefix, 4);
       body_ += levels_;
-    }
+    };
+    if (max_rep_ > 0) append_levels(rep_levels_);
+    if (max_def_ > 0) append_levels(def_levels_);
     Encoding encoding = Encoding::kPlain;
     if (dictionary_mode_ && dictionary_pages_ == 0 && plain_pages_ == 0 && !dictionary_pays_off()) {
       // As parquet-mr does after the first page: a dictionary that is not smaller than the plain
@@ -466,7 +511,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     PageHeader h;
     h.type = PageType::kDataPage;
     DataPageHeader d;
-    d.num_values = static_cast<int32_t>(page_rows_);
+    d.num_values = static_cast<int32_t>(page_values_);
     d.encoding = encoding;
     d.definition_level_encoding = Encoding::kRle;
     d.repetition_level_encoding = Encoding::kRle;
@@ -480,8 +525,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     add_to_column_index();
 
     chunk_rows_ += page_rows_;
+    chunk_values_ += page_values_;
     chunk_nulls_ += page_nulls_;
     page_rows_ = 0;
+    page_values_ = 0;
     page_nulls_ = 0;
     indices_.clear();
     plain_.clear();
@@ -493,7 +540,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   void add_to_column_index() {
     ColumnIndex& ci = column_index_;
-    bool all_null = page_nulls_ == page_rows_;
+    bool all_null = page_nulls_ == page_values_;
     ci.null_counts.push_back(page_nulls_);
     ci.null_pages.push_back(all_null);
     if (all_null) {
@@ -584,20 +631,25 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     dictionary_mode_ = options_.enable_dictionary && Physical<V>::kDictionary;
     dictionary_used_ = false;
     dictionary_pages_ = plain_pages_ = 0;
-    chunk_rows_ = chunk_nulls_ = 0;
+    chunk_rows_ = chunk_values_ = chunk_nulls_ = 0;
     data_uncompressed_ = data_compressed_ = 0;
     chunk_bounds_.reset();
   }
 
   std::string name_;
+  std::vector<std::string> path_;
   DataType type_;
   bool nullable_;
+  int max_def_;
+  int max_rep_;
   PhysicalType physical_;
   int type_length_;
   ParquetWriteOptions options_;
 
   // open page
-  RleBitPackedEncoder def_levels_{1};
+  RleBitPackedEncoder def_levels_;
+  RleBitPackedEncoder rep_levels_;
+  int64_t page_values_ = 0;  // level entries (== rows for a flat column)
   std::vector<uint32_t> indices_;
   std::string plain_;
   std::vector<uint8_t> booleans_;
@@ -616,6 +668,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   ColumnIndex column_index_;
   bool column_index_valid_ = true;
   int64_t chunk_rows_ = 0;
+  int64_t chunk_values_ = 0;
   int64_t chunk_nulls_ = 0;
   int64_t data_uncompressed_ = 0;
   int64_t data_compressed_ = 0;
@@ -643,6 +696,34 @@ std::unique_ptr<ColumnChunkWriter> make_column_chunk_writer(const Field& field, 
       return std::make_unique<TypedColumnWriter<std::string_view>>(field, element, options);
     case PhysicalType::kFixedLenByteArray:
       return std::make_unique<TypedColumnWriter<int128_t>>(field, element, options);
+    default: throw_error(ErrorKind::kInternal, "ember does not write this Parquet physical type");
+  }
+}
+
+std::unique_ptr<ColumnChunkWriter> make_nested_leaf_writer(const ColumnDescriptor& leaf,
+                                                           std::vector<std::string> path,
+                                                           const SchemaElement& element,
+                                                           const ParquetWriteOptions& options) {
+  EMBER_CHECK(element.type.has_value(), "a Parquet leaf without a physical type");
+  const Field field{leaf.name, leaf.type, leaf.nullable};
+  const int def = leaf.max_definition_level, rep = leaf.max_repetition_level;
+  switch (*element.type) {
+    case PhysicalType::kBoolean:
+      return std::make_unique<TypedColumnWriter<uint8_t>>(field, element, options, std::move(path), def, rep);
+    case PhysicalType::kInt32:
+      return std::make_unique<TypedColumnWriter<int32_t>>(field, element, options, std::move(path), def, rep);
+    case PhysicalType::kInt64:
+      return std::make_unique<TypedColumnWriter<int64_t>>(field, element, options, std::move(path), def, rep);
+    case PhysicalType::kFloat:
+      return std::make_unique<TypedColumnWriter<float>>(field, element, options, std::move(path), def, rep);
+    case PhysicalType::kDouble:
+      return std::make_unique<TypedColumnWriter<double>>(field, element, options, std::move(path), def, rep);
+    case PhysicalType::kByteArray:
+      return std::make_unique<TypedColumnWriter<std::string_view>>(field, element, options, std::move(path),
+                                                                   def, rep);
+    case PhysicalType::kFixedLenByteArray:
+      return std::make_unique<TypedColumnWriter<int128_t>>(field, element, options, std::move(path), def,
+                                                           rep);
     default: throw_error(ErrorKind::kInternal, "ember does not write this Parquet physical type");
   }
 }

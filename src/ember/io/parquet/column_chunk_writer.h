@@ -11,6 +11,7 @@
 
 #include "ember/io/parquet/parquet_metadata.h"
 #include "ember/io/parquet/parquet_options.h"
+#include "ember/io/parquet/parquet_schema.h"
 #include "ember/types/data_type.h"
 #include "ember/vector/vector.h"
 
@@ -33,6 +34,10 @@ class ColumnChunkWriter {
   // Appends rows [offset, offset + count) of `v`, a flat vector of the field's type. Throws
   // EmberError(kIllegalArgument) when a non-nullable field receives a null.
   virtual void write(const Vector& v, size_t offset, size_t count) = 0;
+  // A leaf of a nested column: n level entries (rep[i], def[i]); `values` holds, in order, the
+  // value of every entry whose definition level is the leaf's maximum (a flat vector without
+  // nulls). Pages start at rows (rep == 0), so the page index stays row-aligned.
+  virtual void write_entries(const Vector& values, const uint8_t* rep, const uint8_t* def, size_t n) = 0;
   // Bytes buffered for the current chunk: finished pages plus an estimate of the open page.
   virtual size_t buffered_size() const = 0;
   // Finishes the chunk and resets the writer for the next row group.
@@ -42,5 +47,12 @@ class ColumnChunkWriter {
 // `element` is the field's leaf in parquet_schema_for(schema).
 std::unique_ptr<ColumnChunkWriter> make_column_chunk_writer(const Field& field, const SchemaElement& element,
                                                             const ParquetWriteOptions& options);
+
+// A writer for one leaf of a nested column: `leaf` from map_parquet_schema of the written schema
+// (type and levels), `path` its path_in_schema.
+std::unique_ptr<ColumnChunkWriter> make_nested_leaf_writer(const ColumnDescriptor& leaf,
+                                                           std::vector<std::string> path,
+                                                           const SchemaElement& element,
+                                                           const ParquetWriteOptions& options);
 
 }  // namespace ember::parquet

@@ -344,8 +344,49 @@ void map_leaf(const SchemaElement& e, const ParquetReadOptions& options, ColumnD
                                               std::to_string(static_cast<int>(c.physical)));
 }
 
-// Flat types only: the writer rejects everything else before the footer is built.
-void append_json_type(std::string& out, const DataType& t) { append_json_string(out, t.type_name()); }
+void append_json_fields(std::string& out, const std::vector<Field>& fields);
+
+// Spark's DataType.json: atomic types by name, nested types as objects.
+void append_json_type(std::string& out, const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kArray:
+      out += "{\"type\":\"array\",\"elementType\":";
+      append_json_type(out, t.element_type());
+      out += ",\"containsNull\":";
+      out += t.contains_null() ? "true}" : "false}";
+      return;
+    case TypeId::kMap:
+      out += "{\"type\":\"map\",\"keyType\":";
+      append_json_type(out, t.key_type());
+      out += ",\"valueType\":";
+      append_json_type(out, t.value_type());
+      out += ",\"valueContainsNull\":";
+      out += t.contains_null() ? "true}" : "false}";
+      return;
+    case TypeId::kStruct:
+      out += "{\"type\":\"struct\",\"fields\":";
+      append_json_fields(out, t.fields());
+      out += '}';
+      return;
+    default: append_json_string(out, t.type_name());
+  }
+}
+
+void append_json_fields(std::string& out, const std::vector<Field>& fields) {
+  out += '[';
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = fields[i];
+    if (i) out.push_back(',');
+    out += "{\"name\":";
+    append_json_string(out, f.name);
+    out += ",\"type\":";
+    append_json_type(out, f.type);
+    out += ",\"nullable\":";
+    out += f.nullable ? "true" : "false";
+    out += ",\"metadata\":{}}";
+  }
+  out += ']';
+}
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -560,13 +601,61 @@ int decimal_fixed_length(int precision) {
   return n;
 }
 
-std::vector<SchemaElement> parquet_schema_for(const Schema& schema) {
-  std::vector<SchemaElement> out;
-  SchemaElement root;
-  root.name = "spark_schema";
-  root.num_children = static_cast<int32_t>(schema.size());
-  out.push_back(root);
-  for (const Field& f : schema.fields()) {
+namespace {
+
+void append_schema_elements(const Field& f, std::vector<SchemaElement>& out);
+
+// Spark's SparkToParquetSchemaConverter (non-legacy format) for nested types: an array is a LIST
+// group of a repeated group "list" holding "element"; a map a MAP group of a repeated group
+// "key_value" holding a required "key" and a "value"; a struct a plain group of its fields.
+void append_nested_elements(const Field& f, std::vector<SchemaElement>& out) {
+  SchemaElement g;
+  g.name = f.name;
+  g.repetition_type = f.nullable ? Repetition::kOptional : Repetition::kRequired;
+  const DataType& t = f.type;
+  if (t.id() == TypeId::kStruct) {
+    if (t.fields().empty()) {
+      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                  "The Parquet datasource doesn't support the column `" + f.name + "` of the type \"" +
+                      t.sql_string() + "\" (a struct without fields).");
+    }
+    g.num_children = static_cast<int32_t>(t.fields().size());
+    out.push_back(std::move(g));
+    for (const Field& child : t.fields()) append_schema_elements(child, out);
+    return;
+  }
+  LogicalType lt;
+  SchemaElement repeated;
+  repeated.repetition_type = Repetition::kRepeated;
+  if (t.id() == TypeId::kArray) {
+    g.converted_type = ConvertedType::kList;
+    lt.kind = LogicalType::Kind::kList;
+    repeated.name = "list";
+    repeated.num_children = 1;
+  } else {
+    g.converted_type = ConvertedType::kMap;
+    lt.kind = LogicalType::Kind::kMap;
+    repeated.name = "key_value";
+    repeated.num_children = 2;
+  }
+  g.logical_type = lt;
+  g.num_children = 1;
+  out.push_back(std::move(g));
+  out.push_back(std::move(repeated));
+  if (t.id() == TypeId::kArray) {
+    append_schema_elements(Field{"element", t.element_type(), t.contains_null()}, out);
+  } else {
+    append_schema_elements(Field{"key", t.key_type(), false}, out);
+    append_schema_elements(Field{"value", t.value_type(), t.contains_null()}, out);
+  }
+}
+
+void append_schema_elements(const Field& f, std::vector<SchemaElement>& out) {
+  if (f.type.is_nested()) {
+    append_nested_elements(f, out);
+    return;
+  }
+  {
     SchemaElement e;
     e.name = f.name;
     e.repetition_type = f.nullable ? Repetition::kOptional : Repetition::kRequired;
@@ -630,23 +719,46 @@ std::vector<SchemaElement> parquet_schema_for(const Schema& schema) {
     if (lt.kind != LogicalType::Kind::kNone) e.logical_type = lt;
     out.push_back(std::move(e));
   }
+}
+
+}  // namespace
+
+std::vector<SchemaElement> parquet_schema_for(const Schema& schema) {
+  std::vector<SchemaElement> out;
+  SchemaElement root;
+  root.name = "spark_schema";
+  root.num_children = static_cast<int32_t>(schema.size());
+  out.push_back(root);
+  for (const Field& f : schema.fields()) append_schema_elements(f, out);
   return out;
 }
 
-std::string spark_schema_json(const Schema& schema) {
-  std::string out = "{\"type\":\"struct\",\"fields\":[";
-  for (size_t i = 0; i < schema.size(); ++i) {
-    const Field& f = schema.field(i);
-    if (i) out.push_back(',');
-    out += "{\"name\":";
-    append_json_string(out, f.name);
-    out += ",\"type\":";
-    append_json_type(out, f.type);
-    out += ",\"nullable\":";
-    out += f.nullable ? "true" : "false";
-    out += ",\"metadata\":{}}";
+std::vector<std::string> schema_path(const std::vector<SchemaElement>& elements, int index) {
+  // Walk the depth-first element list keeping the chain of open groups.
+  std::vector<std::pair<int, int>> open;  // (element, children left)
+  std::vector<std::string> path;
+  for (int i = 1; i < static_cast<int>(elements.size()); ++i) {
+    while (!open.empty() && open.back().second == 0) {
+      open.pop_back();
+      path.pop_back();
+    }
+    if (!open.empty()) --open.back().second;
+    path.push_back(elements[static_cast<size_t>(i)].name);
+    if (i == index) return path;
+    int children = elements[static_cast<size_t>(i)].num_children.value_or(0);
+    if (children > 0) {
+      open.emplace_back(i, children);
+    } else {
+      path.pop_back();
+    }
   }
-  out += "]}";
+  return {};
+}
+
+std::string spark_schema_json(const Schema& schema) {
+  std::string out = "{\"type\":\"struct\",\"fields\":";
+  append_json_fields(out, schema.fields());
+  out += "}";
   return out;
 }
 

@@ -95,8 +95,12 @@ MappedSchema map_parquet_schema(const std::vector<SchemaElement>& elements,
                                 const ParquetReadOptions& options);
 
 // The Parquet schema Spark writes for `schema`: a root group "spark_schema" and one leaf per
-// field. Throws kUnsupported for types ember cannot write (void, arrays).
+// field, groups for arrays (three-level LIST), maps (MAP of key_value) and structs. Throws
+// kUnsupported for types ember cannot write (void, empty structs).
 std::vector<SchemaElement> parquet_schema_for(const Schema& schema);
+
+// The names from the root's child down to element `index` (a column chunk's path_in_schema).
+std::vector<std::string> schema_path(const std::vector<SchemaElement>& elements, int index);
 
 // Spark's DecimalType.minBytesForPrecision: bytes of the FIXED_LEN_BYTE_ARRAY for a precision.
 int decimal_fixed_length(int precision);

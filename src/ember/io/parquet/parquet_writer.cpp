@@ -8,6 +8,7 @@
 
 #include "ember/common/error.h"
 #include "ember/io/parquet/column_chunk_writer.h"
+#include "ember/io/parquet/nested_shredder.h"
 #include "ember/io/parquet/parquet_schema.h"
 
 namespace ember {
@@ -27,8 +28,23 @@ constexpr const char* kSparkVersion = "4.0.0";
 ParquetFileWriter::ParquetFileWriter(std::string path, Schema schema, ParquetWriteOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   elements_ = parquet::parquet_schema_for(schema_);
+  // The written schema read back gives every leaf its levels and every nested field its shape:
+  // one mapping for both directions.
+  parquet::MappedSchema mapped = parquet::map_parquet_schema(elements_, ParquetReadOptions{});
   for (size_t i = 0; i < schema_.size(); ++i) {
-    columns_.push_back(parquet::make_column_chunk_writer(schema_.field(i), elements_[i + 1], options_));
+    const parquet::ColumnDescriptor& c = mapped.columns[i];
+    first_writer_.push_back(columns_.size());
+    nested_.push_back(c.nested);
+    if (!c.nested) {
+      columns_.push_back(parquet::make_column_chunk_writer(
+          schema_.field(i), elements_[static_cast<size_t>(c.schema_element)], options_));
+      continue;
+    }
+    for (const parquet::ColumnDescriptor& leaf : c.nested->leaves) {
+      columns_.push_back(
+          parquet::make_nested_leaf_writer(leaf, parquet::schema_path(elements_, leaf.schema_element),
+                                           elements_[static_cast<size_t>(leaf.schema_element)], options_));
+    }
   }
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) {
@@ -84,7 +100,19 @@ void ParquetFileWriter::write(const Batch& batch) {
     if (options_.row_group_max_rows > 0) {
       n = std::min<size_t>(n, static_cast<size_t>(options_.row_group_max_rows - group_rows_));
     }
-    for (size_t c = 0; c < flat.size(); ++c) columns_[c]->write(*flat[c], done, n);
+    for (size_t c = 0; c < flat.size(); ++c) {
+      if (!nested_[c]) {
+        columns_[first_writer_[c]]->write(*flat[c], done, n);
+        continue;
+      }
+      parquet::shred(*nested_[c], *flat[c], done, n, schema_.field(c).name, shredded_);
+      for (size_t k = 0; k < shredded_.size(); ++k) {
+        const parquet::ShreddedLeaf& l = shredded_[k];
+        const DataType& type = nested_[c]->leaves[k].type;
+        VectorPtr values = l.source ? gather(*l.source, l.rows.data(), l.rows.size()) : Vector::make(type, 0);
+        columns_[first_writer_[c] + k]->write_entries(*values, l.rep.data(), l.def.data(), l.rep.size());
+      }
+    }
     done += n;
     group_rows_ += static_cast<int64_t>(n);
     rows_written_ += static_cast<int64_t>(n);
@@ -167,7 +195,7 @@ void ParquetFileWriter::close() {
   m.key_value_metadata.push_back({kSparkSchemaKey, parquet::spark_schema_json(schema_)});
   for (const auto& [k, v] : options_.key_value_metadata) m.key_value_metadata.push_back({k, v});
   m.created_by = options_.created_by;
-  m.column_orders = std::vector<parquet::ColumnOrder>(schema_.size(), parquet::ColumnOrder::kTypeDefined);
+  m.column_orders = std::vector<parquet::ColumnOrder>(columns_.size(), parquet::ColumnOrder::kTypeDefined);
   std::string footer;
   parquet::encode_file_metadata(m, footer);
   auto len = static_cast<uint32_t>(footer.size());

@@ -36,13 +36,15 @@ namespace ember {
 
 namespace parquet {
 class ColumnChunkWriter;
-}
+struct NestedColumn;
+struct ShreddedLeaf;
+}  // namespace parquet
 
 class ParquetFileWriter {
  public:
   // Creates (truncates) the file and writes the leading magic bytes. Throws kIo naming the path
   // when the file cannot be created, kUnsupported for a field type Parquet cannot hold here
-  // (void, nested types).
+  // (void, structs without fields).
   ParquetFileWriter(std::string path, Schema schema, ParquetWriteOptions options = {});
   // Closes the descriptor without finishing the file if close() was not called.
   ~ParquetFileWriter();
@@ -70,7 +72,11 @@ class ParquetFileWriter {
   Schema schema_;
   ParquetWriteOptions options_;
   std::vector<parquet::SchemaElement> elements_;
-  std::vector<std::unique_ptr<parquet::ColumnChunkWriter>> columns_;
+  std::vector<std::unique_ptr<parquet::ColumnChunkWriter>> columns_;  // one per leaf, in file order
+  // Per schema field: its first leaf writer, and its shape when nested (shredded into leaves).
+  std::vector<size_t> first_writer_;
+  std::vector<std::shared_ptr<const parquet::NestedColumn>> nested_;
+  std::vector<parquet::ShreddedLeaf> shredded_;  // scratch
   int fd_ = -1;
   int64_t offset_ = 0;
   int64_t rows_written_ = 0;
