@@ -115,6 +115,39 @@ TEST_F(QualitySuiteTest, YamlRoundTripGivesTheSameVerdicts) {
             to_json(b).substr(to_json(b).find("\"checks\"")));
 }
 
+TEST_F(QualitySuiteTest, SqlPredicatesAndMetrics) {
+  CheckSuite suite = parse_check_suite(
+      "checks:\n"
+      "  - description: sql\n"
+      "    constraints:\n"
+      "      - satisfies: \"amount >= 100 OR status = 'new'\"\n"
+      "      - satisfies: {predicate: \"code NOT LIKE 'x%'\", name: numeric code, ge: 0.5}\n"
+      "      - has_metric: {expression: \"sum(CASE WHEN status = 'paid' THEN amount END) / sum(amount)\", "
+      "name: paid share, lt: 1}\n",
+      *spark_);
+  VerificationResult r = verify(data(), suite.checks);
+  ASSERT_EQ(r.checks.at(0).constraints.size(), 3u);
+  const auto& c = r.checks[0].constraints;
+  EXPECT_EQ(c[0].constraint, "Compliance(amount >= 100 OR status = 'new') == 1");
+  EXPECT_NEAR(*c[0].value, sql("SELECT AVG(COALESCE(amount >= 100 OR status = 'new', 0)) FROM t"), 1e-12);
+  EXPECT_EQ(c[1].constraint, "Compliance(numeric code) >= 0.5");
+  EXPECT_NEAR(*c[1].value, sql("SELECT AVG(COALESCE(code NOT GLOB 'x*', 0)) FROM t"), 1e-12);
+  EXPECT_EQ(c[2].constraint, "Metric(paid share) < 1");
+  EXPECT_NEAR(*c[2].value, sql("SELECT SUM(CASE WHEN status = 'paid' THEN amount END) / SUM(amount) FROM t"),
+              1e-9);
+  // The SQL forms survive a round trip through YAML.
+  CheckSuite again = parse_check_suite(check_suite_yaml(DatasetSpec{}, suite.checks), *spark_);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(again.checks[0].constraints()[i].description(), suite.checks[0].constraints()[i].description());
+  }
+  // Row-level SQL predicates quarantine like any other rule.
+  ValidationResult v = validate(data(), {suite.checks[0]});
+  EXPECT_EQ(v.invalid.count(),
+            static_cast<int64_t>(
+                sql("SELECT COUNT(*) FROM t WHERE NOT COALESCE(amount >= 100 OR status = 'new', 0) "
+                    "OR code GLOB 'x*'")));  // fails the second rule
+}
+
 TEST_F(QualitySuiteTest, YamlErrorsNameTheLine) {
   auto error_of = [&](const std::string& yaml) {
     try {
@@ -133,6 +166,9 @@ TEST_F(QualitySuiteTest, YamlErrorsNameTheLine) {
       error_of("checks:\n  - constraints:\n      - is_fresh: {column: ts, max_age: soon}\n").find("line 3"),
       std::string::npos);
   EXPECT_NE(error_of("checks: [\n").find("suite.yaml, line"), std::string::npos);
+  EXPECT_NE(error_of("checks:\n  - constraints:\n      - satisfies: \"amount >>= 0\"\n")
+                .find("suite.yaml, line 3: 'satisfies'"),
+            std::string::npos);
   EXPECT_NE(
       error_of("checks:\n  - constraints:\n      - is_castable_to: {column: c, type: intt}\n").find("line 3"),
       std::string::npos);

@@ -81,6 +81,8 @@ checks:
       - contains_email: email
       - is_castable_to: {column: code, type: int}
       - has_size: {eq: 5000}
+      - satisfies: "amount >= 0 OR status = 'refund'"
+      - has_metric: {expression: "sum(CASE WHEN status = 'refund' THEN amount END) / sum(amount)", name: refund share, lt: 0.5}
 """
 
 DUCKDB_METRICS = {
@@ -100,6 +102,9 @@ DUCKDB_METRICS = {
         f"avg(CASE WHEN email IS NULL OR regexp_full_match(email, '{EMAIL}') THEN 1 ELSE 0 END)",
     "Castable(code AS int) == 1": "avg(CASE WHEN code IS NULL OR TRY_CAST(code AS INTEGER) IS NOT NULL THEN 1 ELSE 0 END)",
     "Size(*) == 5000": "count(*)",
+    "Compliance(amount >= 0 OR status = 'refund') == 1":
+        "avg(CASE WHEN coalesce(amount >= 0 OR status = 'refund', false) THEN 1 ELSE 0 END)",
+    "Metric(refund share) < 0.5": "sum(CASE WHEN status = 'refund' THEN amount END) / sum(amount)",
 }
 
 

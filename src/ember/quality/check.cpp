@@ -400,6 +400,18 @@ Check& Check::has_metric(const Column& aggregate, const std::string& name, Asser
   return add(std::move(c));
 }
 
+Check& Check::satisfies(const std::string& sql_predicate, Assertion assertion, const std::string& name) {
+  satisfies(f::expr(sql_predicate), name.empty() ? sql_predicate : name, assertion);
+  constraints_.back().sql = sql_predicate;
+  return *this;
+}
+
+Check& Check::has_metric(const std::string& sql_aggregate, const std::string& name, Assertion assertion) {
+  has_metric(f::expr(sql_aggregate), name, assertion);
+  constraints_.back().sql = sql_aggregate;
+  return *this;
+}
+
 Check& Check::satisfies(const Column& predicate, const std::string& name, Assertion assertion) {
   Constraint c = on(ConstraintKind::kSatisfies, {}, assertion);
   c.predicate = predicate;

@@ -93,6 +93,7 @@ struct Constraint {
   double quantile = 0.5;                    // kQuantile
   std::string name;                         // kSatisfies: how reports name the predicate
   std::optional<Column> predicate;          // kSatisfies: a row predicate; kAggregate: an aggregate
+  std::string sql;                          // kSatisfies / kAggregate given as SQL: the text
   std::shared_ptr<DataFrame> reference;     // kReferential
   std::string reference_column;             // kReferential
   std::shared_ptr<const Constraint> inner;  // kAnomaly: the metric watched
@@ -172,6 +173,12 @@ class Check {
   // in the same aggregation as every other metric; its value (a boolean reads as 1 or 0) must
   // satisfy `assertion`. Reports call it Metric(name).
   Check& has_metric(const Column& aggregate, const std::string& name, Assertion assertion);
+  // The SQL forms (parsed by functions::expr): satisfies("amount >= 0 OR status = 'refund'") names
+  // the constraint by its text; has_metric("sum(refund) / sum(amount)", "refund share", lt(0.1)).
+  // YAML suites write them as `satisfies:` and `has_metric:`.
+  Check& satisfies(const std::string& sql_predicate, Assertion assertion = eq(1),
+                   const std::string& name = "");
+  Check& has_metric(const std::string& sql_aggregate, const std::string& name, Assertion assertion);
   // Anomaly detection: `metric` ("Size", "Completeness", "Mean", "Sum", "Minimum", "Maximum",
   // "StandardDeviation", "CountDistinct", "Uniqueness") of `column` (empty for Size) must not
   // depart from its history in `repository` (runs appended with append_metrics) per `strategy`.

@@ -274,9 +274,15 @@ class SuiteParser {
         }
         check.is_not_anomalous(metric, col, metrics_repository_, strategy);
       } else if (name == "satisfies") {
-        fail(n,
-             "'satisfies' with a SQL predicate needs SQL expressions, which ember does not parse yet; "
-             "use the C++ API (Check::satisfies with a Column)");
+        if (args.IsScalar()) {
+          check.satisfies(args.as<std::string>());
+        } else {
+          check.satisfies(scalar(arg("predicate"), "predicate"), optional_assertion(),
+                          args["name"] ? scalar(args["name"], "name") : "");
+        }
+      } else if (name == "has_metric") {
+        std::string sql = scalar(arg("expression"), "expression");
+        check.has_metric(sql, args["name"] ? scalar(args["name"], "name") : sql, required());
       } else {
         fail(n, "unknown constraint '" + name + "'");
       }
@@ -420,7 +426,27 @@ void emit_constraint(YAML::Emitter& out, const Constraint& c) {
       break;
     }
     case ConstraintKind::kSatisfies:
-    case ConstraintKind::kAggregate: break;  // written as a comment by the caller
+      if (c.name == c.sql && is_eq_one(c.assertion)) {
+        out << YAML::BeginMap << YAML::Key << "satisfies" << YAML::Value << c.sql << YAML::EndMap;
+      } else {
+        with(
+            "satisfies",
+            [&] {
+              out << YAML::Key << "predicate" << YAML::Value << c.sql << YAML::Key << "name" << YAML::Value
+                  << c.name;
+            },
+            true);
+      }
+      break;
+    case ConstraintKind::kAggregate:
+      with(
+          "has_metric",
+          [&] {
+            out << YAML::Key << "expression" << YAML::Value << c.sql << YAML::Key << "name" << YAML::Value
+                << c.name;
+          },
+          true);
+      break;
   }
 }
 
@@ -463,7 +489,7 @@ std::string check_suite_yaml(const DatasetSpec& dataset, const std::vector<Check
         << "level" << YAML::Value << check_level_name(check.level()) << YAML::Key << "constraints"
         << YAML::Value << YAML::BeginSeq;
     for (const Constraint& c : check.constraints()) {
-      if (c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) {
+      if ((c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) && c.sql.empty()) {
         out << YAML::Comment(c.label() + ": a C++ Column expression, not expressible in YAML yet");
         continue;
       }
