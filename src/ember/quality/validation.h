@@ -24,8 +24,8 @@ inline constexpr const char* kFailedChecksColumn = "_failed_checks";
 struct ValidationResult {
   DataFrame valid;    // the input's columns, rows that pass every row-level constraint
   DataFrame invalid;  // the input's columns plus _failed_checks
-  // `invalid` with _failed_checks as one STRING ("Completeness(id); Uniqueness(id)"): what a
-  // quarantine writes today, since ember's CSV and Parquet writers do not write arrays yet.
+  // `invalid` with _failed_checks as one STRING ("Completeness(id); Uniqueness(id)"), for a
+  // quarantine kept as CSV, which has no array type (Parquet takes `invalid` as it is).
   DataFrame quarantine;
 };
 
