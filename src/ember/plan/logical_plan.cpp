@@ -178,7 +178,16 @@ PlanPtr make_subquery_alias(PlanPtr child, std::string alias) {
 std::vector<ExprPtr> join_output(JoinType type, const std::vector<ExprPtr>& left, const std::vector<ExprPtr>& right) {
   auto nullable_copy = [](const std::vector<ExprPtr>& attrs) {
     std::vector<ExprPtr> out;
-    for (const auto& a : attrs) out.push_back(a->nullable ? a : make_attribute(a->name, a->type, true, a->id));
+    for (const auto& a : attrs) {
+      if (a->nullable) {
+        out.push_back(a);
+        continue;
+      }
+      // Keep the alias qualifier, so t.x still names the padded side's column.
+      auto padded = std::make_shared<Expr>(*make_attribute(a->name, a->type, true, a->id));
+      padded->qualifier = a->qualifier;
+      out.push_back(padded);
+    }
     return out;
   };
   if (type == JoinType::kLeftSemi || type == JoinType::kLeftAnti) return left;

@@ -344,7 +344,7 @@ PlanPtr Parser::parse_relation_with_joins() {
       expect_op(")");
       left = make_join_using(left, right, type == JoinType::kCross ? JoinType::kInner : type, columns);
     } else {
-      if (type != JoinType::kInner && type != JoinType::kCross) fail("expected ON or USING");
+      // No condition: every pair (an outer join keeps unmatched rows too), as Spark allows.
       left = make_join(left, right, type, nullptr);
     }
   }

@@ -82,8 +82,29 @@ Statement Parser::parse_statement() {
       return s;
     }
     s.kind = StatementKind::kCreateView;
+    // CREATE TEMP VIEW v (a, b) AS ...: the query's columns renamed in order.
+    std::vector<std::string> columns;
+    const Token columns_at = peek();
+    if (accept_op("(")) {
+      do {
+        columns.push_back(parse_identifier("a column name"));
+      } while (accept_op(","));
+      expect_op(")");
+    }
     expect_keyword("AS");
     s.plan = parse_query();
+    if (!columns.empty()) {
+      if (columns.size() != s.plan->output.size()) {
+        throw_error(ErrorKind::kAnalysis, "CREATE_VIEW_COLUMN_ARITY_MISMATCH",
+                    "Cannot create view " + s.name + ": " + std::to_string(columns.size()) +
+                        " column names at line " + std::to_string(columns_at.line) + ", column " +
+                        std::to_string(columns_at.column) + " for a query with " +
+                        std::to_string(s.plan->output.size()) + " columns");
+      }
+      std::vector<ExprPtr> list;
+      for (size_t i = 0; i < columns.size(); ++i) list.push_back(make_alias(s.plan->output[i], columns[i]));
+      s.plan = analyzed(make_project(s.plan, std::move(list)));
+    }
     return s;
   }
   if (accept_keyword("DROP")) {

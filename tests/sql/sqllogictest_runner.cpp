@@ -1,0 +1,237 @@
+// ember_sqllogictest: runs sqllogictest files (tests/sql/**/*.test) against ember's Session::sql.
+//
+// Records are separated by blank lines; '#' starts a comment line.
+//   statement ok                      the SQL (following lines) runs without error
+//   statement error <text>            the SQL fails with an error whose message contains <text>
+//   query <types> [nosort|rowsort|valuesort]
+//   <SQL>
+//   ----
+//   <expected rows: one per line, values separated by tabs>
+//   hash-threshold <n>                results with more than n values are compared by MD5
+// <types> has one letter per column: I integer, R real (printed with 3 decimals), T text.
+// NULL prints as NULL, an empty string as (empty), booleans as true/false. A result block of the
+// form "<n> values hashing to <md5>" compares the MD5 of every value followed by a newline.
+//
+// __TEST_DIR__ in SQL stands for the directory of the .test file (for data files beside it).
+//
+// Usage: ember_sqllogictest FILE...   (exit status 1 when any record fails)
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ember/ember.h"
+
+namespace {
+
+using ember::Value;
+
+struct Record {
+  int line = 0;
+  std::string kind;  // "statement" or "query"
+  std::vector<std::string> header;
+  std::string sql;
+  std::vector<std::string> expected;
+  bool has_expected = false;
+};
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string render(const Value& v, char type) {
+  if (v.is_null()) return "NULL";
+  const ember::DataType& t = v.type();
+  if (type == 'R') {
+    double d = t.is_integral()   ? static_cast<double>(v.as_int64())
+               : t.is_floating() ? v.as_double()
+                                 : std::strtod(v.to_string().c_str(), nullptr);
+    if (std::isnan(d)) return "NaN";
+    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.3f", d);
+    std::string s = buf;
+    return s == "-0.000" ? "0.000" : s;
+  }
+  if (type == 'I' && t.is_floating()) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.0f", std::trunc(v.as_double()));
+    return buf;
+  }
+  std::string s = v.to_string();
+  return s.empty() ? "(empty)" : s;
+}
+
+class Runner {
+ public:
+  // A session of its own per file, so views never leak from one file into the next.
+  Runner()
+      : spark_(ember::Session::builder()
+                   .master("local[2]")
+                   .config("spark.sql.shuffle.partitions", "2")
+                   .get_or_create()
+                   .new_session()) {}
+
+  int run_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << path << ": cannot open\n";
+      return 1;
+    }
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) {
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      lines.push_back(l);
+    }
+    const size_t slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    int failures = 0, records = 0;
+    size_t i = 0;
+    while (i < lines.size()) {
+      const std::string& l = lines[i];
+      if (l.empty() || l[0] == '#') {
+        ++i;
+        continue;
+      }
+      std::vector<std::string> words = split_words(l);
+      if (words[0] == "hash-threshold") {
+        hash_threshold_ = words.size() > 1 ? std::stoi(words[1]) : 0;
+        ++i;
+        continue;
+      }
+      if (words[0] == "halt") break;
+      Record r;
+      r.line = static_cast<int>(i + 1);
+      r.kind = words[0];
+      r.header = words;
+      ++i;
+      if (r.kind != "statement" && r.kind != "query") {
+        std::cerr << path << ":" << r.line << ": unknown record '" << l << "'\n";
+        return 1;
+      }
+      while (i < lines.size() && !lines[i].empty() && lines[i] != "----")
+        r.sql += (r.sql.empty() ? "" : "\n") + lines[i++];
+      for (size_t at; (at = r.sql.find("__TEST_DIR__")) != std::string::npos;) r.sql.replace(at, 12, dir);
+      if (i < lines.size() && lines[i] == "----") {
+        r.has_expected = true;
+        ++i;
+        while (i < lines.size() && !lines[i].empty()) r.expected.push_back(lines[i++]);
+      }
+      ++records;
+      std::string problem = run_record(r);
+      if (!problem.empty()) {
+        ++failures;
+        std::cerr << path << ":" << r.line << ": FAILED\n" << r.sql << "\n" << problem << "\n\n";
+      }
+    }
+    std::cout << path << ": " << records - failures << " of " << records << " records passed\n";
+    return failures == 0 ? 0 : 1;
+  }
+
+ private:
+  std::string run_record(const Record& r) {
+    if (r.kind == "statement") {
+      const bool expect_error = r.header.size() > 1 && r.header[1] == "error";
+      std::string wanted;
+      for (size_t w = 2; w < r.header.size(); ++w) wanted += (w > 2 ? " " : "") + r.header[w];
+      try {
+        spark_.sql(r.sql).collect();
+      } catch (const std::exception& e) {
+        if (!expect_error) return std::string("unexpected error: ") + e.what();
+        if (std::string(e.what()).find(wanted) == std::string::npos) {
+          return "error message\n  " + std::string(e.what()) + "\ndoes not contain\n  " + wanted;
+        }
+        return "";
+      }
+      return expect_error ? "expected an error containing '" + wanted + "', but the statement succeeded" : "";
+    }
+    const std::string types = r.header.size() > 1 ? r.header[1] : "";
+    const std::string sort = r.header.size() > 2 ? r.header[2] : "nosort";
+    std::vector<ember::Row> rows;
+    try {
+      rows = spark_.sql(r.sql).collect();
+    } catch (const std::exception& e) {
+      return std::string("unexpected error: ") + e.what();
+    }
+    std::vector<std::vector<std::string>> table;
+    for (const auto& row : rows) {
+      if (row.values().size() != types.size()) {
+        return "the query returns " + std::to_string(row.values().size()) +
+               " columns but the record declares " + std::to_string(types.size()) + " ('" + types + "')";
+      }
+      std::vector<std::string> cells;
+      for (size_t c = 0; c < row.values().size(); ++c) cells.push_back(render(row.values()[c], types[c]));
+      table.push_back(std::move(cells));
+    }
+    std::vector<std::string> actual;
+    if (sort == "valuesort") {
+      std::vector<std::string> values;
+      for (const auto& row : table) values.insert(values.end(), row.begin(), row.end());
+      std::sort(values.begin(), values.end());
+      // Values go back into rows of the declared width, in sorted order.
+      for (size_t v = 0; v < values.size(); v += std::max<size_t>(types.size(), 1)) {
+        std::string line;
+        for (size_t c = 0; c < types.size() && v + c < values.size(); ++c)
+          line += (c ? "\t" : "") + values[v + c];
+        actual.push_back(line);
+      }
+    } else {
+      if (sort == "rowsort") {
+        std::sort(table.begin(), table.end());
+      } else if (sort != "nosort") {
+        return "unknown sort mode '" + sort + "'";
+      }
+      for (const auto& row : table) {
+        std::string line;
+        for (size_t c = 0; c < row.size(); ++c) line += (c ? "\t" : "") + row[c];
+        actual.push_back(line);
+      }
+    }
+    const size_t num_values = table.size() * types.size();
+    const bool hashed_expected =
+        r.expected.size() == 1 && r.expected[0].find(" values hashing to ") != std::string::npos;
+    if (hashed_expected || (hash_threshold_ > 0 && num_values > static_cast<size_t>(hash_threshold_))) {
+      std::string all;
+      for (const auto& line : actual) {
+        std::istringstream cells(line);
+        for (std::string cell; std::getline(cells, cell, '\t');) all += cell + "\n";
+      }
+      std::string digest = spark_.create_data_frame({{Value::string(all)}}, "s STRING")
+                               .select(ember::functions::md5(ember::functions::col("s")))
+                               .first()[0]
+                               .as_string();
+      actual = {std::to_string(num_values) + " values hashing to " + digest};
+    }
+    if (actual == r.expected) return "";
+    std::string msg = "expected:\n";
+    for (const auto& e : r.expected) msg += "  " + e + "\n";
+    msg += "actual:\n";
+    for (const auto& a : actual) msg += "  " + a + "\n";
+    return msg;
+  }
+
+  ember::Session spark_;
+  int hash_threshold_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: ember_sqllogictest FILE...\n";
+    return 2;
+  }
+  int status = 0;
+  for (int a = 1; a < argc; ++a) {
+    Runner runner;  // each file starts from a fresh set of views
+    status |= runner.run_file(argv[a]);
+  }
+  return status;
+}
