@@ -254,6 +254,29 @@ TEST_F(NestedTypesE2ETest, CollectListOfStructsRoundTripsThroughAShuffle) {
   EXPECT_EQ(total[0]["n"].as_int64(), 300);
 }
 
+TEST_F(NestedTypesE2ETest, SqlFieldAccessSubscriptsAndConstructors) {
+  nested().create_or_replace_temp_view("t");
+  DataFrame df = spark_->sql(
+      "SELECT s.a, t.s.b, m['a'], get(arr, 0), s['b'] AS sb, named_struct('x', id, 'y', s.b) AS n, "
+      "map_keys(map('p', 1, 'q', 2)) AS ks, CAST(m AS STRING) AS mt FROM t ORDER BY id");
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"a", "b", "m[a]", "get(arr, 0)", "sb", "n", "ks", "mt"}));
+  EXPECT_EQ(df.show_string(),
+            "+----+----+----+-----------+----+---------+------+----------------+\n"
+            "|   a|   b|m[a]|get(arr, 0)|  sb|        n|    ks|              mt|\n"
+            "+----+----+----+-----------+----+---------+------+----------------+\n"
+            "|   1|   x|   1|          1|   x|   {1, x}|[p, q]|{a -> 1, b -> 2}|\n"
+            "|NULL|   y|NULL|       NULL|   y|   {2, y}|[p, q]|     {c -> null}|\n"
+            "|NULL|NULL|NULL|       NULL|NULL|{3, NULL}|[p, q]|              {}|\n"
+            "+----+----+----+-----------+----+---------+------+----------------+\n");
+  EXPECT_EQ(
+      spark_
+          ->sql("SELECT CAST(NULL AS MAP<STRING, INT>) AS e, CAST(s AS STRUCT<a: BIGINT, b: STRING>) AS w "
+                "FROM t WHERE id = 1")
+          .schema()
+          .to_ddl(),
+      "e map<string,int>, w struct<a:bigint,b:string>");
+}
+
 TEST_F(NestedTypesE2ETest, ParquetRoundTripThroughDataFrames) {
   // Arrays, maps and structs written by the DataFrame writer and read back by spark.read: the same
   // rows, the same types (Spark's metadata keeps the schema), and a filter on a flat column still

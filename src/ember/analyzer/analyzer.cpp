@@ -90,9 +90,16 @@ ExprPtr Analyzer::resolve_column(const Expr& column, const std::vector<ExprPtr>&
     }
   }
   // "t.a" names column a of the DataFrame aliased t (unless a column is literally named "t.a");
-  // failing that, "s.a" is field a of struct column s (Spark tries the qualifier first too).
+  // failing that, "s.a" is field a of struct column s (Spark tries the qualifier first too). SQL
+  // hands s.a over as column a qualified by s.
   if (matches.empty() && column.name.find('.') != std::string::npos) {
     if (ExprPtr nested = resolve_nested_field(column, input)) return nested;
+  }
+  if (matches.empty() && !column.qualifier.empty()) {
+    Expr dotted = column;
+    dotted.name = column.qualifier + "." + column.name;
+    dotted.qualifier.clear();
+    if (ExprPtr nested = resolve_nested_field(dotted, input)) return nested;
   }
   if (matches.empty() && column.qualifier.empty()) {
     if (size_t dot = column.name.rfind('.'); dot != std::string::npos && dot > 0 && dot + 1 < column.name.size()) {

@@ -358,7 +358,8 @@ ExprPtr Parser::parse_postfix() {
     } else if (accept_op("[")) {
       ExprPtr index = parse_expression();
       expect_op("]");
-      e = call("get_array_item", {e, index});
+      // Spark's UnresolvedExtractValue: arr[i], m[key] or s['field'] by the operand's type.
+      e = call("extract_value", {e, index});
     } else {
       return e;
     }
