@@ -102,7 +102,15 @@ Counts count(const VerificationResult& r) {
 
 std::string summary_text(const VerificationResult& result) {
   std::string out;
-  const size_t wc = 28, wl = 8, wk = 48, wv = 14;
+  // Columns as wide as their longest entry, within bounds that keep a line readable.
+  size_t wc = 5, wk = 10;
+  for (const auto& c : result.checks) {
+    wc = std::max(wc, c.description.size());
+    for (const auto& k : c.constraints) wk = std::max(wk, k.constraint.size());
+  }
+  wc = std::min<size_t>(wc, 28);
+  wk = std::min<size_t>(wk, 72);
+  const size_t wl = 8, wv = 12;
   out += pad("check", wc) + " " + pad("level", wl) + " " + pad("constraint", wk) + " " + pad("observed", wv) +
          " status\n";
   out += std::string(wc + wl + wk + wv + 10, '-') + "\n";
