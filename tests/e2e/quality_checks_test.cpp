@@ -233,6 +233,43 @@ TEST_F(QualityChecksTest, UnknownColumnsAndWrongTypesNameTheConstraint) {
       std::string::npos);
 }
 
+TEST_F(QualityChecksTest, TwentyConstraintsReadTheDataOnce) {
+  Check check(CheckLevel::kError, "one pass");
+  check.is_complete("id")
+      .is_complete("rid")
+      .has_completeness("email", ge(0.9))
+      .has_completeness("amount", ge(0.9))
+      .is_non_negative("amount")
+      .is_between("amount", 0, 1000)
+      .is_contained_in("status", std::vector<std::string>{"new", "paid"})
+      .contains_email("email")
+      .is_castable_to("code", "int")
+      .has_min("amount", ge(0))
+      .has_max("amount", le(1000))
+      .has_mean("amount", gt(0))
+      .has_stddev("amount", gt(0))
+      .has_sum("amount", gt(0))
+      .has_approx_quantile("amount", 0.9, le(1000))
+      .has_size(ge(1))
+      .has_min("customer_id", ge(0))
+      .is_fresh("ts", 86400)
+      .satisfies(f::col("amount") >= f::lit(0), "non-negative")
+      .has_metric(f::max(f::col("rid")) - f::min(f::col("rid")), "rid span", eq(kRows - 1));
+  ASSERT_EQ(check.constraints().size(), 20u);
+  VerifyOptions options;
+  options.explain = true;
+  VerificationResult r = verify(orders(), {check}, options);
+  ASSERT_EQ(r.passes, 1);
+  ASSERT_EQ(r.plans.size(), 1u);
+  // One scan of the data in the one job's physical plan.
+  size_t scans = 0;
+  for (size_t at = r.plans[0].find("LocalTableScan"); at != std::string::npos;
+       at = r.plans[0].find("LocalTableScan", at + 1)) {
+    ++scans;
+  }
+  EXPECT_EQ(scans, 1u) << r.plans[0];
+}
+
 TEST_F(QualityChecksTest, WarningLevelDoesNotFailTheRun) {
   VerificationResult r =
       verify(orders(), {Check(CheckLevel::kWarning, "soft").is_non_negative("amount"),
