@@ -240,3 +240,17 @@ def test_pyarrow_and_duckdb_read_ember_nested_columns(tmp_path, table, flags):
     meta = json.loads(pf.metadata.metadata[b"org.apache.spark.sql.parquet.row.metadata"])
     m_type = next(f for f in meta["fields"] if f["name"] == "m")["type"]
     assert m_type == {"type": "map", "keyType": "string", "valueType": "integer", "valueContainsNull": True}
+
+
+def test_ember_reads_highly_compressed_nested_chunks(tmp_path):
+    # 300k map entries whose keys and values repeat: the key chunk holds a few KB of RLE runs for
+    # 300k level entries, which must not be mistaken for a corrupt entry count.
+    n = 300_000
+    t = pa.table({"m": pa.array([[("k", 1)]] * n, pa.map_(pa.string(), pa.int32())),
+                  "xs": pa.array([[0, 0, 0]] * n, pa.list_(pa.int32()))})
+    path = tmp_path / "runs.parquet"
+    pq.write_table(t, path, row_group_size=n)
+    assert pq.ParquetFile(path).metadata.row_group(0).column(0).total_compressed_size < 20_000
+    _, rows = ember_dump(path)
+    assert len(rows) == n
+    assert rows[0] == [[["k", 1]], [0, 0, 0]] and rows[-1] == rows[0]

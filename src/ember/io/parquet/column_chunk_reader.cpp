@@ -13,6 +13,9 @@ namespace ember::parquet {
 
 namespace {
 
+// Level entries decoded per step when a nested leaf's chunk is read whole.
+constexpr size_t kSliceEntries = 65536;
+
 // Moves the first m values of rows [0, k) to the rows whose level says "defined", back to front,
 // so the move is in place; the other rows become null.
 template <class T>
@@ -470,28 +473,30 @@ VectorPtr ColumnChunkReader::read(size_t n) {
 LeafEntries ColumnChunkReader::read_all_entries() {
   LeafEntries out;
   try {
-    if (num_values_ < num_rows_) {
-      corrupt("the chunk holds " + std::to_string(num_values_) + " level entries for " +
-              std::to_string(num_rows_) + " rows");
-    }
-    // Bound the allocation by the chunk's size: a level entry takes at least a bit.
-    if (num_values_ > chunk_length_ * 8 + 64) {
-      corrupt("the chunk claims " + std::to_string(num_values_) + " values in " +
-              std::to_string(chunk_length_) + " bytes");
+    if (num_values_ < num_rows_ || num_values_ > INT32_MAX) {
+      corrupt("the chunk holds " + std::to_string(num_values_) + " level entries for " + std::to_string(num_rows_) +
+              " rows");
     }
     const auto n = static_cast<size_t>(num_values_);
-    out.rep.assign(n, 0);
-    out.def.assign(n, static_cast<uint8_t>(column_.max_definition_level));
+    const auto max_def = static_cast<uint8_t>(column_.max_definition_level);
     if (column_.conversion == ValueConversion::kAllNull) {
+      out.rep.assign(n, 0);
+      out.def.assign(n, max_def);
       out.values = Vector::make_null(column_.type, n);
       return out;
     }
     if (!loaded_) load_chunk();
-    out.values = Vector::make(column_.type, n);
+    // Grown slice by slice as the pages decode (levels compress so well that the chunk's size says
+    // nothing about the entry count): a corrupt count fails at the first level that is missing
+    // rather than by allocating for entries that never come.
+    out.values = Vector::make(column_.type, 0);
     size_t e = 0;
     while (e < n) {
       if (page_left_ == 0) next_page(0);
-      const size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - e), page_left_));
+      const size_t k = std::min<size_t>({n - e, static_cast<size_t>(page_left_), kSliceEntries});
+      out.rep.resize(e + k, 0);
+      out.def.resize(e + k, max_def);
+      out.values->append_rows(k);
       if (column_.max_repetition_level > 0 && rep_decoder_.get_batch(out.rep.data() + e, k) != k) {
         corrupt("the repetition levels end before the page's values");
       }
@@ -501,7 +506,6 @@ LeafEntries ColumnChunkReader::read_all_entries() {
       e += k;
     }
     const auto max_rep = static_cast<uint8_t>(column_.max_repetition_level);
-    const auto max_def = static_cast<uint8_t>(column_.max_definition_level);
     for (size_t i = 0; i < n; ++i) {
       if (out.rep[i] > max_rep || out.def[i] > max_def) corrupt("a level exceeds the column's maximum");
     }
