@@ -196,7 +196,11 @@ ExprPtr Parser::parse_not() {
     return make_not(parse_not());
   }
   if (is_keyword("EXISTS") && is_op("(", 1)) {
-    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "EXISTS subqueries are not supported yet");
+    next();
+    next();
+    ExprPtr e = parse_subquery(Subquery::Kind::kExists, nullptr);
+    expect_op(")");
+    return e;
   }
   return parse_predicate();
 }
@@ -216,7 +220,9 @@ ExprPtr Parser::parse_predicate() {
   if (accept_keyword("IN")) {
     expect_op("(");
     if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
-      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "IN (subquery) is not supported yet");
+      ExprPtr in = parse_subquery(Subquery::Kind::kIn, e);
+      expect_op(")");
+      return wrap(in);
     }
     std::vector<ExprPtr> args{e};
     do {
@@ -366,6 +372,32 @@ ExprPtr Parser::parse_postfix() {
   }
 }
 
+// A subquery after its '(' (the caller consumes the ')'): one SELECT block stays unplanned so the
+// enclosing block can decorrelate it; any other query is planned now (it cannot be correlated).
+ExprPtr Parser::parse_subquery(Subquery::Kind kind, ExprPtr tested) {
+  if (catalog_ == nullptr) {
+    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                "subqueries need a session: use Session::sql");
+  }
+  Subquery sub;
+  sub.kind = kind;
+  const size_t start = pos_;
+  if (is_keyword("SELECT")) {
+    sub.parts = std::make_shared<SelectParts>(parse_select_block());
+    if (!is_op(")")) {
+      // ORDER BY / LIMIT / set operations: plan the whole query instead.
+      pos_ = start;
+      sub.parts.reset();
+    }
+  }
+  if (!sub.parts) sub.plan = parse_query();
+  subqueries_->push_back(std::move(sub));
+  std::vector<ExprPtr> args;
+  if (tested) args.push_back(tested);
+  args.push_back(lit(Value::int64(static_cast<int64_t>(subqueries_->size() - 1))));
+  return call(kSubqueryMarker, std::move(args));
+}
+
 // --------------------------------------------------------------------------------------------
 // Primary expressions
 
@@ -454,8 +486,9 @@ ExprPtr Parser::parse_primary() {
       if (t.text == "(") {
         next();
         if (is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
-          throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                      "scalar subqueries are not supported yet");
+          ExprPtr sub = parse_subquery(Subquery::Kind::kScalar, nullptr);
+          expect_op(")");
+          return sub;
         }
         ExprPtr e = parse_expression();
         if (is_op(",")) fail("expected ')'");

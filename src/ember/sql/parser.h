@@ -33,6 +33,23 @@ class Catalog {
   virtual PlanPtr range(int64_t start, int64_t end, int64_t step, int partitions) const = 0;
 };
 
+struct SelectParts;
+
+// A subquery in an expression. The expression holds a marker call naming it by index
+// (kSubqueryMarker with an int literal; for IN, the tested value first); plan_select decorrelates
+// it into a join: EXISTS / IN into a left semi join, NOT EXISTS / NOT IN into a left anti join
+// (NOT IN null-aware: x = y OR isnull(x = y)), a scalar subquery into a left outer join with the
+// subquery aggregated by its correlation keys. Conjuncts of the subquery's WHERE that read outer
+// columns become the join condition.
+struct Subquery {
+  enum class Kind { kScalar, kExists, kIn };
+  Kind kind = Kind::kScalar;
+  std::shared_ptr<SelectParts> parts;  // a single SELECT block (correlation is allowed)
+  PlanPtr plan;                        // anything else (set operations, VALUES): uncorrelated
+};
+using Subqueries = std::vector<Subquery>;
+inline constexpr const char* kSubqueryMarker = "__sql_subquery";
+
 // Plans one SELECT block (select_planner.cpp): FROM (already a plan), WHERE, GROUP BY (with
 // grouping sets), HAVING, window functions and named windows, QUALIFY, the select list,
 // DISTINCT, and an ORDER BY that may read input columns the select list does not return.
@@ -49,6 +66,7 @@ struct SelectParts {
   std::map<std::string, ExprPtr> windows;  // WINDOW w AS (...): kWindow nodes without a function
   std::vector<ExprPtr> order_by;           // sort orders (an integer literal is an ordinal)
   int64_t offset = 0;                      // OFFSET n: rows skipped after ORDER BY
+  std::shared_ptr<Subqueries> subqueries;  // what subquery markers in the expressions name
 };
 PlanPtr plan_select(const SelectParts& parts, const Catalog& catalog);
 
@@ -132,6 +150,9 @@ class Parser {
   const Catalog* catalog_;
   // WITH name AS (...): visible to the rest of the statement, innermost first.
   std::vector<std::map<std::string, PlanPtr>> ctes_;
+  // Subqueries met in expressions, named by index from their marker calls.
+  std::shared_ptr<Subqueries> subqueries_ = std::make_shared<Subqueries>();
+  ExprPtr parse_subquery(Subquery::Kind kind, ExprPtr tested);
 };
 
 // Set operations on analyzed plans, as the DataFrame API composes them (semi/anti joins on every

@@ -184,6 +184,7 @@ SelectParts Parser::parse_select_block() {
   do {
     parts.items.push_back(parse_named_expression());
   } while (accept_op(","));
+  parts.subqueries = subqueries_;
   parts.from = accept_keyword("FROM") ? parse_from() : one_row();
   while (is_keyword("LATERAL") && is_keyword("VIEW", 1)) parts.from = parse_lateral_view(parts.from);
   parts.from = analyzed(parts.from);

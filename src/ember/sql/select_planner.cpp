@@ -129,6 +129,183 @@ ExprPtr resolve_named_windows(const ExprPtr& e, const std::map<std::string, Expr
           column.pretty_name() + ")\" if you do not care which of the values within a group is returned.");
 }
 
+bool is_marker(const ExprPtr& e) { return e->kind == ExprKind::kCall && e->name == kSubqueryMarker; }
+
+bool has_marker(const ExprPtr& e) {
+  bool found = false;
+  visit(e, [&](const ExprPtr& x) { found |= is_marker(x); });
+  return found;
+}
+
+size_t marker_index(const ExprPtr& marker) {
+  return static_cast<size_t>(marker->children.back()->literal.as_int64());
+}
+
+void reject_markers(const ExprPtr& e) {
+  if (e && has_marker(e)) {
+    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                "IN / EXISTS subqueries are supported as conditions of WHERE joined by AND (optionally under "
+                "NOT), and "
+                "scalar subqueries in WHERE, HAVING and the select list; this one is elsewhere");
+  }
+}
+
+// Does every column `e` reads come from `inner` (the subquery's own FROM)?
+bool reads_only(const ExprPtr& e, const std::vector<ExprPtr>& inner) {
+  bool ok = true;
+  visit(e, [&](const ExprPtr& x) {
+    if (x->kind != ExprKind::kColumn) return;
+    ok &= std::any_of(inner.begin(), inner.end(), [&](const ExprPtr& a) {
+      return same_name(a->name, x->name) && (x->qualifier.empty() || same_name(a->qualifier, x->qualifier));
+    });
+  });
+  return ok;
+}
+
+// The subquery's WHERE split into conditions on its own columns and correlated ones (reading the
+// enclosing query's columns), which become the join condition.
+void split_correlated(const SelectParts& sub, std::vector<ExprPtr>& local, std::vector<ExprPtr>& correlated) {
+  if (!sub.where) return;
+  std::vector<ExprPtr> all;
+  split_conjuncts(sub.where, all);
+  for (const auto& c : all) (reads_only(c, sub.from->output) ? local : correlated).push_back(c);
+}
+
+bool is_aggregating(const SelectParts& p) {
+  std::vector<ExprPtr> aggs;
+  for (const auto& e : p.items) collect_aggregates(e, aggs);
+  return p.grouped || p.having || !aggs.empty();
+}
+
+PlanPtr single_column(const PlanPtr& plan, const std::string& name, const Catalog& catalog) {
+  if (plan->output.size() != 1) {
+    throw_error(ErrorKind::kAnalysis,
+                "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                "The subquery must return one column, but it returns " + std::to_string(plan->output.size()));
+  }
+  return catalog.analyze(make_project(plan, {make_alias(plan->output[0], name)}));
+}
+
+// [NOT] EXISTS (...) / x [NOT] IN (...) as a left semi (anti) join of `outer` with the subquery.
+PlanPtr join_predicate_subquery(const PlanPtr& outer, const ExprPtr& marker, bool negated,
+                                const Subqueries& subs, const Catalog& catalog) {
+  const size_t idx = marker_index(marker);
+  const Subquery& sq = subs[idx];
+  const bool in = sq.kind == Subquery::Kind::kIn;
+  const std::string value_name = "__sql_in_value_" + std::to_string(idx);
+  PlanPtr right;
+  ExprPtr condition;
+  std::vector<ExprPtr> local, correlated;
+  if (sq.parts) split_correlated(*sq.parts, local, correlated);
+  if (!sq.parts || correlated.empty()) {
+    right = sq.parts ? plan_select(*sq.parts, catalog) : sq.plan;
+    if (in) right = single_column(right, value_name, catalog);
+  } else {
+    if (is_aggregating(*sq.parts)) {
+      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                  "a correlated IN / EXISTS subquery with GROUP BY or aggregates is not supported yet");
+    }
+    SelectParts p = *sq.parts;
+    p.where = local.empty() ? nullptr : join_conjuncts(local);
+    p.order_by.clear();
+    p.distinct = false;
+    if (in && p.items.size() != 1) {
+      throw_error(ErrorKind::kAnalysis, "INVALID_SUBQUERY_EXPRESSION",
+                  "an IN subquery must return one column, but it returns " + std::to_string(p.items.size()));
+    }
+    std::vector<ExprPtr> items{make_star()};
+    if (in) items.push_back(make_alias(strip_alias(p.items[0]), value_name));
+    p.items = items;
+    right = plan_select(p, catalog);
+    condition = join_conjuncts(correlated);
+  }
+  if (in) {
+    ExprPtr eq = make_call("=", {marker->children[0], make_column(value_name)});
+    // NOT IN is false when the value, or any subquery value, is NULL (unless the subquery is
+    // empty): Spark's null-aware anti join, x = y OR isnull(x = y).
+    if (negated) eq = make_or(eq, make_call("isnull", {eq}));
+    condition = condition ? make_and(eq, condition) : eq;
+  }
+  return catalog.analyze(
+      make_join(outer, right, negated ? JoinType::kLeftAnti : JoinType::kLeftSemi, condition));
+}
+
+// Replaces each scalar subquery of `e` with a column of a left outer join onto `plan`: an
+// uncorrelated one joins its single row; a correlated one (correlated by equalities) is grouped by
+// its correlation columns and joined on them, so no subquery runs per row.
+ExprPtr attach_scalar_subqueries(PlanPtr& plan, const ExprPtr& e, const Subqueries& subs,
+                                 const Catalog& catalog) {
+  if (!e || !has_marker(e)) return e;
+  return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (!is_marker(x)) return x;
+    const size_t idx = marker_index(x);
+    const Subquery& sq = subs[idx];
+    if (sq.kind != Subquery::Kind::kScalar) return x;
+    const std::string name = "__sql_scalar_" + std::to_string(idx);
+    std::vector<ExprPtr> local, correlated;
+    if (sq.parts) split_correlated(*sq.parts, local, correlated);
+    PlanPtr right;
+    ExprPtr condition;
+    bool counts = false;
+    if (!sq.parts || correlated.empty()) {
+      right = single_column(sq.parts ? plan_select(*sq.parts, catalog) : sq.plan, name, catalog);
+      // One row whatever the subquery returns: its value, NULL for no rows, and the error Spark
+      // raises for more than one (never a silent duplication of the outer rows).
+      ExprPtr too_many = make_call(
+          ">", {make_aggregate("count", {make_literal(Value::int32(1))}), make_literal(Value::int64(1))});
+      ExprPtr fail = make_call(
+          "raise_error",
+          {make_literal(Value::string("[SCALAR_SUBQUERY_TOO_MANY_ROWS] More than one row returned by a "
+                                      "subquery used as an expression."))});
+      ExprPtr value = make_case({too_many, fail, make_aggregate("first", {make_column(name)})});
+      right = catalog.analyze(make_aggregate(right, {}, {make_alias(value, name)}));
+    } else {
+      SelectParts p = *sq.parts;
+      if (p.grouped || p.items.size() != 1) {
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                    "a correlated scalar subquery must select one aggregate without GROUP BY");
+      }
+      p.where = local.empty() ? nullptr : join_conjuncts(local);
+      p.grouped = true;
+      p.group_by.clear();
+      p.grouping_sets.clear();
+      p.order_by.clear();
+      std::vector<ExprPtr> items;
+      for (size_t j = 0; j < correlated.size(); ++j) {
+        const ExprPtr& c = correlated[j];
+        const bool equality = c->kind == ExprKind::kCall && c->name == "=" && c->children.size() == 2;
+        int inner_side = !equality                                    ? -1
+                         : reads_only(c->children[0], p.from->output) ? 0
+                         : reads_only(c->children[1], p.from->output) ? 1
+                                                                      : -1;
+        if (inner_side < 0) {
+          throw_error(
+              ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+              "a correlated scalar subquery may only correlate by equalities (inner = outer), not \"" +
+                  c->pretty_name() + "\"");
+        }
+        const ExprPtr& inner = c->children[static_cast<size_t>(inner_side)];
+        const ExprPtr& outer_side = c->children[static_cast<size_t>(1 - inner_side)];
+        const std::string key = name + "_key" + std::to_string(j);
+        p.group_by.push_back(inner);
+        items.push_back(make_alias(inner, key));
+        ExprPtr eq = make_call("=", {outer_side, make_column(key)});
+        condition = condition ? make_and(condition, eq) : eq;
+      }
+      const ExprPtr value = strip_alias(p.items[0]);
+      // A count over no rows is 0, but a group missing from the join gives NULL (the "count
+      // bug"): such a value is coalesced back to 0, as Spark's decorrelation does.
+      counts = value->kind == ExprKind::kAggregate && (value->name == "count" || value->name == "count_if");
+      items.push_back(make_alias(value, name));
+      p.items = items;
+      right = plan_select(p, catalog);
+    }
+    plan = catalog.analyze(make_join(plan, right, JoinType::kLeftOuter, condition));
+    if (counts) return make_call("coalesce", {make_column(name), make_literal(Value::int64(0))});
+    return make_column(name);
+  });
+}
+
 }  // namespace
 
 PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
@@ -142,7 +319,29 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
     for (auto& e : parts.order_by) e = resolve_named_windows(e, windows);
   }
   PlanPtr plan = parts.from;
-  if (parts.where) plan = catalog.analyze(make_filter(plan, parts.where));
+  static const Subqueries kNoSubqueries;
+  const Subqueries& subs = parts.subqueries ? *parts.subqueries : kNoSubqueries;
+  if (parts.where && has_marker(parts.where)) {
+    // Subqueries in WHERE become joins; the columns they add are projected away after the filter.
+    std::vector<ExprPtr> conjuncts, rest;
+    split_conjuncts(parts.where, conjuncts);
+    for (const auto& c : conjuncts) {
+      const bool negated = c->kind == ExprKind::kNot;
+      const ExprPtr& inner = negated ? c->children[0] : c;
+      if (is_marker(inner) && subs[marker_index(inner)].kind != Subquery::Kind::kScalar) {
+        plan = join_predicate_subquery(plan, inner, negated, subs, catalog);
+      } else {
+        rest.push_back(c);
+      }
+    }
+    ExprPtr where =
+        rest.empty() ? nullptr : attach_scalar_subqueries(plan, join_conjuncts(rest), subs, catalog);
+    reject_markers(where);
+    if (where) plan = catalog.analyze(make_filter(plan, where));
+    plan = catalog.analyze(make_project(plan, parts.from->output));
+  } else if (parts.where) {
+    plan = catalog.analyze(make_filter(plan, parts.where));
+  }
 
   std::vector<ExprPtr> aggregates;
   for (const auto& e : parts.items) collect_aggregates(e, aggregates);
@@ -152,6 +351,20 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
   const bool aggregated = parts.grouped || parts.having || !aggregates.empty();
 
   std::vector<ExprPtr> items = parts.items;
+  if (!aggregated &&
+      std::any_of(items.begin(), items.end(), [](const ExprPtr& e) { return has_marker(e); })) {
+    // `*` means the FROM columns, not the ones the subquery joins add.
+    std::vector<ExprPtr> expanded;
+    for (const auto& item : items) {
+      if (item->kind == ExprKind::kStar && item->qualifier.empty()) {
+        expanded.insert(expanded.end(), plan->output.begin(), plan->output.end());
+      } else {
+        expanded.push_back(item);
+      }
+    }
+    items = std::move(expanded);
+    for (auto& item : items) item = attach_scalar_subqueries(plan, item, subs, catalog);
+  }
   ExprPtr qualify = parts.qualify;
   std::vector<ExprPtr> order_by = parts.order_by;
   if (aggregated) {
@@ -235,6 +448,7 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
       for (size_t k = 0; k < keys.size(); ++k) {
         if (same_unresolved(e, keys[k])) return make_column(gk + std::to_string(k));
       }
+      if (is_marker(e)) return e;  // an uncorrelated scalar subquery, joined after the aggregate
       switch (e->kind) {
         case ExprKind::kAggregate:
           for (size_t j = 0; j < aggregates.size(); ++j) {
@@ -272,8 +486,10 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
     std::vector<ExprPtr> new_items;
     for (const auto& item : items)
       new_items.push_back(make_alias(post(strip_alias(item), false, 0), item_name(item)));
+    for (auto& item : new_items) item = attach_scalar_subqueries(plan, item, subs, catalog);
     if (parts.having) {
-      ExprPtr having = post(parts.having, true, 0);
+      ExprPtr having = attach_scalar_subqueries(plan, post(parts.having, true, 0), subs, catalog);
+      reject_markers(having);
       plan = catalog.analyze(make_filter(plan, having));
     }
     if (qualify) qualify = post(qualify, true, 0);
@@ -289,6 +505,9 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
     items = std::move(new_items);
   }
 
+  for (const auto& item : items) reject_markers(item);
+  reject_markers(qualify);
+  for (const auto& o : order_by) reject_markers(o);
   // The projection, with hidden columns for what QUALIFY and ORDER BY read beyond it.
   const PlanPtr visible = catalog.analyze(make_project(plan, items));
   std::vector<std::string> names;
