@@ -220,6 +220,8 @@ TEST_F(NestedTypesE2ETest, ToJsonIsSparksText) {
   EXPECT_EQ(one(to_json(named_struct(
                 {lit("d"), lit(1e10), lit("n"), lit(std::nan("")), lit("s"), lit("q\"\\\n\x01")}))),
             "{\"d\":1.0E10,\"n\":\"NaN\",\"s\":\"q\\\"\\\\\\n\\u0001\"}");
+  // Jackson writes control characters as \u00XX with uppercase hex digits.
+  EXPECT_EQ(one(to_json(named_struct({lit("c"), lit("\x1f")}))), "{\"c\":\"\\u001F\"}");
   // Dates and timestamps as Spark's JSON options format them (session time zone UTC here).
   spark_->conf().set("spark.sql.session.timeZone", "UTC");
   EXPECT_EQ(one(to_json(named_struct({lit("t"), lit("2015-08-26 01:02:03.5").cast("timestamp"), lit("d"),

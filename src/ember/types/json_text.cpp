@@ -2,8 +2,8 @@
 
 namespace ember {
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
+void append_json_string(std::string& out, std::string_view s, bool upper_hex) {
+  const char* kHex = upper_hex ? "0123456789ABCDEF" : "0123456789abcdef";
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   for (char ch : s) {

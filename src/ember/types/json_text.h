@@ -7,8 +7,9 @@
 namespace ember {
 
 // Appends `s` as a quoted JSON string: quote, backslash and control characters are escaped;
-// other bytes (UTF-8) are copied as they are.
-void append_json_string(std::string& out, std::string_view s);
+// other bytes (UTF-8) are copied as they are. `upper_hex` writes \u001F rather than \u001f, as
+// Jackson (and so Spark's to_json and JSON writer) does.
+void append_json_string(std::string& out, std::string_view s, bool upper_hex = false);
 
 inline std::string json_string(std::string_view s) {
   std::string out;

@@ -53,7 +53,7 @@ const DateTimePattern& json_timestamp_pattern() {
 void append_map_key(std::string& out, const Vector& keys, size_t k) {
   const DataType& t = keys.type();
   switch (t.id()) {
-    case TypeId::kString: append_json_string(out, keys.string_at(k)); return;
+    case TypeId::kString: append_json_string(out, keys.string_at(k), true); return;
     case TypeId::kBoolean: out += keys.values<uint8_t>()[k] ? "\"true\"" : "\"false\""; return;
     case TypeId::kByte: out += '"' + std::to_string(keys.values<int8_t>()[k]) + '"'; return;
     case TypeId::kShort: out += '"' + std::to_string(keys.values<int16_t>()[k]) + '"'; return;
@@ -73,7 +73,7 @@ void append_map_key(std::string& out, const Vector& keys, size_t k) {
       return;
     default: {
       std::string text = keys.value_at(k).to_string();
-      append_json_string(out, text);
+      append_json_string(out, text, true);
       return;
     }
   }
@@ -101,7 +101,7 @@ void append_json_value(std::string& out, const Vector& v, size_t row, const Time
       // Jackson writes java.math.BigDecimal.toString(), which Value's literal form is.
       out += Value::decimal(v.values<int128_t>()[i], t.precision(), t.scale()).to_sql_literal();
       return;
-    case TypeId::kString: append_json_string(out, v.string_at(i)); return;
+    case TypeId::kString: append_json_string(out, v.string_at(i), true); return;
     case TypeId::kBinary:
       out += '"';
       append_base64(out, v.string_at(i));
@@ -113,7 +113,7 @@ void append_json_value(std::string& out, const Vector& v, size_t row, const Time
       out += '"';
       return;
     case TypeId::kTimestamp:
-      append_json_string(out, json_timestamp_pattern().format_timestamp(v.values<int64_t>()[i], tz));
+      append_json_string(out, json_timestamp_pattern().format_timestamp(v.values<int64_t>()[i], tz), true);
       return;
     case TypeId::kArray: {
       out += '[';
@@ -148,7 +148,7 @@ void append_json_value(std::string& out, const Vector& v, size_t row, const Time
         if (field.is_null(i)) continue;  // ignoreNullFields
         if (!first) out += ',';
         first = false;
-        append_json_string(out, t.fields()[f].name);
+        append_json_string(out, t.fields()[f].name, true);
         out += ':';
         append_json_value(out, field, i, tz);
       }
