@@ -146,18 +146,15 @@ std::string profile_text(const DataProfile& p) {
     std::snprintf(b, sizeof(b), "%.2f%%", x * 100);
     return std::string(b);
   };
-  auto num = [](double x) {
-    char b[32];
-    std::snprintf(b, sizeof(b), "%.6g", x);
-    return std::string(b);
-  };
   for (const auto& c : p.columns) {
     out += "\n" + c.name + " (" + c.type + ")\n";
     out +=
         "  completeness   " + pct(c.completeness) + " (" + std::to_string(p.rows - c.non_null) + " nulls)\n";
     out += "  distinct       ~" + std::to_string(c.approx_distinct) + "\n";
     if (c.min) out += "  min / max      " + *c.min + " / " + c.max.value_or("") + "\n";
-    if (c.mean) out += "  mean / stddev  " + num(*c.mean) + " / " + num(c.stddev.value_or(NAN)) + "\n";
+    if (c.mean)
+      out += "  mean / stddev  " + format_readable(*c.mean) + " / " +
+             format_readable(c.stddev.value_or(NAN)) + "\n";
     if (c.castable_int) {
       out += "  castable       int " + pct(*c.castable_int) + ", double " + pct(*c.castable_double) +
              ", date " + pct(*c.castable_date) + "\n";

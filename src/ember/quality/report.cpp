@@ -21,13 +21,7 @@ std::string run_time_text(const VerificationResult& r) {
 }
 
 // Readers want a few significant digits; JSON and the DataFrame keep the exact value.
-std::string value_text(const ConstraintResult& c) {
-  if (!c.value) return "-";
-  if (*c.value == std::trunc(*c.value) && std::fabs(*c.value) < 1e15) return format_metric(*c.value);
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.6g", *c.value);
-  return buf;
-}
+std::string value_text(const ConstraintResult& c) { return c.value ? format_readable(*c.value) : "-"; }
 
 std::string pad(std::string s, size_t width) {
   if (s.size() > width) return s.substr(0, width - 3) + "...";
