@@ -26,15 +26,6 @@ bool profiled(const DataType& t) {
   }
 }
 
-Column count_where(const Column& c) { return f::count_if(c); }
-
-std::optional<double> number(const Value& v) {
-  if (v.is_null()) return std::nullopt;
-  if (v.type().is_floating()) return v.as_double();
-  if (v.type().is_integral()) return static_cast<double>(v.as_int64());
-  return std::nullopt;
-}
-
 // Marks a null in the exploded histogram values; no data value starts with this byte pair.
 constexpr const char* kNullMark = "\x1e\x1e";
 constexpr const char* kSep = "\x1f";
@@ -69,9 +60,9 @@ DataProfile profile(const DataFrame& df) {
       s.stddev = add(f::stddev_pop(c.cast("double")));
     }
     if (field.type.id() == TypeId::kString) {
-      s.as_int = add(count_where(c.try_cast("int").is_not_null()));
-      s.as_double = add(count_where(c.try_cast("double").is_not_null()));
-      s.as_date = add(count_where(c.try_cast("date").is_not_null()));
+      s.as_int = add(f::count_if(c.try_cast("int").is_not_null()));
+      s.as_double = add(f::count_if(c.try_cast("double").is_not_null()));
+      s.as_date = add(f::count_if(c.try_cast("date").is_not_null()));
     }
     slots.push_back(s);
     columns.push_back(i);
@@ -92,8 +83,8 @@ DataProfile profile(const DataFrame& df) {
     cp.approx_distinct = v[s.distinct].as_int64();
     if (!v[s.min].is_null()) cp.min = v[s.min].to_string();
     if (!v[s.max].is_null()) cp.max = v[s.max].to_string();
-    if (s.mean) cp.mean = number(v[s.mean]);
-    if (s.stddev) cp.stddev = number(v[s.stddev]);
+    if (s.mean) cp.mean = metric_value(v[s.mean]);
+    if (s.stddev) cp.stddev = metric_value(v[s.stddev]);
     if (s.as_int && cp.non_null > 0) {
       auto frac = [&](size_t i) {
         return static_cast<double>(v[i].as_int64()) / static_cast<double>(cp.non_null);

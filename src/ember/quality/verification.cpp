@@ -27,18 +27,6 @@ const char* verification_status_name(VerificationStatus status) {
 
 namespace {
 
-std::optional<double> to_double(const Value& v) {
-  if (v.is_null()) return std::nullopt;
-  const DataType& t = v.type();
-  if (t.is_floating()) return v.as_double();
-  if (t.is_integral() || t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp) {
-    return static_cast<double>(v.as_int64());
-  }
-  if (t.id() == TypeId::kBoolean) return v.as_bool() ? 1.0 : 0.0;
-  if (t.id() == TypeId::kDecimal) return std::strtod(v.to_string().c_str(), nullptr);
-  return std::nullopt;
-}
-
 std::string join_columns(const std::vector<std::string>& cols) {
   std::string s;
   for (const auto& c : cols) s += (s.empty() ? "" : ",") + c;
@@ -173,7 +161,7 @@ class Verifier {
       std::vector<Row> rows = summary.collect();
       ++passes;
       const auto& v = rows.at(0).values();
-      groups_[key] = GroupStats{to_double(v[0]), to_double(v[1]), to_double(v[2])};
+      groups_[key] = GroupStats{metric_value(v[0]), metric_value(v[1]), metric_value(v[2])};
     }
     // One anti-join per reference: non-null values missing from it.
     for (const auto& [key, c] : references_) {
@@ -193,7 +181,7 @@ class Verifier {
 
   Observation observe(const Constraint& c, const Planned& p) const {
     Observation o;
-    auto metric = [&](size_t i) { return i == SIZE_MAX ? std::nullopt : to_double(metrics_.at(i)); };
+    auto metric = [&](size_t i) { return i == SIZE_MAX ? std::nullopt : metric_value(metrics_.at(i)); };
     const std::optional<double> size = metric(size_index_);
     auto fraction = [&](std::optional<double> part, std::optional<double> whole, const char* none) {
       if (!part || !whole || *whole == 0) {
