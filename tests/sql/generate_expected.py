@@ -19,6 +19,7 @@ import datetime
 import decimal
 import hashlib
 import math
+import os
 import sys
 
 import duckdb
@@ -100,10 +101,11 @@ def process(path, con):
                 expected.append(lines[i])
                 i += 1
         sql = "\n".join(sql_lines)
+        test_dir = os.path.dirname(os.path.abspath(path))
         hand = any(c.startswith("# hand-checked") for c in comments)
         ember_only = any(c.startswith("# ember-only") for c in comments)
         override = [c[len("# duckdb:"):].strip() for c in comments if c.startswith("# duckdb:")]
-        reference_sql = override[0] if override else sql
+        reference_sql = (override[0] if override else sql).replace("__TEST_DIR__", test_dir)
         comments = []
         out.append(header)
         out.extend(sql_lines)

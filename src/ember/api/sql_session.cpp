@@ -132,7 +132,11 @@ DataFrame Session::sql(const std::string& query) const {
       DataFrameReader reader(state_);
       reader.format(st.format);
       for (const auto& [k, v] : st.options) {
-        if (k != "path") reader.option(k, v);
+        if (k == "__schema") {
+          reader.schema(v);
+        } else if (k != "path") {
+          reader.option(k, v);
+        }
       }
       DataFrame df = reader.load(path->second);
       register_view(*state_, st.name, df.analyzed(), st.replace || st.if_exists);

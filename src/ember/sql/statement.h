@@ -30,7 +30,8 @@ struct Statement {
   bool if_exists = false;
   bool extended = false;
   std::string format;
-  std::map<std::string, std::string> options;  // keys lower-cased
+  std::map<std::string, std::string> options;  // keys lower-cased; "__schema": a DDL schema given as
+                                               // CREATE TEMP VIEW v (a INT, ...) USING ...
   std::string key;
   std::string value;
   bool has_value = false;

@@ -53,7 +53,19 @@ Statement Parser::parse_statement() {
       s.if_exists = true;  // IF NOT EXISTS: keep an existing view
     }
     s.name = parse_identifier("a view name");
+    // (a, b) renames a query's columns; (a INT, b STRING) is the schema of a USING source.
+    std::vector<std::string> columns;
+    std::string ddl;
+    const Token columns_at = peek();
+    if (accept_op("(")) {
+      do {
+        columns.push_back(parse_identifier("a column name"));
+        if (!is_op(",") && !is_op(")")) ddl += (ddl.empty() ? "" : ", ") + columns.back() + " " + type_text();
+      } while (accept_op(","));
+      expect_op(")");
+    }
     if (accept_keyword("USING")) {
+      if (!ddl.empty()) s.options["__schema"] = ddl;
       s.kind = StatementKind::kCreateViewUsing;
       s.format = lower(parse_identifier("a data source format"));
       if (accept_keyword("OPTIONS")) {
@@ -82,15 +94,7 @@ Statement Parser::parse_statement() {
       return s;
     }
     s.kind = StatementKind::kCreateView;
-    // CREATE TEMP VIEW v (a, b) AS ...: the query's columns renamed in order.
-    std::vector<std::string> columns;
-    const Token columns_at = peek();
-    if (accept_op("(")) {
-      do {
-        columns.push_back(parse_identifier("a column name"));
-      } while (accept_op(","));
-      expect_op(")");
-    }
+    if (!ddl.empty()) fail("expected USING: column types are only given for a data source view");
     expect_keyword("AS");
     s.plan = parse_query();
     if (!columns.empty()) {
