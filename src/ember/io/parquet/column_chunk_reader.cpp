@@ -490,6 +490,10 @@ LeafEntries ColumnChunkReader::read_all_entries() {
     // nothing about the entry count): a corrupt count fails at the first level that is missing
     // rather than by allocating for entries that never come.
     out.values = Vector::make(column_.type, 0);
+    // Reserve what the footer promises, within reason, so growth does not copy the streams.
+    const size_t expect = std::min<size_t>(n, size_t{1} << 24);
+    out.rep.reserve(expect);
+    out.def.reserve(expect);
     size_t e = 0;
     while (e < n) {
       if (page_left_ == 0) next_page(0);

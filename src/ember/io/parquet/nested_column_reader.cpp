@@ -31,6 +31,9 @@ class Assembler {
     switch (node.kind) {
       case NestedNode::Kind::kLeaf:
         // Value slots hold a value exactly where def reaches the leaf's maximum; others are null.
+        // Slots are a subset of the entries in order, so as many slots as entries means all of
+        // them (no empty or null list above): the values are the leaf's vector itself.
+        if (n == l.values->size()) return l.values;
         return gather(*l.values, at.data(), n);
       case NestedNode::Kind::kStruct: {
         std::vector<VectorPtr> fields;
