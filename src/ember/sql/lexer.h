@@ -27,6 +27,7 @@ struct Token {
   std::string suffix;  // numeric literal type suffix, upper case ("L", "BD", ...)
   int line = 1;
   int column = 1;
+  size_t offset = 0;  // byte offset of the token's first character in the text
   // The token as it appeared in the source (for "near '...'" in error messages).
   std::string raw;
 };
@@ -39,6 +40,10 @@ std::vector<Token> tokenize(std::string_view text);
 // Throws PARSE_SYNTAX_ERROR: "syntax error at line L, column C: <what> near '<near>'" (`near` is
 // "end of input" at the end of the text).
 [[noreturn]] void throw_syntax_error(int line, int column, const std::string& what, const std::string& near);
+
+// The statements of a script: the text between ';' tokens (a ';' inside a string, quoted name or
+// comment does not split), trimmed, empty ones dropped.
+std::vector<std::string> split_statements(std::string_view text);
 
 // Spark's unescapeSQLString applied to the body of a quoted string literal.
 std::string unescape_string_literal(std::string_view body);
