@@ -279,6 +279,45 @@ TEST_F(NestedTypesE2ETest, SqlFieldAccessSubscriptsAndConstructors) {
       "e map<string,int>, w struct<a:bigint,b:string>");
 }
 
+TEST_F(NestedTypesE2ETest, FirstLastAndDropDuplicatesCarryNestedValues) {
+  // first()/last() keep a nested value per group (partial states cross a shuffle), which is how
+  // drop_duplicates(subset) keeps the other columns, as Spark's does.
+  DataFrame rows =
+      spark_->range(0, 40, 1, 4)
+          .select((col("id") % lit(4)).alias("g"),
+                  named_struct({lit("id"), col("id"), lit("tags"), array({col("id"), col("id")})}).alias("s"),
+                  create_map({lit("k"), col("id")}).alias("m"));
+  auto firsts = rows.group_by("g")
+                    .agg(min(col("s.id")).alias("lo"), first(col("s")).alias("fs"),
+                         call_function("last", {col("m")}).alias("lm"))
+                    .order_by("g")
+                    .collect();
+  ASSERT_EQ(firsts.size(), 4u);
+  for (const Row& r : firsts) {
+    const int64_t g = r["g"].as_int64();
+    EXPECT_EQ(r["fs"].type().simple_string(), "struct<id:bigint,tags:array<bigint>>");
+    // first()/last() depend on row order as in Spark; the value is some row of the group.
+    const int64_t id = r["fs"].as_struct()[0].as_int64();
+    EXPECT_EQ(id % 4, g);
+    EXPECT_EQ(r["fs"].as_struct()[1].to_string(), "[" + std::to_string(id) + ", " + std::to_string(id) + "]");
+    EXPECT_EQ(r["lm"].map_values()[0].as_int64() % 4, g);
+  }
+  DataFrame dedup = rows.drop_duplicates({"g"});
+  EXPECT_EQ(dedup.count(), 4);
+  for (const Row& r : dedup.collect()) EXPECT_EQ(r["s"].as_struct()[0].as_int64() % 4, r["g"].as_int64());
+  // Over a window: the first struct of each partition by id.
+  auto w = Window::partition_by("g").order_by(col("s.id"));
+  auto windowed = rows.select(col("g"), first_value(col("s")).over(w).alias("f")).collect();
+  ASSERT_EQ(windowed.size(), 40u);
+  for (const Row& r : windowed)
+    EXPECT_EQ(r["f"].as_struct()[0].as_int64(), r["g"].as_int64()) << r.to_string();
+  // Null nested values stay null through first().
+  DataFrame nulls = nested()
+                        .group_by(col("id") > lit(1))
+                        .agg(first(col("s"), true).alias("f"), first(col("arr")).alias("a"));
+  EXPECT_EQ(nulls.count(), 2);
+}
+
 TEST_F(NestedTypesE2ETest, ParquetRoundTripThroughDataFrames) {
   // Arrays, maps and structs written by the DataFrame writer and read back by spark.read: the same
   // rows, the same types (Spark's metadata keeps the schema), and a filter on a flat column still

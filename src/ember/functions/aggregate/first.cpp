@@ -8,6 +8,28 @@ namespace ember::agg {
 
 namespace {
 
+// How first/last keep a value of a nested type (array, map, struct): a heap vector holding the one
+// chosen row (Vector::append_from copies it with its elements and fields). first() stores once per
+// group; last() replaces the copy per row it sees.
+struct NestedOps {
+  using View = std::pair<const Vector*, size_t>;
+  using Cell = Vector*;
+  static constexpr bool kOwnsMemory = true;
+  static void init(Cell& c) { c = nullptr; }
+  static void destroy(Cell& c) {
+    delete c;
+    c = nullptr;
+  }
+  static View load(const Vector& v, size_t i) { return {&v, i}; }
+  static void store(Cell& c, View x) {
+    auto* fresh = new Vector(x.first->type(), 0);
+    fresh->append_from(*x.first, x.second);
+    delete c;
+    c = fresh;
+  }
+  static View view(const Cell& c) { return {c, 0}; }
+};
+
 template <class Ops>
 struct PickState {
   typename Ops::Cell cell;
@@ -81,10 +103,23 @@ class PickKernel final : public AggregateKernel {
   }
 
   static void write(uint8_t* const* rows, size_t offset, size_t n, Vector& out) {
+    if constexpr (std::is_same_v<Ops, NestedOps>) {
+      // Nested rows are appended in order to a vector that then replaces `out`.
+      Vector built(out.type(), 0);
+      for (size_t i = 0; i < n; ++i) {
+        const auto& s = state_at<State>(rows, i, offset);
+        if (s.set && !s.is_null) built.append_from(*s.cell, 0);
+        else built.set_null_row(built.append_rows(1));
+      }
+      out = std::move(built);
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       const auto& s = state_at<State>(rows, i, offset);
-      if (s.set && !s.is_null) Ops::write(out, i, Ops::view(s.cell));
-      else write_null(out, i);
+      if constexpr (!std::is_same_v<Ops, NestedOps>) {
+        if (s.set && !s.is_null) Ops::write(out, i, Ops::view(s.cell));
+        else write_null(out, i);
+      }
     }
   }
 
@@ -99,8 +134,14 @@ using LastKernel = PickKernel<Ops, true>;
 
 }  // namespace
 
-std::shared_ptr<const AggregateKernel> make_first_last_kernel(const DataType& type, bool last, bool ignore_nulls) {
-  auto k = last ? make_for_type<LastKernel>(type, ignore_nulls) : make_for_type<FirstKernel>(type, ignore_nulls);
+std::shared_ptr<const AggregateKernel> make_first_last_kernel(const DataType& type, bool last,
+                                                              bool ignore_nulls) {
+  if (type.is_nested()) {
+    if (last) return std::make_shared<LastKernel<NestedOps>>(type, ignore_nulls);
+    return std::make_shared<FirstKernel<NestedOps>>(type, ignore_nulls);
+  }
+  auto k =
+      last ? make_for_type<LastKernel>(type, ignore_nulls) : make_for_type<FirstKernel>(type, ignore_nulls);
   return k ? k : make_all_null_kernel();
 }
 
