@@ -318,6 +318,30 @@ TEST_F(NestedTypesE2ETest, FirstLastAndDropDuplicatesCarryNestedValues) {
   EXPECT_EQ(nulls.count(), 2);
 }
 
+TEST_F(NestedTypesE2ETest, NestedColumnsRideThroughJoinsCacheUnionAndNa) {
+  DataFrame left = nested();
+  DataFrame right = nested().select(col("id"), struct_({col("m"), col("arr")}).alias("t"));
+  // Shuffled and broadcast hash joins carry nested payload columns on both sides.
+  for (const char* threshold : {"-1", "10MB"}) {
+    spark_->conf().set("spark.sql.autoBroadcastJoinThreshold", threshold);
+    DataFrame j = left.join(right, "id", "left").order_by("id");
+    EXPECT_EQ(j.select(col("id"), col("s"), col("t")).show_string(),
+              "+---+---------+--------------------+\n"
+              "| id|        s|                   t|\n"
+              "+---+---------+--------------------+\n"
+              "|  1|   {1, x}|{{a -> 1, b -> 2}...|\n"
+              "|  2|{NULL, y}| {{c -> NULL}, NULL}|\n"
+              "|  3|     NULL|            {{}, []}|\n"
+              "+---+---------+--------------------+\n")
+        << threshold;
+  }
+  DataFrame cached = left.cache();
+  EXPECT_EQ(cached.count(), 3);
+  EXPECT_EQ(cached.order_by("id").show_string(), left.order_by("id").show_string());
+  EXPECT_EQ(left.union_all(left).count(), 6);
+  EXPECT_EQ(left.na().drop().count(), 1);
+}
+
 TEST_F(NestedTypesE2ETest, ParquetRoundTripThroughDataFrames) {
   // Arrays, maps and structs written by the DataFrame writer and read back by spark.read: the same
   // rows, the same types (Spark's metadata keeps the schema), and a filter on a flat column still
