@@ -1,6 +1,5 @@
 // The `ember` command line. Today: --help, --version, `ember gen workshop` (the sample data the
-// examples use), `ember gen tpch`, the data-quality commands `ember check` and `ember profile`,
-// and `ember sql` (sql_command.cpp).
+// examples use), `ember gen tpch`, and the data-quality commands `ember check` and `ember profile`. `ember sql` arrives with the SQL front end.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -10,7 +9,6 @@
 
 #include "gen_tpch.h"
 #include "quality_commands.h"
-#include "sql_command.h"
 
 namespace {
 
@@ -27,8 +25,6 @@ void usage(std::ostream& out) {
          "  check SPEC.yaml [--json P] [--html P]  run a data-quality check suite; exit 1 when an\n"
          "                                        error-level check fails (see `ember check --help`)\n"
          "  profile PATH [--suggest]              per-column statistics, and suggested checks as YAML\n"
-         "  sql [-e SQL | -f FILE] [--mode M]     run Spark SQL statements, or a prompt without -e/-f\n"
-         "                                        (see `ember sql --help`)\n"
          "\n"
          "options:\n"
          "  -h, --help       show this help\n"
@@ -54,7 +50,6 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "check") return ember::cli::run_check(argc, argv, 2);
     if (cmd == "profile") return ember::cli::run_profile(argc, argv, 2);
-    if (cmd == "sql") return ember::cli::run_sql(argc, argv, 2);
     if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "tpch") == 0) {
       return ember::cli::run_gen_tpch(argc, argv, 3);
     }
