@@ -139,6 +139,18 @@ TEST_F(SqlVsSqliteTest, Joins) {
       "o.region = r.region)");
 }
 
+// TPC-H Q19's shape: the join key repeated in every OR-ed branch. BooleanSimplification factors
+// it out, so the join is a hash join on it instead of a nested loop over every pair.
+TEST_F(SqlVsSqliteTest, JoinKeyRepeatedInEveryDisjunctBecomesAHashJoinKey) {
+  const std::string sql =
+      "SELECT o.id, r.city FROM orders o, regions r WHERE (o.region = r.region AND o.qty > 7) OR "
+      "(o.region = r.region AND r.zone = 2 AND o.qty < 2)";
+  same(sql);
+  std::string plan = spark_->sql(sql).explain_string(false);
+  EXPECT_NE(plan.find("HashJoin"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("NestedLoopJoin"), std::string::npos) << plan;
+}
+
 TEST_F(SqlVsSqliteTest, SetOperationsCtesAndDerivedTables) {
   same("SELECT region FROM orders WHERE qty = 1 UNION SELECT region FROM regions");
   same("SELECT region FROM regions UNION ALL SELECT region FROM regions");

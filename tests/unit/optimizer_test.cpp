@@ -275,7 +275,8 @@ PlanPtr plan_everything() {
   PlanPtr p =
       make_project(table_t(), {col("a"), as(call("+", col("b"), call("+", lit(1), lit(1))), "d"), col("c")});
   p = make_filter(p, make_and(lit_bool(true), call(">", col("d"), lit(3))));
-  p = make_filter(p, call("<", col("a"), lit(10)));
+  // (a < 10) OR (a < 10 AND a > 0) is a < 10 (BooleanSimplification).
+  p = make_filter(p, make_or(call("<", col("a"), lit(10)), make_and(call("<", col("a"), lit(10)), call(">", col("a"), lit(0)))));
   p = make_project(p, {col("d"), col("a")});
   p = make_sort(p, {col("a")}, true);
   p = make_project(p, {col("d")});
@@ -318,7 +319,7 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
   EXPECT_EQ(Optimizer::rule_names(),
-            (std::vector<std::string>{"ConstantFolding", "CombineFilters", "PushDownPredicates",
+            (std::vector<std::string>{"ConstantFolding", "CombineFilters", "BooleanSimplification", "PushDownPredicates",
                                       "CollapseProject", "LimitPushDown", "ColumnPruning"}));
 }
 
@@ -371,6 +372,21 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
       "      +- Project [(b#3 + 2) AS d#1, a#2]\n"
       "         +- Filter (((b#3 + 2) > 3) AND (a#2 < 10))\n"
       "            +- Relation [a#2,b#3] LocalRelation\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// BooleanSimplification
+
+TEST(BooleanSimplification, FactorsConjunctsCommonToEveryDisjunct) {
+  PlanPtr plan = analyze(make_filter(
+      table_t(), make_or(make_and(call("<", col("a"), lit(10)), call(">", col("b"), lit(1))),
+                         make_and(call(">", col("b"), lit(5)), make_and(call("<", col("a"), lit(10)), call("<", col("b"), lit(0)))))));
+  EXPECT_EQ(text(only("BooleanSimplification", plan)),
+            "Filter ((a#1 < 10) AND ((b#2 > 1) OR ((b#2 > 5) AND (b#2 < 0))))\n"
+            "+- Relation [a#1,b#2,c#3] LocalRelation\n");
+  // Nothing in common: unchanged.
+  PlanPtr plain = analyze(make_filter(table_t(), make_or(call("<", col("a"), lit(10)), call(">", col("b"), lit(1)))));
+  EXPECT_EQ(only("BooleanSimplification", plain), plain);
 }
 
 // ---------------------------------------------------------------------------------------------

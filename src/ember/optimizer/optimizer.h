@@ -36,6 +36,7 @@ class Optimizer {
 // Factories, one per rule file in optimizer/rules/.
 std::unique_ptr<OptimizerRule> make_constant_folding_rule();
 std::unique_ptr<OptimizerRule> make_combine_filters_rule();
+std::unique_ptr<OptimizerRule> make_boolean_simplification_rule();
 std::unique_ptr<OptimizerRule> make_collapse_project_rule();
 std::unique_ptr<OptimizerRule> make_push_down_predicates_rule();
 std::unique_ptr<OptimizerRule> make_column_pruning_rule();
