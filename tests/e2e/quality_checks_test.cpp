@@ -233,6 +233,60 @@ TEST_F(QualityChecksTest, UnknownColumnsAndWrongTypesNameTheConstraint) {
       std::string::npos);
 }
 
+TEST_F(QualityChecksTest, WhereNarrowsMetricsAndQuarantine) {
+  Check check(CheckLevel::kError, "filtered");
+  check.has_completeness("email", ge(0.9))
+      .where("status = 'paid'")
+      .is_unique("id")
+      .where(f::col("status") == f::lit("new"))
+      .has_mean("amount", gt(0))
+      .where("status = 'refund'")
+      .has_size(ge(1))
+      .where("amount < 0")
+      .is_non_negative("amount")
+      .where("status <> 'refund'")
+      .is_contained_in_reference("customer_id", customers(), "id")
+      .where("amount >= 500");
+  VerificationResult r = verify(orders(), {check});
+  ASSERT_EQ(r.checks[0].constraints.size(), 6u);
+  const auto& c = r.checks[0].constraints;
+  auto near = [](double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); };
+  EXPECT_EQ(c[0].constraint, "Completeness(email WHERE status = 'paid') >= 0.9");
+  EXPECT_PRED2(near, *c[0].value, sql("SELECT AVG(email IS NOT NULL) FROM t WHERE status = 'paid'"));
+  EXPECT_EQ(c[1].constraint.rfind("Uniqueness(id WHERE ", 0), 0u) << c[1].constraint;
+  EXPECT_PRED2(near, *c[1].value,
+               sql("SELECT CAST(SUM(n = 1) AS REAL) / SUM(n) FROM (SELECT COUNT(*) n FROM t "
+                   "WHERE status = 'new' AND id IS NOT NULL GROUP BY id)"));
+  EXPECT_PRED2(near, *c[2].value, sql("SELECT AVG(amount) FROM t WHERE status = 'refund'"));
+  EXPECT_PRED2(near, *c[3].value, sql("SELECT COUNT(*) FROM t WHERE amount < 0"));
+  EXPECT_PRED2(near, *c[4].value,
+               sql("SELECT AVG(amount IS NULL OR amount >= 0) FROM t WHERE status <> 'refund'"));
+  EXPECT_PRED2(near, *c[5].value,
+               sql("SELECT AVG(customer_id IN (SELECT id FROM c)) FROM t WHERE amount >= 500 AND customer_id "
+                   "IS NOT NULL"));
+  EXPECT_EQ(c[5].instance, "customer_id WHERE amount >= 500");
+
+  // Quarantine: a row fails a filtered rule only where the rule applies.
+  ValidationResult v = validate(orders(), {check});
+  std::map<std::string, std::set<int64_t>> got;
+  for (const Row& row : v.invalid.collect()) {
+    for (const Value& label : row[9].as_array()) got[label.as_string()].insert(row[0].as_int64());
+  }
+  EXPECT_EQ(got["Completeness(email WHERE status = 'paid')"],
+            sql_set("SELECT rid FROM t WHERE status = 'paid' AND email IS NULL"));
+  EXPECT_EQ(got["NonNegative(amount WHERE status <> 'refund')"],
+            sql_set("SELECT rid FROM t WHERE status <> 'refund' AND amount < 0"));
+  EXPECT_EQ(got["ReferentialIntegrity(customer_id -> reference.id WHERE amount >= 500)"],
+            sql_set("SELECT rid FROM t WHERE amount >= 500 AND customer_id NOT IN (SELECT id FROM c)"));
+  std::set<int64_t> dup_new;
+  for (const auto& [label, rids] : got) {
+    if (label.rfind("Uniqueness(id WHERE ", 0) == 0) dup_new = rids;
+  }
+  EXPECT_EQ(dup_new, sql_set("SELECT rid FROM t WHERE status = 'new' AND id IN "
+                             "(SELECT id FROM t WHERE status = 'new' GROUP BY id HAVING COUNT(*) > 1)"));
+  EXPECT_THROW(Check(CheckLevel::kError, "x").where("a > 1"), EmberError);
+}
+
 TEST_F(QualityChecksTest, TwentyConstraintsReadTheDataOnce) {
   Check check(CheckLevel::kError, "one pass");
   check.is_complete("id")

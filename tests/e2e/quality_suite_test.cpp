@@ -102,7 +102,11 @@ TEST_F(QualitySuiteTest, YamlRoundTripGivesTheSameVerdicts) {
       .has_pattern("code", "^[0-9]+$", ge(0.8))
       .is_castable_to("code", "int")
       .has_size(eq(1000))
-      .has_distinct_count("status", le(3));
+      .has_distinct_count("status", le(3))
+      .is_complete("status")
+      .where("amount > 100")
+      .is_unique("id")
+      .where("status = 'new'");
   std::string yaml = check_suite_yaml(DatasetSpec{}, {check});
   CheckSuite suite = parse_check_suite(yaml, *spark_);
   ASSERT_EQ(suite.checks.size(), 1u);

@@ -124,17 +124,28 @@ std::string Constraint::metric_name() const {
   return "?";
 }
 
-std::string Constraint::instance() const {
-  if (kind == ConstraintKind::kSize) return "*";
-  if (kind == ConstraintKind::kSatisfies || kind == ConstraintKind::kAggregate) return name;
-  if (kind == ConstraintKind::kAnomaly) return inner->label();
+namespace {
+
+// What a metric is computed on, without the where() filter.
+std::string base_instance(const Constraint& c) {
+  if (c.kind == ConstraintKind::kSize) return "*";
+  if (c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) return c.name;
+  if (c.kind == ConstraintKind::kAnomaly) return c.inner->label();
   std::string s;
-  for (size_t i = 0; i < columns.size(); ++i) s += (i ? "," : "") + columns[i];
+  for (size_t i = 0; i < c.columns.size(); ++i) s += (i ? "," : "") + c.columns[i];
   return s;
 }
 
+std::string where_suffix(const Constraint& c) { return c.filtered() ? " WHERE " + c.filter_text : ""; }
+
+}  // namespace
+
+std::string Constraint::instance() const { return base_instance(*this) + where_suffix(*this); }
+
+Column Constraint::applies() const { return filter ? f::coalesce({*filter, f::lit(false)}) : f::lit(true); }
+
 std::string Constraint::label() const {
-  std::string inner = instance();
+  std::string inner = base_instance(*this);
   switch (kind) {
     case ConstraintKind::kContainedIn: {
       inner += " IN (";
@@ -151,7 +162,7 @@ std::string Constraint::label() const {
     case ConstraintKind::kReferential: inner += " -> reference." + reference_column; break;
     default: break;
   }
-  return metric_name() + "(" + inner + ")";
+  return metric_name() + "(" + inner + where_suffix(*this) + ")";
 }
 
 std::string Constraint::description() const {
@@ -240,6 +251,31 @@ void check_columns(const Schema& schema, const std::vector<Check>& checks) {
   for (const Check& check : checks) {
     for (const Constraint& c : check.constraints()) check_constraint_columns(schema, check, c);
   }
+}
+
+Check& Check::where(const Column& filter) {
+  if (constraints_.empty()) {
+    throw_error(ErrorKind::kIllegalArgument,
+                "where() narrows the constraint added before it; the check has none");
+  }
+  Constraint& c = constraints_.back();
+  if (c.kind == ConstraintKind::kAggregate || c.kind == ConstraintKind::kAnomaly) {
+    throw_error(ErrorKind::kIllegalArgument,
+                "where() does not apply to " + c.label() +
+                    (c.kind == ConstraintKind::kAggregate ? ": filter inside the aggregate (e.g. CASE WHEN)"
+                                                          : ": anomaly checks watch a whole-data metric"));
+  }
+  c.filter = filter;
+  c.filter_text = filter.expr()->to_string();
+  c.filter_is_sql = false;
+  return *this;
+}
+
+Check& Check::where(const std::string& sql_filter) {
+  where(f::expr(sql_filter));
+  constraints_.back().filter_text = sql_filter;
+  constraints_.back().filter_is_sql = true;
+  return *this;
 }
 
 Check& Check::add(Constraint c) {

@@ -85,15 +85,19 @@ struct Constraint {
   ConstraintKind kind = ConstraintKind::kSize;
   std::vector<std::string> columns;
   Assertion assertion;
-  std::vector<Value> values;                // kContainedIn
-  double low = 0, high = 0;                 // kBetween
-  std::string pattern;                      // kPattern: the RE2 pattern
-  std::string pattern_name;                 // kPattern: "email", "url", "phone" or empty
-  std::string type_name;                    // kCastable: "int", "bigint", "double", "date", ...
-  double quantile = 0.5;                    // kQuantile
-  std::string name;                         // kSatisfies: how reports name the predicate
-  std::optional<Column> predicate;          // kSatisfies: a row predicate; kAggregate: an aggregate
-  std::string sql;                          // kSatisfies / kAggregate given as SQL: the text
+  std::vector<Value> values;        // kContainedIn
+  double low = 0, high = 0;         // kBetween
+  std::string pattern;              // kPattern: the RE2 pattern
+  std::string pattern_name;         // kPattern: "email", "url", "phone" or empty
+  std::string type_name;            // kCastable: "int", "bigint", "double", "date", ...
+  double quantile = 0.5;            // kQuantile
+  std::string name;                 // kSatisfies: how reports name the predicate
+  std::optional<Column> predicate;  // kSatisfies: a row predicate; kAggregate: an aggregate
+  std::string sql;                  // kSatisfies / kAggregate given as SQL: the text
+  // where(): the constraint applies to the rows where `filter` is true (null counts as false).
+  std::optional<Column> filter;
+  std::string filter_text;  // as labels show it: the SQL text, or the Column's expression
+  bool filter_is_sql = false;
   std::shared_ptr<DataFrame> reference;     // kReferential
   std::string reference_column;             // kReferential
   std::shared_ptr<const Constraint> inner;  // kAnomaly: the metric watched
@@ -106,6 +110,10 @@ struct Constraint {
   std::string metric_name() const;
   // What the metric is computed on: a column, "a,b" for several, "*" for the dataset.
   std::string instance() const;
+  // True when where() narrowed the constraint to some rows.
+  bool filtered() const { return filter.has_value(); }
+  // The rows the constraint applies to (lit(true) without where()); never null.
+  Column applies() const;
   // The metric with what it is computed on, e.g. "Completeness(email)" or
   // "ContainedIn(status IN (new, paid))"; invalid rows list these.
   std::string label() const;
@@ -179,12 +187,28 @@ class Check {
   Check& satisfies(const std::string& sql_predicate, Assertion assertion = eq(1),
                    const std::string& name = "");
   Check& has_metric(const std::string& sql_aggregate, const std::string& name, Assertion assertion);
+  Check& satisfies(const char* sql_predicate, Assertion assertion = eq(1), const std::string& name = "") {
+    return satisfies(std::string(sql_predicate), assertion, name);
+  }
+  Check& has_metric(const char* sql_aggregate, const std::string& name, Assertion assertion) {
+    return has_metric(std::string(sql_aggregate), name, assertion);
+  }
   // Anomaly detection: `metric` ("Size", "Completeness", "Mean", "Sum", "Minimum", "Maximum",
   // "StandardDeviation", "CountDistinct", "Uniqueness") of `column` (empty for Size) must not
   // depart from its history in `repository` (runs appended with append_metrics) per `strategy`.
   // With too little history the constraint passes and says so.
   Check& is_not_anomalous(const std::string& metric, const std::string& column, const std::string& repository,
                           AnomalyStrategy strategy);
+
+  // Narrows the constraint added last to the rows where `filter` holds, as Deequ's where():
+  //   check.has_completeness("email", ge(0.99)).where("status = 'paid'")
+  // Its metric, its row-level verdict (validate) and its label ("Completeness(email WHERE
+  // status = 'paid')") all follow. Not for has_metric (filter inside the aggregate) or anomaly
+  // checks.
+  Check& where(const Column& filter);
+  Check& where(const std::string& sql_filter);
+  // A string literal is SQL text here, not a literal Column.
+  Check& where(const char* sql_filter) { return where(std::string(sql_filter)); }
 
   Check& add(Constraint c);
 

@@ -46,7 +46,8 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
             keys.push_back(f::col(c.columns[i]).alias(tag + "_k" + std::to_string(i)));
           }
           keys.push_back(f::lit(true).alias(tag));
-          DataFrame dups = df.filter(complete)
+          // Duplicates are counted among the rows the constraint applies to.
+          DataFrame dups = df.filter(c.applies() && complete)
                                .group_by(by)
                                .agg({f::count("*").alias(tag + "_n")})
                                .filter(f::col(tag + "_n") > f::lit(1))
@@ -58,7 +59,7 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
           cur = cur.join(dups, on, "left");
           Column fails = f::col(tag).is_not_null();
           if (c.kind == ConstraintKind::kPrimaryKey) fails = fails || !complete;
-          failed.push_back(fails);
+          failed.push_back(c.filtered() ? c.applies() && fails : fails);
           break;
         }
         case ConstraintKind::kReferential: {
@@ -67,10 +68,11 @@ ValidationResult validate(const DataFrame& df, const std::vector<Check>& checks)
                                .distinct()
                                .with_column(tag, f::lit(true));
           cur = cur.join(keys, f::col(c.columns[0]) == f::col(tag + "_k0"), "left");
-          failed.push_back(f::col(c.columns[0]).is_not_null() && f::col(tag).is_null());
+          Column orphan = f::col(c.columns[0]).is_not_null() && f::col(tag).is_null();
+          failed.push_back(c.filtered() ? c.applies() && orphan : orphan);
           break;
         }
-        default: failed.push_back(!c.row_passes()); break;
+        default: failed.push_back(c.filtered() ? c.applies() && !c.row_passes() : !c.row_passes()); break;
       }
       labels.push_back(c.label());
     }

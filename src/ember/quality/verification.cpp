@@ -76,9 +76,16 @@ struct GroupStats {
 struct Planned {
   size_t main = SIZE_MAX;   // the constraint's own aggregate
   size_t extra = SIZE_MAX;  // complete keys (primary key) / non-null values (referential)
+  size_t rows = SIZE_MAX;   // the rows it applies to: count(*), or count_if(where filter)
 };
 
-std::string group_key(const Constraint& c) { return join_columns(c.columns); }
+// Keyed metrics are shared by constraints on the same columns under the same filter.
+std::string group_key(const Constraint& c) { return join_columns(c.columns) + "|" + c.filter_text; }
+
+struct GroupSpec {
+  std::vector<std::string> columns;
+  Column applies;
+};
 std::string reference_key(const Constraint& c) {
   return c.label() + "#" + std::to_string(reinterpret_cast<uintptr_t>(c.reference.get()));
 }
@@ -99,18 +106,24 @@ class Verifier {
 
   // Adds what `c` needs to the plan.
   Planned plan(const Constraint& c, const std::string& position) {
+    if (c.kind == ConstraintKind::kAnomaly) return plan(*c.inner, position);
     Planned p;
     const std::string key = c.label();
+    const bool filtered = c.filtered();
+    const Column applies = c.applies();
+    p.rows = filtered ? scan_.add("rows:" + c.filter_text, count_where(applies)) : size_index_;
+    // A row-level verdict counts only where the constraint applies.
+    auto passes = [&] { return filtered ? applies && c.row_passes() : c.row_passes(); };
     switch (c.kind) {
       case ConstraintKind::kCompleteness:
       case ConstraintKind::kContainedIn:
       case ConstraintKind::kNonNegative:
       case ConstraintKind::kBetween:
       case ConstraintKind::kPattern:
-      case ConstraintKind::kCastable: p.main = scan_.add(key, count_where(c.row_passes())); break;
+      case ConstraintKind::kCastable: p.main = scan_.add(key, count_where(passes())); break;
       case ConstraintKind::kSatisfies:
         // Two predicates may share a name; the key includes the constraint's position.
-        p.main = scan_.add(key + "#" + position, count_where(c.row_passes()));
+        p.main = scan_.add(key + "#" + position, count_where(passes()));
         break;
       case ConstraintKind::kAggregate: p.main = scan_.add(key + "#" + position, *c.predicate); break;
       case ConstraintKind::kMin: p.main = scan_.add(key, f::min(as_double(c))); break;
@@ -122,20 +135,23 @@ class Verifier {
         p.main = scan_.add(key, f::percentile_approx(as_double(c), c.quantile));
         break;
       case ConstraintKind::kFreshness:
-        p.main = scan_.add(key, f::max(f::col(c.columns[0]).cast("timestamp")));
+        p.main = scan_.add(key, f::max(only_where(c, f::col(c.columns[0]).cast("timestamp"))));
         break;
       case ConstraintKind::kSize: break;
       case ConstraintKind::kPrimaryKey:
-        p.extra = scan_.add("complete:" + group_key(c), count_where(all_not_null(c.columns)));
-        group_keys_[group_key(c)] = c.columns;
+        p.extra = scan_.add("complete:" + group_key(c), count_where(applies && all_not_null(c.columns)));
+        group_keys_.emplace(group_key(c), GroupSpec{c.columns, applies});
         break;
       case ConstraintKind::kUniqueness:
-      case ConstraintKind::kDistinctCount: group_keys_[group_key(c)] = c.columns; break;
+      case ConstraintKind::kDistinctCount:
+        group_keys_.emplace(group_key(c), GroupSpec{c.columns, applies});
+        break;
       case ConstraintKind::kReferential:
-        p.extra = scan_.add("nonnull:" + c.columns[0], f::count(f::col(c.columns[0])));
+        p.extra = scan_.add("nonnull:" + c.columns[0] + "|" + c.filter_text,
+                            f::count(only_where(c, f::col(c.columns[0]))));
         references_.emplace(reference_key(c), &c);
         break;
-      case ConstraintKind::kAnomaly: return plan(*c.inner, position);
+      case ConstraintKind::kAnomaly: break;
     }
     return p;
   }
@@ -152,9 +168,11 @@ class Verifier {
     bad_records_ = aggregation.last_metrics().bad_records;
     ++passes;
     // One grouped aggregation per distinct key: frequencies, then their summary.
-    for (const auto& [key, cols] : group_keys_) {
-      std::vector<ColumnOrName> by(cols.begin(), cols.end());
-      DataFrame freq = df_.filter(any_not_null(cols)).group_by(by).agg({f::count("*").alias("__dq_n")});
+    for (const auto& [key, spec] : group_keys_) {
+      std::vector<ColumnOrName> by(spec.columns.begin(), spec.columns.end());
+      DataFrame freq = df_.filter(spec.applies && any_not_null(spec.columns))
+                           .group_by(by)
+                           .agg({f::count("*").alias("__dq_n")});
       DataFrame summary =
           freq.agg({f::count("*"), count_where(f::col("__dq_n") == f::lit(1)), f::sum(f::col("__dq_n"))});
       explain(summary);
@@ -165,8 +183,9 @@ class Verifier {
     }
     // One anti-join per reference: non-null values missing from it.
     for (const auto& [key, c] : references_) {
-      DataFrame values =
-          df_.select({f::col(c->columns[0]).alias("__dq_v")}).filter(f::col("__dq_v").is_not_null());
+      DataFrame values = df_.filter(c->applies())
+                             .select({f::col(c->columns[0]).alias("__dq_v")})
+                             .filter(f::col("__dq_v").is_not_null());
       DataFrame keys = c->reference->select({f::col(c->reference_column).alias("__dq_r")}).distinct();
       DataFrame missing = values.join(keys, f::col("__dq_v") == f::col("__dq_r"), "left_anti");
       explain(missing);
@@ -182,7 +201,10 @@ class Verifier {
   Observation observe(const Constraint& c, const Planned& p) const {
     Observation o;
     auto metric = [&](size_t i) { return i == SIZE_MAX ? std::nullopt : metric_value(metrics_.at(i)); };
-    const std::optional<double> size = metric(size_index_);
+    if (c.kind == ConstraintKind::kAnomaly) return observe(*c.inner, p);
+    // The rows the constraint applies to: all of them, or those its where() filter selects.
+    const std::optional<double> size = metric(p.rows);
+    const char* no_rows = c.filtered() ? "no row matches the where() filter" : "the data has no rows";
     auto fraction = [&](std::optional<double> part, std::optional<double> whole, const char* none) {
       if (!part || !whole || *whole == 0) {
         o.why = none;
@@ -197,9 +219,7 @@ class Verifier {
       case ConstraintKind::kBetween:
       case ConstraintKind::kPattern:
       case ConstraintKind::kCastable:
-      case ConstraintKind::kSatisfies:
-        o.value = fraction(metric(p.main), size, "the data has no rows");
-        break;
+      case ConstraintKind::kSatisfies: o.value = fraction(metric(p.main), size, no_rows); break;
       case ConstraintKind::kSize: o.value = size; break;
       case ConstraintKind::kAggregate:
         o.value = metric(p.main);
@@ -240,19 +260,25 @@ class Verifier {
           o.detail = format_metric(*missing) + " values are missing from the reference";
         break;
       }
-      case ConstraintKind::kAnomaly: return observe(*c.inner, p);
+      case ConstraintKind::kAnomaly: break;
     }
     return o;
   }
 
  private:
-  static Column as_double(const Constraint& c) { return f::col(c.columns.at(0)).cast("double"); }
+  // A column's values where the constraint applies, null elsewhere (aggregates skip nulls).
+  static Column only_where(const Constraint& c, const Column& value) {
+    return c.filtered() ? f::when(c.applies(), value) : value;
+  }
+  static Column as_double(const Constraint& c) {
+    return only_where(c, f::col(c.columns.at(0)).cast("double"));
+  }
 
   DataFrame df_;
   int64_t now_;
   ScanAggregates scan_;
   size_t size_index_ = 0;
-  std::map<std::string, std::vector<std::string>> group_keys_;
+  std::map<std::string, GroupSpec> group_keys_;
   std::map<std::string, const Constraint*> references_;
   std::vector<Value> metrics_;
   int64_t bad_records_ = 0;

@@ -215,14 +215,17 @@ class SuiteParser {
       if (!args.IsMap() || !args[key]) fail(args, "'" + name + "' needs '" + key + "'");
       return args[key];
     };
+    // A key: `name: col`, `name: [a, b]`, or a mapping with `column:` or `columns:`.
+    auto key_columns = [&]() {
+      if (!args.IsMap()) return columns(args, name);
+      return args["columns"] ? columns(args["columns"], name) : std::vector<std::string>{column()};
+    };
     try {
       if (name == "is_complete") check.is_complete(column());
       else if (name == "has_completeness") check.has_completeness(column(), required());
-      else if (name == "is_unique")
-        check.has_uniqueness(columns(args.IsMap() ? arg("columns") : args, name), eq(1));
-      else if (name == "has_uniqueness") check.has_uniqueness(columns(arg("columns"), name), required());
-      else if (name == "is_primary_key")
-        check.is_primary_key(columns(args.IsMap() ? arg("columns") : args, name));
+      else if (name == "is_unique") check.has_uniqueness(key_columns(), eq(1));
+      else if (name == "has_uniqueness") check.has_uniqueness(key_columns(), required());
+      else if (name == "is_primary_key") check.is_primary_key(key_columns());
       else if (name == "has_distinct_count") check.has_distinct_count(column(), required());
       else if (name == "is_contained_in") {
         std::vector<std::string> values = columns(arg("values"), "values");
@@ -286,6 +289,7 @@ class SuiteParser {
       } else {
         fail(n, "unknown constraint '" + name + "'");
       }
+      if (args.IsMap() && args["where"]) check.where(scalar(args["where"], "where"));
     } catch (const EmberError& e) {
       if (e.error_class() == "INVALID_CHECK_SUITE") throw;
       fail(n, "'" + name + "': " + e.what());
@@ -315,9 +319,6 @@ void emit_assertion(YAML::Emitter& out, const Assertion& a) {
 bool is_eq_one(const Assertion& a) { return a.op == Assertion::Op::kEq && a.a == 1; }
 
 void emit_constraint(YAML::Emitter& out, const Constraint& c) {
-  auto simple = [&](const char* name) {
-    out << YAML::BeginMap << YAML::Key << name << YAML::Value << c.columns.at(0) << YAML::EndMap;
-  };
   auto with = [&](const char* name, auto&& extra, bool assertion) {
     out << YAML::BeginMap << YAML::Key << name << YAML::Value << YAML::Flow << YAML::BeginMap;
     if (!c.columns.empty()) {
@@ -326,16 +327,25 @@ void emit_constraint(YAML::Emitter& out, const Constraint& c) {
     }
     extra();
     if (assertion) emit_assertion(out, c.assertion);
+    if (c.filter_is_sql) out << YAML::Key << "where" << YAML::Value << c.filter_text;
     out << YAML::EndMap << YAML::EndMap;
   };
   auto none = [] {};
+  // The short form `name: column`, unless a where() filter needs the mapping.
+  auto simple = [&](const char* name) {
+    if (c.filtered()) {
+      with(name, none, false);
+      return;
+    }
+    out << YAML::BeginMap << YAML::Key << name << YAML::Value << c.columns.at(0) << YAML::EndMap;
+  };
   switch (c.kind) {
     case ConstraintKind::kCompleteness:
       if (is_eq_one(c.assertion)) simple("is_complete");
       else with("has_completeness", none, true);
       break;
     case ConstraintKind::kUniqueness:
-      if (is_eq_one(c.assertion)) {
+      if (is_eq_one(c.assertion) && !c.filtered()) {
         out << YAML::BeginMap << YAML::Key << "is_unique" << YAML::Value;
         if (c.columns.size() == 1) out << c.columns[0];
         else out << YAML::Flow << c.columns;
@@ -345,6 +355,10 @@ void emit_constraint(YAML::Emitter& out, const Constraint& c) {
       }
       break;
     case ConstraintKind::kPrimaryKey:
+      if (c.filtered()) {
+        with("is_primary_key", none, false);
+        break;
+      }
       out << YAML::BeginMap << YAML::Key << "is_primary_key" << YAML::Value << YAML::Flow << c.columns
           << YAML::EndMap;
       break;
@@ -489,8 +503,9 @@ std::string check_suite_yaml(const DatasetSpec& dataset, const std::vector<Check
         << "level" << YAML::Value << check_level_name(check.level()) << YAML::Key << "constraints"
         << YAML::Value << YAML::BeginSeq;
     for (const Constraint& c : check.constraints()) {
-      if ((c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) && c.sql.empty()) {
-        out << YAML::Comment(c.label() + ": a C++ Column expression, not expressible in YAML yet");
+      if (((c.kind == ConstraintKind::kSatisfies || c.kind == ConstraintKind::kAggregate) && c.sql.empty()) ||
+          (c.filtered() && !c.filter_is_sql)) {
+        out << YAML::Comment(c.label() + ": a C++ Column expression, not expressible in YAML");
         continue;
       }
       emit_constraint(out, c);
