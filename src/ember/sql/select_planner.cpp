@@ -424,6 +424,13 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
           list.push_back(make_alias(value, gk + std::to_string(k)));
         }
         list.push_back(make_alias(make_literal(Value::int32(static_cast<int32_t>(s))), "__sql_grouping_set"));
+        // Spark's grouping id: one bit per key, most significant first, set when rolled up.
+        int64_t gid = 0;
+        for (size_t k = 0; k < keys.size(); ++k) {
+          const auto& set = parts.grouping_sets[s];
+          if (std::find(set.begin(), set.end(), k) == set.end()) gid |= int64_t{1} << (keys.size() - 1 - k);
+        }
+        list.push_back(make_alias(make_literal(Value::int64(gid)), "__sql_grouping_id"));
         branches.push_back(catalog.analyze(make_project(plan, list)));
       }
       child = catalog.analyze(branches.size() == 1 ? branches[0] : make_union(branches));
@@ -432,6 +439,8 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
         agg_list.push_back(make_column(gk + std::to_string(k)));
       }
       grouping.push_back(make_column("__sql_grouping_set"));
+      grouping.push_back(make_column("__sql_grouping_id"));
+      agg_list.push_back(make_column("__sql_grouping_id"));
     } else {
       for (size_t k = 0; k < keys.size(); ++k) {
         grouping.push_back(keys[k]);
@@ -449,6 +458,39 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
         if (same_unresolved(e, keys[k])) return make_column(gk + std::to_string(k));
       }
       if (is_marker(e)) return e;  // an uncorrelated scalar subquery, joined after the aggregate
+      if (e->kind == ExprKind::kCall && (e->name == "grouping" || e->name == "grouping_id")) {
+        // grouping(k): 1 when k is rolled up in the row's grouping set (tinyint); grouping_id(k...):
+        // those bits, most significant first (bigint; all keys without arguments).
+        if (parts.grouping_sets.empty()) {
+          throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_GROUPING_EXPRESSION",
+                      "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup");
+        }
+        ExprPtr gid = make_column("__sql_grouping_id");
+        std::vector<size_t> which;
+        for (const auto& arg : e->children) {
+          size_t k = 0;
+          while (k < keys.size() && !same_unresolved(arg, keys[k])) ++k;
+          if (k == keys.size()) {
+            throw_error(ErrorKind::kAnalysis, "GROUPING_COLUMN_MISMATCH",
+                        "Column of grouping (" + arg->pretty_name() + ") can't be found in grouping columns");
+          }
+          which.push_back(k);
+        }
+        if (e->name == "grouping" && which.size() != 1) {
+          throw_error(ErrorKind::kAnalysis, "WRONG_NUM_ARGS", "The function 'grouping' requires 1 argument");
+        }
+        if (e->name == "grouping_id" && which.empty()) return gid;
+        ExprPtr out;
+        for (size_t i = 0; i < which.size(); ++i) {
+          int64_t key_bit = int64_t{1} << (keys.size() - 1 - which[i]);
+          ExprPtr bit = make_call("%", {make_call("div", {gid, make_literal(Value::int64(key_bit))}),
+                                        make_literal(Value::int64(2))});
+          if (which.size() > 1)
+            bit = make_call("*", {bit, make_literal(Value::int64(int64_t{1} << (which.size() - 1 - i)))});
+          out = out ? make_call("+", {out, bit}) : bit;
+        }
+        return e->name == "grouping" ? make_cast(out, DataType::byte()) : out;
+      }
       switch (e->kind) {
         case ExprKind::kAggregate:
           for (size_t j = 0; j < aggregates.size(); ++j) {
