@@ -1,5 +1,6 @@
 // The `ember` command line. Today: --help, --version, `ember gen workshop` (the sample data the
-// examples use), `ember gen tpch`, and the data-quality commands `ember check` and `ember profile`. `ember sql` arrives with the SQL front end.
+// examples use), `ember gen tpch`, `ember sql` (sql_shell.cpp) and the data-quality commands
+// `ember check` and `ember profile`.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "gen_tpch.h"
 #include "quality_commands.h"
+#include "sql_shell.h"
 
 namespace {
 
@@ -18,6 +20,8 @@ void usage(std::ostream& out) {
   out << "usage: ember <command> [options]\n"
          "\n"
          "commands:\n"
+         "  sql [-e SQL | -f FILE] [--master M] [--conf K=V] [--warehouse DIR] [--mode table|csv|json]\n"
+         "                                        the Spark SQL shell, or a batch run (`ember sql --help`)\n"
          "  gen workshop [--out DIR] [--rows N]   write the workshop sample data (sales, customers,\n"
          "                                        employees CSV files) into DIR (default: data)\n"
          "  gen tpch [--scale SF] [--format parquet|csv] [--out DIR]\n"
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "check") return ember::cli::run_check(argc, argv, 2);
     if (cmd == "profile") return ember::cli::run_profile(argc, argv, 2);
+    if (cmd == "sql") return ember::cli::run_sql_command(argc, argv, 2);
     if (cmd == "gen" && argc >= 3 && std::strcmp(argv[2], "tpch") == 0) {
       return ember::cli::run_gen_tpch(argc, argv, 3);
     }
