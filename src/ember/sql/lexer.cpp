@@ -253,24 +253,6 @@ void throw_syntax_error(int line, int column, const std::string& what, const std
 
 std::vector<Token> tokenize(std::string_view text) { return Lexer(text).run(); }
 
-std::vector<std::string> split_statements(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  bool any = false;
-  for (const Token& t : tokenize(text)) {
-    const bool end = t.kind == TokenKind::kEnd || (t.kind == TokenKind::kOperator && t.text == ";");
-    if (!end) {
-      if (!any) start = t.offset;
-      any = true;
-      continue;
-    }
-    if (any) out.emplace_back(text.substr(start, t.offset - start));
-    // Trailing whitespace and comments before the ';' stay in the statement; they parse away.
-    any = false;
-  }
-  return out;
-}
-
 std::string unescape_string_literal(std::string_view body) {
   std::string out;
   out.reserve(body.size());

@@ -41,10 +41,6 @@ std::vector<Token> tokenize(std::string_view text);
 // "end of input" at the end of the text).
 [[noreturn]] void throw_syntax_error(int line, int column, const std::string& what, const std::string& near);
 
-// The statements of a script: the text between ';' tokens (a ';' inside a string, quoted name or
-// comment does not split), trimmed, empty ones dropped.
-std::vector<std::string> split_statements(std::string_view text);
-
 // Spark's unescapeSQLString applied to the body of a quoted string literal.
 std::string unescape_string_literal(std::string_view body);
 
