@@ -58,6 +58,20 @@ def test_script_file_stops_at_the_first_error_and_names_its_line(tmp_path):
     assert "PARSE_SYNTAX_ERROR" in r.stderr
 
 
+def test_init_file_runs_first(tmp_path):
+    init = tmp_path / "views.sql"
+    init.write_text("CREATE TEMPORARY VIEW t AS SELECT id * 10 AS v FROM range(4);\nSET spark.sql.shuffle.partitions=2;\n")
+    script = tmp_path / "q.sql"
+    script.write_text("SELECT sum(v) AS total FROM t;")
+    r = run("--mode", "csv", "-i", str(init), "-f", str(script))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == ["total", "60"]  # 0 + 10 + 20 + 30
+    bad = tmp_path / "bad.sql"
+    bad.write_text("SELECT nope;")
+    r = run("-i", str(bad), "-e", "SELECT 1 AS never")
+    assert r.returncode == 1 and "never" not in r.stdout and f"Error in {bad}" in r.stderr
+
+
 def test_unknown_column_exits_1_and_lists_candidates():
     r = run("-e", "SELECT nme FROM range(3)")
     assert r.returncode == 1

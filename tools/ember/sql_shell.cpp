@@ -43,6 +43,7 @@ void sql_usage(std::ostream& out) {
          "options:\n"
          "  -e SQL              run these statements and exit\n"
          "  -f FILE             run the statements in FILE and exit\n"
+         "  -i FILE             run FILE first (views, settings), then -e, -f or the shell\n"
          "  --master MASTER     local, local[N] or local[*] (default local[*])\n"
          "  --conf KEY=VALUE    a session setting (repeatable), e.g. spark.sql.shuffle.partitions=4\n"
          "  --warehouse DIR     spark.sql.warehouse.dir, where managed tables live\n"
@@ -346,12 +347,24 @@ int run_interactive(ShellState& st) {
   return last_status;
 }
 
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "ember sql: cannot read " << path << "\n";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
 }  // namespace
 
 int run_sql_command(int argc, char** argv, int first_option) {
   std::string master = "local[*]";
   std::vector<std::pair<std::string, std::string>> confs;
-  std::string inline_sql, file, warehouse;
+  std::string inline_sql, file, init_file, warehouse;
   bool have_inline = false;
   bool timer = false;
   OutputMode mode = OutputMode::kTable;
@@ -365,6 +378,8 @@ int run_sql_command(int argc, char** argv, int first_option) {
     } else if (arg == "-e" && (v = value())) {
       inline_sql = v;
       have_inline = true;
+    } else if (arg == "-i" && (v = value())) {
+      init_file = v;
     } else if (arg == "-f" && (v = value())) {
       file = v;
     } else if (arg == "--master" && (v = value())) {
@@ -396,17 +411,9 @@ int run_sql_command(int argc, char** argv, int first_option) {
     std::cerr << "ember sql: give -e or -f, not both\n";
     return 2;
   }
-  std::string script;
-  if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::cerr << "ember sql: cannot read " << file << "\n";
-      return 1;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    script = text.str();
-  }
+  std::string script, init_script;
+  if (!file.empty() && !read_file(file, script)) return 1;
+  if (!init_file.empty() && !read_file(init_file, init_script)) return 1;
   const bool interactive = !have_inline && file.empty() && ::isatty(STDIN_FILENO) == 1;
   if (!have_inline && file.empty() && !interactive) {
     std::ostringstream text;
@@ -429,6 +436,11 @@ int run_sql_command(int argc, char** argv, int first_option) {
   st.watcher = &watcher;
   st.printer = &printer;
   st.timer = timer;
+  if (!init_file.empty()) {
+    st.source = init_file;
+    if (run_script(st, init_script) != 0) return 1;
+  }
+  st.source.clear();
   if (interactive) return run_interactive(st);
   st.source = file;
   return run_script(st, have_inline ? inline_sql : script);
