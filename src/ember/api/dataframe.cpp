@@ -12,6 +12,7 @@
 #include "ember/api/show_format.h"
 #include "ember/api/window.h"
 #include "ember/common/error.h"
+#include "ember/plan/set_operation.h"
 #include "ember/types/time_zone.h"
 
 namespace ember {
@@ -214,47 +215,10 @@ DataFrame DataFrame::join(const DataFrame& other, const JoinOn& on, const std::s
   return derive(make_join_using(analyzed(), other.analyzed(), type, on.columns()));
 }
 
-// Spark rewrites INTERSECT / EXCEPT into a left semi / anti join on every column with `<=>`,
-// then a distinct (ReplaceIntersectWithSemiJoin, ReplaceExceptWithAntiJoin). The ALL forms keep
-// multiplicity: each row is numbered within its group of equal rows on both sides, and the
-// number joins too, so the k-th copy of a row meets only the k-th copy on the other side.
-DataFrame DataFrame::set_operation(const DataFrame& other, const char* name, bool keep_matches, bool all) const {
-  const std::vector<ExprPtr>& left_cols = analyzed()->output;
-  const std::vector<ExprPtr>& right_cols = other.analyzed()->output;
-  if (left_cols.size() != right_cols.size()) {
-    throw_error(ErrorKind::kAnalysis, "NUM_COLUMNS_MISMATCH",
-                std::string(name) + " can only be performed on inputs with the same number of columns, but the first "
-                "input has " + std::to_string(left_cols.size()) + " columns and the second input has " +
-                    std::to_string(right_cols.size()) + " columns.");
-  }
-  // The right side's columns under fresh, unique names, so the condition is never ambiguous
-  // (not even for df.intersect(df)).
-  std::vector<ColumnOrName> renamed;
-  for (size_t i = 0; i < right_cols.size(); ++i) {
-    renamed.emplace_back(Column(right_cols[i]).alias("__right_" + std::to_string(i)));
-  }
-  DataFrame left = *this;
-  DataFrame right = other.select(renamed);
-  if (all) {
-    std::vector<ColumnOrName> lkeys, rkeys;
-    for (const auto& c : left_cols) lkeys.emplace_back(Column(c));
-    for (size_t i = 0; i < right_cols.size(); ++i) rkeys.emplace_back("__right_" + std::to_string(i));
-    left = left.with_column("__occurrence", functions::row_number().over(Window::partition_by(lkeys).order_by(lkeys)));
-    right = right.with_column("__right_occurrence",
-                              functions::row_number().over(Window::partition_by(rkeys).order_by(rkeys)));
-  }
-  const std::vector<ExprPtr>& left_now = left.analyzed()->output;
-  ExprPtr condition = make_literal(Value::boolean(true));
-  for (size_t i = 0; i < left_cols.size(); ++i) {
-    ExprPtr eq = Column(left_now[i]).eq_null_safe(functions::col("__right_" + std::to_string(i))).expr();
-    condition = i == 0 ? eq : make_and(condition, eq);
-  }
-  if (all) {
-    condition = make_and(condition, (functions::col("__occurrence") == functions::col("__right_occurrence")).expr());
-  }
-  DataFrame joined = left.join(right, Column(condition), keep_matches ? "left_semi" : "left_anti");
-  if (all) return joined.drop("__occurrence");
-  return joined.distinct();
+// INTERSECT / EXCEPT [ALL] as semi / anti joins (plan/set_operation.h, shared with SQL).
+DataFrame DataFrame::set_operation(const DataFrame& other, const char* /*name*/, bool keep_matches, bool all) const {
+  return derive(make_set_operation(analyzed(), other.analyzed(), keep_matches, all,
+                                   [&](const PlanPtr& p) { return QueryExecution(session_, p).analyzed(); }));
 }
 
 DataFrame DataFrame::intersect(const DataFrame& other) const { return set_operation(other, "INTERSECT", true, false); }

@@ -125,7 +125,6 @@ class Parser {
 
   // --- queries (query_parser.cpp) ---
   PlanPtr parse_query();
-  PlanPtr parse_set_operations();
   PlanPtr parse_set_rest(PlanPtr left);
   PlanPtr parse_intersect_rest(PlanPtr left);
   PlanPtr parse_query_primary();
@@ -154,10 +153,5 @@ class Parser {
   std::shared_ptr<Subqueries> subqueries_ = std::make_shared<Subqueries>();
   ExprPtr parse_subquery(Subquery::Kind kind, ExprPtr tested);
 };
-
-// Set operations on analyzed plans, as the DataFrame API composes them (semi/anti joins on every
-// column with <=>, plus a distinct; the ALL forms number equal rows and join on the number too).
-PlanPtr plan_set_operation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all,
-                           const Catalog& catalog);
 
 }  // namespace ember::sql

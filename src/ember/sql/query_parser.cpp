@@ -5,6 +5,7 @@
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/common/error.h"
+#include "ember/plan/set_operation.h"
 #include "ember/sql/parser.h"
 
 namespace ember::sql {
@@ -142,7 +143,8 @@ PlanPtr Parser::parse_set_rest(PlanPtr left) {
       PlanPtr u = analyzed(make_union({analyzed(left), analyzed(right)}));
       left = all ? u : analyzed(make_distinct(u));
     } else {
-      left = plan_set_operation(analyzed(left), analyzed(right), false, all, catalog());
+      left = make_set_operation(analyzed(left), analyzed(right), false, all,
+                                [&](const PlanPtr& p) { return analyzed(p); });
     }
   }
 }
@@ -152,7 +154,8 @@ PlanPtr Parser::parse_intersect_rest(PlanPtr left) {
     bool all = accept_keyword("ALL");
     if (!all) accept_keyword("DISTINCT");
     PlanPtr right = parse_query_primary();
-    left = plan_set_operation(analyzed(left), analyzed(right), true, all, catalog());
+    left = make_set_operation(analyzed(left), analyzed(right), true, all,
+                              [&](const PlanPtr& p) { return analyzed(p); });
   }
   return left;
 }
