@@ -234,12 +234,24 @@ ExprPtr Parser::parse_predicate() {
   if (accept_keyword("LIKE") || is_keyword("ILIKE") || is_keyword("RLIKE") || is_keyword("REGEXP")) {
     const std::string kind = upper(tokens_[pos_ - 1].text) == "LIKE" ? "LIKE" : upper(next().text);
     ExprPtr pattern = parse_additive();
+    // LIKE p ESCAPE 'c': like's third argument (the default escape is '\\').
+    ExprPtr escape;
     if (accept_keyword("ESCAPE")) {
-      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE", "LIKE ... ESCAPE is not supported yet");
+      if (kind == "RLIKE" || kind == "REGEXP") fail("expected no ESCAPE after RLIKE");
+      const Token t = peek();
+      if (t.kind != TokenKind::kString || t.text.size() != 1)
+        fail("expected a one-character string after ESCAPE");
+      next();
+      escape = lit(Value::string(t.text));
     }
-    if (kind == "LIKE") return wrap(call("like", {e, pattern}));
+    auto like = [&](ExprPtr x, ExprPtr p) {
+      std::vector<ExprPtr> args{std::move(x), std::move(p)};
+      if (escape) args.push_back(escape);
+      return call("like", std::move(args));
+    };
+    if (kind == "LIKE") return wrap(like(e, pattern));
     // Spark's ilike is lower(x) LIKE lower(pattern), as Column::ilike builds it.
-    if (kind == "ILIKE") return wrap(call("like", {call("lower", {e}), call("lower", {pattern})}));
+    if (kind == "ILIKE") return wrap(like(call("lower", {e}), call("lower", {pattern})));
     return wrap(call("rlike", {e, pattern}));
   }
   if (negated) {
