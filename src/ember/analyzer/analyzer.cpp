@@ -551,20 +551,26 @@ std::vector<ExprPtr> Analyzer::expand_projection(const std::vector<ExprPtr>& exp
   std::vector<ExprPtr> out;
   for (const auto& e : exprs) {
     if (e->kind == ExprKind::kStar) {
+      std::vector<ExprPtr> columns;
       if (e->qualifier.empty()) {
-        out.insert(out.end(), input.begin(), input.end());
-        continue;
-      }
-      // t.*: the columns of the relation aliased t.
-      size_t before = out.size();
-      for (const auto& a : input) {
-        if (options_.case_sensitive ? a->qualifier == e->qualifier : equals_ignore_case(a->qualifier, e->qualifier)) {
-          out.push_back(a);
+        columns = input;
+      } else {
+        // t.*: the columns of the relation aliased t.
+        for (const auto& a : input) {
+          if (options_.case_sensitive ? a->qualifier == e->qualifier : equals_ignore_case(a->qualifier, e->qualifier)) {
+            columns.push_back(a);
+          }
+        }
+        if (columns.empty()) {
+          throw_error(ErrorKind::kAnalysis, "CANNOT_RESOLVE_STAR_EXPAND",
+                      "Cannot resolve " + e->qualifier + ".* given input columns " + quoted_list(attribute_names(input)));
         }
       }
-      if (out.size() == before) {
-        throw_error(ErrorKind::kAnalysis, "CANNOT_RESOLVE_STAR_EXPAND",
-                    "Cannot resolve " + e->qualifier + ".* given input columns " + quoted_list(attribute_names(input)));
+      // * EXCEPT (a, b): the star's children name the columns left out.
+      std::unordered_set<int64_t> excluded;
+      for (const auto& x : e->children) excluded.insert(resolve_column(*x, input)->id);
+      for (const auto& c : columns) {
+        if (!excluded.count(c->id)) out.push_back(c);
       }
       continue;
     }

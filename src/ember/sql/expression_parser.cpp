@@ -160,7 +160,22 @@ ExprPtr Parser::parse_standalone_named_expression() {
 // expression [[AS] alias]; `*` and `t.*` stand alone.
 ExprPtr Parser::parse_named_expression() {
   ExprPtr e = parse_expression();
-  if (e->kind == ExprKind::kStar) return e;
+  if (e->kind == ExprKind::kStar) {
+    // * EXCEPT (a, t.b): every column but these (Spark's star except).
+    if (is_keyword("EXCEPT") && is_op("(", 1) && !is_keyword("SELECT", 2)) {
+      next();
+      next();
+      auto star = std::make_shared<Expr>(*e);
+      do {
+        ExprPtr c = parse_primary();
+        if (c->kind != ExprKind::kColumn) fail("expected a column name in the EXCEPT list");
+        star->children.push_back(c);
+      } while (accept_op(","));
+      expect_op(")");
+      return star;
+    }
+    return e;
+  }
   if (accept_keyword("AS")) {
     if (is_op("(")) fail("expected a single alias");  // AS (a, b) is for generators, handled by callers
     return make_alias(e, parse_identifier("an alias"));

@@ -58,8 +58,9 @@ struct SelectParts {
   std::vector<ExprPtr> items;  // named expressions; kStar with `qualifier` for t.*
   PlanPtr from;                // analyzed
   ExprPtr where;
-  bool grouped = false;                            // GROUP BY present
-  std::vector<ExprPtr> group_by;                   // the grouping expressions
+  bool grouped = false;
+  bool group_by_all = false;      // GROUP BY ALL: every select item without an aggregate // GROUP BY present
+  std::vector<ExprPtr> group_by;  // the grouping expressions
   std::vector<std::vector<size_t>> grouping_sets;  // empty: one set of every expression
   ExprPtr having;
   ExprPtr qualify;

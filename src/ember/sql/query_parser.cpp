@@ -213,7 +213,10 @@ SelectParts Parser::parse_select_block() {
       }
       expect_op(")");
     };
-    if ((is_keyword("ROLLUP") || is_keyword("CUBE")) && is_op("(", 1)) {
+    if (is_keyword("ALL") && !is_op("(", 1)) {
+      next();
+      parts.group_by_all = true;
+    } else if ((is_keyword("ROLLUP") || is_keyword("CUBE")) && is_op("(", 1)) {
       bool rollup = is_keyword("ROLLUP");
       next();
       std::vector<size_t> keys;

@@ -371,7 +371,19 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
     // GROUP BY 1 names the first select item; GROUP BY x may name a select alias that is not an
     // input column.
     std::vector<ExprPtr> keys;
-    for (const auto& g : parts.group_by) {
+    std::vector<ExprPtr> group_by = parts.group_by;
+    if (parts.group_by_all) {
+      for (const auto& item : items) {
+        std::vector<ExprPtr> inner;
+        collect_aggregates(item, inner);
+        if (item->kind == ExprKind::kStar) {
+          throw_error(ErrorKind::kAnalysis, "UNRESOLVED_ALL_IN_GROUP_BY",
+                      "GROUP BY ALL cannot group by '*'; list the select items");
+        }
+        if (inner.empty() && !contains_window(item)) group_by.push_back(strip_alias(item));
+      }
+    }
+    for (const auto& g : group_by) {
       ExprPtr key = g;
       if (g->kind == ExprKind::kLiteral && g->literal.type().is_integral() && !g->literal.is_null()) {
         int64_t ordinal = g->literal.as_int64();
