@@ -106,6 +106,18 @@ TEST_F(OptimizerRulesTest, LimitPushDown) {
   EXPECT_LT(without.find("Limit"), without.find("Project")) << without;
 }
 
+TEST_F(OptimizerRulesTest, ReorderJoinAvoidsTheWrittenCrossProduct) {
+  // FROM a, b, c WHERE a_id = c_id AND b_id = c_id: written, a and b meet in a cross product.
+  auto a = data().select(col("id").alias("a_id"), col("grp"));
+  auto b = data().select(col("id").alias("b_id"), col("qty"));
+  auto c = data().select(col("id").alias("c_id"), col("price"));
+  auto df = a.cross_join(b).cross_join(c).filter(col("a_id") == col("c_id") && col("b_id") == col("c_id"));
+  auto [with_rule, without] = compare(df, "ReorderJoin");
+  EXPECT_EQ(count_of(with_rule, "Join Cross"), 0u) << with_rule;
+  EXPECT_EQ(count_of(without, "Join Cross"), 1u) << without;  // the upper join took the filter
+  EXPECT_EQ(df.count(), 300);  // one row per id
+}
+
 TEST_F(OptimizerRulesTest, UnknownRuleNameIsRejected) {
   spark_->conf().set("spark.sql.optimizer.excludedRules", "PushDownPredicatez");
   try {

@@ -38,6 +38,17 @@ PlanPtr table_t() {
   return make_relation(src);
 }
 
+// A two-column table whose columns are named <prefix>k and <prefix>v (for join plans).
+PlanPtr table_kv(const std::string& prefix) {
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kLocalRows;
+  src->schema = Schema({Field{prefix + "k", DataType::int32(), true}, Field{prefix + "v", DataType::int32(), true}});
+  std::vector<Value> k = {Value::int32(1), Value::int32(2)};
+  src->batches.push_back(
+      Batch({Vector::from_values(DataType::int32(), k), Vector::from_values(DataType::int32(), k)}, 2));
+  return make_relation(src);
+}
+
 ExprPtr col(const std::string& name) { return make_column(name); }
 ExprPtr lit(int32_t v) { return make_literal(Value::int32(v)); }
 ExprPtr lit_bool(bool v) { return make_literal(Value::boolean(v)); }
@@ -132,6 +143,14 @@ void expect_consistent(const PlanPtr& plan) {
       for (const auto& e : plan->exprs) expect_inputs(e);
       for (const auto& g : plan->grouping) expect_inputs(g);
       break;
+    case PlanKind::kJoin: {
+      // Inner joins in these plans: left's columns, then right's.
+      std::vector<int64_t> both = ids_of(plan->children[0]->output);
+      for (int64_t id : ids_of(plan->children[1]->output)) both.push_back(id);
+      EXPECT_EQ(ids_of(plan->output), both);
+      if (plan->condition) expect_inputs(plan->condition);
+      break;
+    }
     case PlanKind::kUnion:
       for (const auto& c : plan->children) EXPECT_EQ(c->output.size(), plan->output.size());
       EXPECT_EQ(ids_of(plan->output), ids_of(plan->child()->output));
@@ -270,6 +289,14 @@ PlanPtr plan_prune_union() {
   return analyze(make_project(u, {col("a")}));
 }
 
+// FROM p, s, ps WHERE pk = psk AND sk = psv AND pv > 0: written as a cross product of p and s.
+PlanPtr plan_comma_join() {
+  PlanPtr j = make_join(make_join(table_kv("p"), table_kv("s"), JoinType::kInner, nullptr), table_kv("ps"),
+                        JoinType::kInner, nullptr);
+  return analyze(make_filter(j, make_and(make_and(call("=", col("pk"), col("psk")), call("=", col("sk"), col("psv"))),
+                                         call(">", col("pv"), lit(0)))));
+}
+
 PlanPtr plan_everything() {
   // A pipeline every rule has something to do in.
   PlanPtr p =
@@ -310,6 +337,7 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
       {"prune_project_chain", plan_prune_project_chain},
       {"prune_union", plan_prune_union},
       {"everything", plan_everything},
+      {"comma_join", plan_comma_join},
   };
   return builders;
 }
@@ -319,7 +347,8 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
   EXPECT_EQ(Optimizer::rule_names(),
-            (std::vector<std::string>{"ConstantFolding", "CombineFilters", "BooleanSimplification", "PushDownPredicates",
+            (std::vector<std::string>{"ConstantFolding", "CombineFilters", "BooleanSimplification", "ReorderJoin",
+                                      "PushDownPredicates",
                                       "CollapseProject", "LimitPushDown", "ColumnPruning"}));
 }
 
@@ -355,15 +384,20 @@ TEST(OptimizerDriver, ExcludingEveryRuleReturnsThePlanItself) {
 
 TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
   Optimizer optimizer;
-  PlanPtr plan = plan_everything();
-  PlanPtr out = optimizer.optimize(plan, context());
-  ASSERT_EQ(optimizer.last_run().size(), Optimizer::rule_names().size());
-  for (const auto& run : optimizer.last_run()) {
-    EXPECT_GT(run.times_changed, 0) << run.rule << " did nothing on a plan built for every rule";
-    EXPECT_GE(run.nanos, 0);
+  // Every rule has work in one of the two plans (ReorderJoin in the join, the rest in the pipeline).
+  std::map<std::string, int> changed;
+  PlanPtr out;
+  for (PlanPtr plan : {plan_comma_join(), plan_everything()}) {
+    out = optimizer.optimize(plan, context());
+    ASSERT_EQ(optimizer.last_run().size(), Optimizer::rule_names().size());
+    for (const auto& run : optimizer.last_run()) {
+      changed[run.rule] += run.times_changed;
+      EXPECT_GE(run.nanos, 0);
+    }
+    EXPECT_EQ(optimizer.optimize(out, context()), out);
+    for (const auto& run : optimizer.last_run()) EXPECT_EQ(run.times_changed, 0) << run.rule;
   }
-  EXPECT_EQ(optimizer.optimize(out, context()), out);
-  for (const auto& run : optimizer.last_run()) EXPECT_EQ(run.times_changed, 0) << run.rule;
+  for (const auto& name : Optimizer::rule_names()) EXPECT_GT(changed[name], 0) << name << " did nothing";
   EXPECT_EQ(
       text(out),
       "Project [d#1]\n"
@@ -372,6 +406,30 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
       "      +- Project [(b#3 + 2) AS d#1, a#2]\n"
       "         +- Filter (((b#3 + 2) > 3) AND (a#2 < 10))\n"
       "            +- Relation [a#2,b#3] LocalRelation\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// ReorderJoin
+
+TEST(ReorderJoin, JoinsOnAConditionBeforeACrossProduct) {
+  PlanPtr plan = plan_comma_join();
+  EXPECT_EQ(text(only("ReorderJoin", plan)),
+            "Project [pk#1, pv#2, sk#3, sv#4, psk#5, psv#6]\n"
+            "+- Join Inner, (sk#3 = psv#6)\n"
+            "   :- Join Inner, ((pk#1 = psk#5) AND (pv#2 > 0))\n"
+            "   :  :- Relation [pk#1,pv#2] LocalRelation\n"
+            "   :  +- Relation [psk#5,psv#6] LocalRelation\n"
+            "   +- Relation [sk#3,sv#4] LocalRelation\n");
+  // Already joined on conditions in the written order: unchanged (same pointer).
+  PlanPtr ordered = analyze(make_filter(
+      make_join(make_join(table_kv("p"), table_kv("ps"), JoinType::kInner, nullptr), table_kv("s"), JoinType::kInner,
+                nullptr),
+      make_and(call("=", col("pk"), col("psk")), call("=", col("sk"), col("psv")))));
+  EXPECT_EQ(only("ReorderJoin", ordered), ordered);
+  // No condition at all: a cross product stays as written.
+  PlanPtr cross = analyze(make_join(make_join(table_kv("p"), table_kv("s"), JoinType::kInner, nullptr), table_kv("ps"),
+                                    JoinType::kInner, nullptr));
+  EXPECT_EQ(only("ReorderJoin", cross), cross);
 }
 
 // ---------------------------------------------------------------------------------------------

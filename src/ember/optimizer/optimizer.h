@@ -41,5 +41,6 @@ std::unique_ptr<OptimizerRule> make_collapse_project_rule();
 std::unique_ptr<OptimizerRule> make_push_down_predicates_rule();
 std::unique_ptr<OptimizerRule> make_column_pruning_rule();
 std::unique_ptr<OptimizerRule> make_limit_push_down_rule();
+std::unique_ptr<OptimizerRule> make_reorder_join_rule();
 
 }  // namespace ember
