@@ -154,6 +154,11 @@ class ResultPrinter {
 
   void print(const Schema& schema, const std::vector<Row>& rows) const {
     if (schema.size() == 0) return;  // a command (CREATE VIEW, ...) with no result columns
+    if (schema.size() == 1 && schema.field(0).name == "plan" && rows.size() == 1 && !rows[0][0].is_null()) {
+      // EXPLAIN: the plan text as it is, as spark-sql prints it, not a one-cell table.
+      std::cout << rows[0][0].as_string() << (rows[0][0].as_string().ends_with('\n') ? "" : "\n") << std::flush;
+      return;
+    }
     // Read per result: SET spark.sql.session.timeZone=... changes it between statements.
     const TimeZone& tz_ = session_.state()->time_zone();
     std::string out;
