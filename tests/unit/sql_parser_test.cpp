@@ -71,7 +71,7 @@ TEST(SqlParserTest, PrecedenceFollowsSpark) {
   EXPECT_EQ(parse("NOT a = b")->to_string(), "NOT ('a = 'b)");
   EXPECT_EQ(parse("a + 1 > b")->to_string(), "(('a + 1) > 'b)");
   EXPECT_EQ(parse("-x * 2")->to_string(), "(-'x * 2)");
-  EXPECT_EQ(parse("a || b || c")->to_string(), "concat('a, 'b, 'c)");
+  EXPECT_EQ(parse("a || b || c")->to_string(), "concat(concat('a, 'b), 'c)");
   EXPECT_EQ(parse("x::int + 1")->to_string(), "(CAST('x AS INT) + 1)");
   EXPECT_EQ(parse("t.a <> 3")->to_string(), "NOT ('t.a = 3)");
 }

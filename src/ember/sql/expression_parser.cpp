@@ -332,17 +332,8 @@ ExprPtr Parser::parse_additive() {
       ExprPtr r = parse_multiplicative();
       e = is_interval(r) ? add_interval(e, r, true) : call("-", {e, r});
     } else if (accept_op("||")) {
-      ExprPtr r = parse_multiplicative();
-      // a || b || c is one concat, as Spark prints it.
-      if (e->kind == ExprKind::kCall && e->name == "concat" && e->qualifier == "||") {
-        auto grown = std::make_shared<Expr>(*e);
-        grown->children.push_back(r);
-        e = grown;
-      } else {
-        auto c = std::make_shared<Expr>(*call("concat", {e, r}));
-        c->qualifier = "||";  // marks a concat built by ||, so a later || extends it
-        e = c;
-      }
+      // a || b || c is concat(concat(a, b), c), as Spark's parser builds (and names) it.
+      e = call("concat", {e, parse_multiplicative()});
     } else {
       return e;
     }
