@@ -3,10 +3,12 @@
 Each engine runs each query `--runs` times and keeps the fastest. DuckDB and Polars run in this
 process (Polars through its SQL context over lazy Parquet scans); ember runs `ember sql --timer`
 once per query with the views and the query repeated, and its own per-statement times are read
-back, so process start-up and view creation are not counted for any engine. Row counts are
-compared with DuckDB's (tests/integration/test_tpch_vs_duckdb.py checks the values).
+back, so process start-up and view creation are not counted for any engine. ember's answer is
+compared value by value with DuckDB's (rules in answers.py); a difference is printed on the line.
 """
 import argparse
+import csv
+import io
 import math
 import os
 import pathlib
@@ -18,6 +20,9 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EMBER = ROOT / os.environ.get("EMBER_BUILD_DIR", "build") / "ember"
 QUERIES = sorted((ROOT / "bench" / "tpch" / "queries").glob("q*.sql"))
+sys.path.insert(0, str(ROOT / "bench" / "tpch"))
+from answers import first_difference  # noqa: E402
+
 TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
 
 
@@ -38,7 +43,7 @@ def time_duckdb(data, text, runs, threads):
     best, rows = math.inf, None
     for _ in range(runs):
         t0 = time.perf_counter()
-        rows = len(con.execute(text).fetchall())
+        rows = con.execute(text).fetchall()
         best = min(best, time.perf_counter() - t0)
     return best, rows
 
@@ -69,7 +74,11 @@ def time_ember(data, text, runs, threads):
         return None, result.stderr.strip().splitlines()[-1][:100] if result.stderr.strip() else "failed"
     times = [m for m in TIME_TAKEN.finditer(result.stderr)][len(TABLES):]
     best = min(float(m.group(1)) for m in times)
-    return best, int(times[-1].group(2))
+    # The output holds one CSV block (header + rows) per run; keep the last.
+    fetched = int(times[-1].group(2))
+    lines = list(csv.reader(io.StringIO(result.stdout)))
+    last = lines[len(lines) - fetched - 1:]
+    return best, (last[0], last[1:])
 
 
 def main():
@@ -103,7 +112,7 @@ def main():
             res["ember"] = time_ember(data, text, args.runs, args.threads)
         cells = []
         for e in engines:
-            t, rows = res[e]
+            t, _ = res[e]
             cells.append(f"{t:10.3f}" if t is not None else f"{'error':>10}")
         line = f"{q.stem:6} " + " ".join(cells)
         ember_t, ember_rows = res.get("ember", (None, None))
@@ -116,8 +125,9 @@ def main():
                 line += f" {'-':>13}"
         if ember_t is None and "ember" in res:
             line += f"   ember: {ember_rows}"
-        elif "duckdb" in res and ember_t is not None and ember_rows != res["duckdb"][1]:
-            line += f"   ROW COUNT {ember_rows} != DuckDB {res['duckdb'][1]}"
+        elif "duckdb" in res and ember_t is not None:
+            difference = first_difference(ember_rows[0], ember_rows[1], res["duckdb"][1])
+            line += "   answer = DuckDB's" if difference is None else f"   WRONG ANSWER: {difference}"
         print(line, flush=True)
     for peer, rs in ratios.items():
         if rs:
