@@ -24,7 +24,8 @@ BUILD_DIR="build"
 VENV_DIR=".venv"
 REQUIREMENTS="requirements-dev.txt"
 DEB_PACKAGES=(cmake ninja-build g++ pkg-config ccache libre2-dev libgtest-dev libsqlite3-dev sqlite3 tzdata
-  python3-venv python3-pip libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libedit-dev)
+  python3-venv python3-pip libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libyaml-cpp-dev libedit-dev
+  libsimdjson-dev)
 # Wanted but not required: chromium renders the data-quality HTML report in
 # tests/integration/test_quality_html_render.py, which is skipped without a working chromium (Ubuntu
 # ships it as a snap only).

@@ -15,11 +15,21 @@
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/io/parquet/parquet_writer.h"
 #include "ember/io/fs/local_file_system.h"
+#include "ember/io/json/json_reader.h"
 #include "ember/types/time_zone.h"
 
 namespace ember {
 
 namespace {
+
+// The corrupt-record column's name (CSV and JSON) defaults to the session's
+// spark.sql.columnNameOfCorruptRecord.
+void default_corrupt_record_column(const SessionState& session, std::map<std::string, std::string>& options) {
+  bool corrupt_named = false;
+  for (const auto& [key, value] : options) corrupt_named |= equals_ignore_case(key, "columnNameOfCorruptRecord");
+  std::string session_corrupt = session.setting("spark.sql.columnNameOfCorruptRecord", "");
+  if (!corrupt_named && !session_corrupt.empty()) options["columnNameOfCorruptRecord"] = session_corrupt;
+}
 
 std::string checked_format(const std::string& format) {
   std::string f = to_lower(format);
@@ -149,11 +159,7 @@ DataFrame DataFrameReader::csv(const std::string& path) { return csv(std::vector
 
 DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) {
   session_->ensure_running();
-  // The corrupt-record column's name defaults to the session's spark.sql.columnNameOfCorruptRecord.
-  bool corrupt_named = false;
-  for (const auto& [key, value] : options_) corrupt_named |= equals_ignore_case(key, "columnNameOfCorruptRecord");
-  std::string session_corrupt = session_->setting("spark.sql.columnNameOfCorruptRecord", "");
-  if (!corrupt_named && !session_corrupt.empty()) options_["columnNameOfCorruptRecord"] = session_corrupt;
+  default_corrupt_record_column(*session_, options_);
   CsvOptions options = CsvOptions::parse(options_);
   std::vector<FileInfo> files = list_input_files(paths);
   auto src = std::make_shared<DataSource>();
@@ -212,7 +218,25 @@ DataFrame DataFrameReader::parquet(const std::vector<std::string>& paths) {
   return DataFrame(session_, make_relation(src));
 }
 
+DataFrame DataFrameReader::json(const std::string& path) { return json(std::vector<std::string>{path}); }
+
+DataFrame DataFrameReader::json(const std::vector<std::string>& paths) {
+  session_->ensure_running();
+  default_corrupt_record_column(*session_, options_);
+  JsonOptions options = JsonOptions::parse(options_);
+  std::vector<FileInfo> files = list_input_files(paths);
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kJson;
+  src->paths = paths;
+  src->options = options_;
+  for (const auto& f : files) src->files.emplace_back(f.path, f.size);
+  src->schema = schema_ ? *schema_ : infer_json_schema(files, options);
+  check_json_read_schema(src->schema, options);
+  return DataFrame(session_, make_relation(src));
+}
+
 DataFrame DataFrameReader::load(const std::string& path) {
+  if (to_lower(format_) == "json") return json(path);
   if (checked_format(format_) == "parquet") return parquet(path);
   return csv(path);
 }

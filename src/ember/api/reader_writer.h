@@ -33,6 +33,10 @@ class DataFrameReader {
   DataFrame parquet(const std::string& first, const std::string& second, const Ps&... more) {
     return parquet(std::vector<std::string>{first, second, std::string(more)...});
   }
+  // JSON lines files (or, with multiLine, one JSON value per file), directories or globs. The
+  // schema is inferred from every record, as Spark does, unless schema() gives it.
+  DataFrame json(const std::string& path);
+  DataFrame json(const std::vector<std::string>& paths);
   DataFrame load(const std::string& path);
 
  private:

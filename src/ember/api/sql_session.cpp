@@ -25,9 +25,9 @@ class SessionCatalog final : public sql::Catalog {
   PlanPtr relation(const std::vector<std::string>& name) const override {
     if (name.size() == 2) {
       const std::string format = to_lower(name[0]);
-      if (format == "parquet" || format == "csv") {
+      if (format == "parquet" || format == "csv" || format == "json") {
         DataFrameReader reader(state_);
-        DataFrame df = format == "parquet" ? reader.parquet(name[1]) : reader.csv(name[1]);
+        DataFrame df = format == "parquet" ? reader.parquet(name[1]) : format == "json" ? reader.json(name[1]) : reader.csv(name[1]);
         return df.analyzed();
       }
     }
@@ -125,9 +125,9 @@ DataFrame Session::sql(const std::string& query) const {
             ErrorKind::kAnalysis, "INVALID_OPTION",
             "CREATE TEMPORARY VIEW " + st.name + " USING " + st.format + " needs OPTIONS (path '...')");
       }
-      if (st.format != "parquet" && st.format != "csv") {
+      if (st.format != "parquet" && st.format != "csv" && st.format != "json") {
         throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
-                    "data source '" + st.format + "' is not supported; use parquet or csv");
+                    "data source '" + st.format + "' is not supported; use parquet, csv or json");
       }
       DataFrameReader reader(state_);
       reader.format(st.format);

@@ -6,6 +6,7 @@
 #include "ember/common/error.h"
 #include "ember/io/csv/csv_options.h"
 #include "ember/io/csv/csv_reader.h"
+#include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/io/parquet/row_group_pruning.h"
 #include "ember/expr/evaluator.h"
@@ -432,6 +433,22 @@ class Planner {
                    expr_list(p.pushed_filters) + "], ReadSchema: struct<" + read_schema + ">";
         break;
       }
+      case SourceKind::kJson: {
+        JsonOptions options = JsonOptions::parse(p.source->options);
+        std::vector<FileInfo> files;
+        for (const auto& [path, size] : p.source->files) files.push_back(FileInfo{path, size});
+        for (const auto& split : plan_json_splits(files, options, options_.max_partition_bytes)) {
+          s->csv_splits.push_back(CsvScanSplit{split.path, split.start, split.length, split.file_size});
+        }
+        s->num_partitions = std::max<int>(1, static_cast<int>(s->csv_splits.size()));
+        std::string read_schema;
+        for (size_t i = 0; i < p.output.size(); ++i) {
+          read_schema += (i ? "," : "") + p.output[i]->name + ":" + p.output[i]->type.simple_string();
+        }
+        s->label = "FileScan json [" + cols + "] Format: JSON, Location: " + std::to_string(p.source->paths.size()) +
+                   " paths, " + std::to_string(files.size()) + " files, ReadSchema: struct<" + read_schema + ">";
+        break;
+      }
       case SourceKind::kParquet: plan_parquet_scan(p, *s, cols); break;
       case SourceKind::kRange:
         s->num_partitions = p.source->num_partitions > 0 ? p.source->num_partitions : options_.default_parallelism;
@@ -722,6 +739,7 @@ int64_t estimate_size_in_bytes(const PlanPtr& plan) {
       const DataSource& src = *p.source;
       switch (src.kind) {
         case SourceKind::kParquet:
+        case SourceKind::kJson:
         case SourceKind::kCsv: {
           int64_t bytes = 0;
           for (const auto& f : src.files) bytes += f.second;

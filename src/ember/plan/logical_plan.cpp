@@ -50,6 +50,11 @@ std::string DataSource::describe() const {
              ", splits=" + std::to_string(num_partitions) + ")";
     case SourceKind::kLocalRows: return "LocalRelation";
     case SourceKind::kCached: return "InMemoryRelation, StorageLevel(" + cached->storage_level + ")";
+    case SourceKind::kJson: {
+      std::string s = "json [";
+      for (size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + paths[i];
+      return s + "]";
+    }
     case SourceKind::kParquet: {
       std::string s = "parquet [";
       for (size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + paths[i];

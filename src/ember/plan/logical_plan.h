@@ -45,7 +45,7 @@ enum class PlanKind {
   kSubqueryAlias,      // names[0]: the alias (DataFrame.alias) that qualifies the child's columns
 };
 
-enum class SourceKind { kCsv, kRange, kLocalRows, kParquet, kCached };
+enum class SourceKind { kCsv, kRange, kLocalRows, kParquet, kCached, kJson };
 
 struct LogicalPlan;
 
@@ -65,7 +65,7 @@ struct CachedData {
 struct DataSource {
   SourceKind kind = SourceKind::kLocalRows;
   Schema schema;  // full schema of the source
-  // kCsv
+  // kCsv / kParquet / kJson
   std::vector<std::string> paths;
   std::map<std::string, std::string> options;  // as given (keys lower-cased)
   std::vector<std::pair<std::string, int64_t>> files;  // (path, size), listed at read time

@@ -9,6 +9,7 @@
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/exec/operators/batch_source_operator.h"
 #include "ember/io/csv/csv_reader.h"
+#include "ember/io/json/json_reader.h"
 #include "ember/exec/operators/filter_operator.h"
 #include "ember/exec/operators/generate_operator.h"
 #include "ember/exec/operators/hash_aggregate_operator.h"
@@ -127,6 +128,20 @@ class CsvScanWithCheck final : public Operator {
   int64_t start_;
   CsvSplitReader reader_;
   bool finished_ = false;
+};
+
+// A JSON scan of one split (io/json/json_reader.h).
+class JsonScanOperator final : public Operator {
+ public:
+  JsonScanOperator(CsvSplit split, Schema schema, std::vector<int> projection, JsonOptions options, const TimeZone& tz)
+      : Operator("Scan json"),
+        reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz) {}
+
+ protected:
+  bool produce(Batch& out) override { return reader_.next(out); }
+
+ private:
+  JsonSplitReader reader_;
 };
 
 }  // namespace
@@ -256,6 +271,12 @@ class PipelineBuilder {
                                                      std::move(bad_records_dir));
         state_.csv_scans.push_back(op.get());
         return op;
+      }
+      case SourceKind::kJson: {
+        const CsvScanSplit& s = node.csv_splits.at(static_cast<size_t>(partition));
+        return std::make_unique<JsonScanOperator>(CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
+                                                  node.read_columns, JsonOptions::parse(src.options),
+                                                  eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
       }
       case SourceKind::kRange: {
         int64_t n = range_length(src.start, src.end, src.step);

@@ -1,0 +1,50 @@
+#include "ember/io/json/json_options.h"
+
+#include "ember/common/error.h"
+#include "ember/types/data_type.h"
+
+namespace ember {
+
+namespace {
+
+[[noreturn]] void bad_option(const std::string& key, const std::string& value, const std::string& why) {
+  throw_error(ErrorKind::kIllegalArgument,
+              "invalid value '" + value + "' for JSON option '" + key + "': " + why);
+}
+
+bool parse_bool(const std::string& key, const std::string& value) {
+  if (equals_ignore_case(value, "true")) return true;
+  if (equals_ignore_case(value, "false")) return false;
+  bad_option(key, value, "expected true or false");
+}
+
+}  // namespace
+
+JsonOptions JsonOptions::parse(const std::map<std::string, std::string>& options) {
+  JsonOptions o;
+  for (const auto& [raw_key, value] : options) {
+    const std::string key = to_lower(raw_key);
+    if (key == "multiline") {
+      o.multi_line = parse_bool(raw_key, value);
+    } else if (key == "mode") {
+      std::string m = to_lower(value);
+      if (m == "permissive") o.mode = Mode::kPermissive;
+      else if (m == "dropmalformed") o.mode = Mode::kDropMalformed;
+      else if (m == "failfast") o.mode = Mode::kFailFast;
+      else bad_option(raw_key, value, "expected PERMISSIVE, DROPMALFORMED or FAILFAST");
+    } else if (key == "columnnameofcorruptrecord") {
+      o.column_name_of_corrupt_record = value;
+    } else if (key == "dateformat") {
+      o.date_format = value;
+    } else if (key == "timestampformat") {
+      o.timestamp_format = value;
+    } else if (key == "primitivesasstring") {
+      o.primitives_as_string = parse_bool(raw_key, value);
+    } else if (key == "timezone") {
+      o.time_zone = value;
+    }
+  }
+  return o;
+}
+
+}  // namespace ember
