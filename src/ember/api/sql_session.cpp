@@ -2,6 +2,7 @@
 // views. The parser (sql/) builds plans; this file gives it the session's catalog and runs the
 // commands that are not queries.
 #include <algorithm>
+#include <filesystem>
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/api/dataframe.h"
@@ -10,6 +11,7 @@
 #include "ember/api/reader_writer.h"
 #include "ember/api/session.h"
 #include "ember/api/session_state.h"
+#include "ember/api/table_catalog.h"
 #include "ember/common/error.h"
 #include "ember/sql/parser.h"
 
@@ -17,7 +19,48 @@ namespace ember {
 
 namespace {
 
-// Temp views, files queried by path (parquet.`/data/x`), and the session's analyzer.
+TableCatalog table_catalog(const SessionState& state) {
+  return TableCatalog(state.setting("spark.sql.warehouse.dir", "spark-warehouse"));
+}
+
+// A data file of a table directory (Spark's writers leave _SUCCESS and .crc files beside them).
+bool has_data_files(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file() && !name.empty() && name[0] != '_' && name[0] != '.') return true;
+  }
+  return false;
+}
+
+// A catalog table as a plan: its files read with the recorded format and options, columns in the
+// table's order and types (partition columns last); an empty relation while no data was written.
+PlanPtr read_table(const std::shared_ptr<SessionState>& state, const CatalogTable& t) {
+  if (!has_data_files(t.location)) {
+    auto src = std::make_shared<DataSource>();
+    src->kind = SourceKind::kLocalRows;
+    src->schema = t.schema;
+    return DataFrame(state, make_relation(src)).analyzed();
+  }
+  DataFrameReader reader(state);
+  reader.format(t.provider);
+  for (const auto& [k, v] : t.options) reader.option(k, v);
+  if (t.provider == "csv") {
+    std::vector<Field> data;
+    for (const auto& f : t.schema.fields()) {
+      bool is_partition = false;
+      for (const auto& p : t.partition_columns) is_partition |= equals_ignore_case(p, f.name);
+      if (!is_partition) data.push_back(f);
+    }
+    reader.schema(Schema(data));
+  }
+  DataFrame df = reader.load(t.location);
+  std::vector<ColumnOrName> cols;
+  for (const auto& f : t.schema.fields()) cols.emplace_back(functions::col(f.name).cast(f.type).alias(f.name));
+  return df.select(cols).analyzed();
+}
+
+// Temp views, warehouse tables, files queried by path (parquet.`/data/x`), and the session's analyzer.
 class SessionCatalog final : public sql::Catalog {
  public:
   explicit SessionCatalog(std::shared_ptr<SessionState> state) : state_(std::move(state)) {}
@@ -42,6 +85,11 @@ class SessionCatalog final : public sql::Catalog {
       }
       for (const auto& [key, view] : state_->temp_views) known.push_back(view.name);
     }
+    if (name.size() == 1) {
+      TableCatalog tables = table_catalog(*state_);
+      if (std::optional<CatalogTable> t = tables.find(name[0])) return read_table(state_, *t);
+      for (const auto& n : tables.table_names()) known.push_back(n);
+    }
     std::vector<std::string> close = closest_names(full, known, 3);
     std::string msg = "The table or view `" + full + "` cannot be found.";
     if (!close.empty()) {
@@ -49,7 +97,7 @@ class SessionCatalog final : public sql::Catalog {
       for (size_t i = 0; i < close.size(); ++i) msg += (i ? ", " : "") + ("`" + close[i] + "`");
       msg += "?";
     }
-    msg += known.empty() ? " No temporary views are defined." : "";
+    msg += known.empty() ? " No tables or temporary views are defined." : "";
     throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND", msg);
   }
 
@@ -81,6 +129,58 @@ void register_view(SessionState& state, const std::string& name, PlanPtr plan, b
                     "pre-existing views.");
   }
   state.temp_views[key] = SessionState::TempView{name, std::move(plan)};
+}
+
+// CREATE TABLE: a schema (column list) or a query's rows (AS), written with the table's format
+// and partitioning before the catalog entry appears, so a failed write leaves no table behind.
+DataFrame create_table(const Session& session, const sql::Statement& st) {
+  const std::shared_ptr<SessionState>& state_ = session.state();
+  TableCatalog tables = table_catalog(*state_);
+  std::optional<CatalogTable> existing = tables.find(st.name);
+  if (existing && st.if_exists) return session.create_data_frame({}, Schema(std::vector<Field>{}));
+  if (existing && !st.replace) tables.create(*existing, false);  // throws TABLE_OR_VIEW_ALREADY_EXISTS
+  if (st.format != "parquet" && st.format != "csv") {
+    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
+                "CREATE TABLE " + st.name + " USING " + st.format + ": use parquet or csv");
+  }
+  CatalogTable t;
+  t.name = st.name;
+  t.provider = st.format;
+  t.managed = st.location.empty();
+  t.location = t.managed ? tables.default_location(st.name) : std::filesystem::absolute(st.location).string();
+  for (const auto& [k, v] : st.options) {
+    if (k != "__schema") t.options[k] = v;
+  }
+  Schema given = st.plan ? st.plan->schema() : parse_ddl_schema(st.options.at("__schema"));
+  // Partition columns go last, in PARTITIONED BY order (Spark's table layout).
+  std::vector<Field> data, parts;
+  for (const auto& p : st.partition_columns) {
+    int i = given.index_of(p);
+    if (i < 0) {
+      throw_error(ErrorKind::kAnalysis, "COLUMN_NOT_DEFINED_IN_TABLE",
+                  "partition column `" + p + "` is not a column of table `" + st.name + "` (" + given.to_ddl() + ")");
+    }
+    parts.push_back(given.field(static_cast<size_t>(i)));
+    t.partition_columns.push_back(parts.back().name);
+  }
+  for (const auto& f : given.fields()) {
+    bool is_partition = false;
+    for (const auto& p : parts) is_partition |= p.name == f.name;
+    if (!is_partition) data.push_back(f);
+  }
+  for (const auto& p : parts) data.push_back(p);
+  t.schema = Schema(data);
+  if (existing) tables.drop(st.name);  // CREATE OR REPLACE
+  if (st.plan) {
+    std::vector<ColumnOrName> cols;
+    for (const auto& f : t.schema.fields()) cols.emplace_back(functions::col(f.name));
+    DataFrameWriter writer = DataFrame(state_, st.plan).select(cols).write();
+    writer.format(t.provider).options(t.options).mode("errorifexists");
+    if (!t.partition_columns.empty()) writer.partition_by(t.partition_columns);
+    writer.save(t.location);
+  }
+  tables.create(t, st.replace);
+  return session.create_data_frame({}, Schema(std::vector<Field>{}));
 }
 
 }  // namespace
@@ -153,6 +253,9 @@ DataFrame Session::sql(const std::string& query) const {
     }
     case sql::StatementKind::kShowTables: {
       std::vector<std::vector<Value>> rows;
+      for (const auto& name : table_catalog(*state_).table_names()) {
+        rows.push_back({Value::string("default"), Value::string(name), Value::boolean(false)});
+      }
       {
         std::lock_guard<std::mutex> lock(state_->mu);
         for (const auto& [key, view] : state_->temp_views) {
@@ -222,6 +325,39 @@ DataFrame Session::sql(const std::string& query) const {
         PlanPtr original = plan->source->cached->plan;
         state_->cache.erase(original.get());
         it->second.plan = original;
+      }
+      return empty();
+    }
+    case sql::StatementKind::kCreateTable: return create_table(*this, st);
+    case sql::StatementKind::kInsert: {
+      std::optional<CatalogTable> t = table_catalog(*state_).find(st.name);
+      if (!t) {
+        throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND",
+                    "INSERT: the table `" + st.name + "` cannot be found (CREATE TABLE first)");
+      }
+      // By position, cast to the table's types with the ANSI store-assignment rules (an overflow
+      // is an error, not a silent null).
+      if (st.plan->output.size() != t->schema.size()) {
+        throw_error(ErrorKind::kAnalysis, "INSERT_COLUMN_ARITY_MISMATCH",
+                    "Cannot write to `" + t->name + "`: the table has " + std::to_string(t->schema.size()) +
+                        " columns (" + t->schema.to_ddl() + ") but the query produces " +
+                        std::to_string(st.plan->output.size()));
+      }
+      std::vector<ColumnOrName> cols;
+      for (size_t i = 0; i < t->schema.size(); ++i) {
+        const Field& f = t->schema.field(i);
+        cols.emplace_back(Column(st.plan->output[i]).cast(f.type).alias(f.name));
+      }
+      DataFrameWriter writer = DataFrame(state_, st.plan).select(cols).write();
+      writer.format(t->provider).options(t->options).mode(st.overwrite ? "overwrite" : "append");
+      if (!t->partition_columns.empty()) writer.partition_by(t->partition_columns);
+      writer.save(t->location);
+      return empty();
+    }
+    case sql::StatementKind::kDropTable: {
+      if (!table_catalog(*state_).drop(st.name) && !st.if_exists) {
+        throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND",
+                    "The table `" + st.name + "` cannot be found. Use DROP TABLE IF EXISTS to tolerate a missing table.");
       }
       return empty();
     }

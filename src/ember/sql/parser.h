@@ -97,6 +97,10 @@ class Parser {
   std::string parse_identifier(const char* what);
   bool at_reserved_word(size_t ahead = 0) const;
   void expect_end();
+  // OPTIONS (key 'value', ...) into `options`, keys lower-cased.
+  void parse_options(std::map<std::string, std::string>& options);
+  // What follows CREATE [OR REPLACE] TABLE (statement_parser.cpp).
+  Statement parse_create_table(Statement s);
 
   // --- expressions (expression_parser.cpp) ---
   ExprPtr parse_expression();

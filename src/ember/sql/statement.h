@@ -20,6 +20,11 @@ enum class StatementKind {
   kSet,              // SET key=value (`key`, `value`); SET key (`value` empty, `has_value` false); SET (list)
   kCacheTable,       // CACHE TABLE name [AS query]
   kUncacheTable,     // UNCACHE TABLE [IF EXISTS] name
+  kCreateTable,      // CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name [(cols)] [USING fmt] [OPTIONS (...)]
+                     // [PARTITIONED BY (cols)] [LOCATION 'dir'] [AS query]: `format` (default parquet),
+                     // `options` ("__schema" for the column list), `partition_columns`, `location`, `plan`
+  kInsert,           // INSERT INTO|OVERWRITE [TABLE] name query: `name`, `plan`, `overwrite`
+  kDropTable,        // DROP TABLE [IF EXISTS] name
 };
 
 struct Statement {
@@ -35,6 +40,9 @@ struct Statement {
   std::string key;
   std::string value;
   bool has_value = false;
+  std::vector<std::string> partition_columns;
+  std::string location;
+  bool overwrite = false;
 };
 
 }  // namespace ember::sql

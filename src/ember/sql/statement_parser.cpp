@@ -36,11 +36,7 @@ Statement Parser::parse_statement() {
     }
     if (!accept_keyword("TEMP") && !accept_keyword("TEMPORARY")) {
       accept_keyword("GLOBAL");
-      if (is_keyword("TABLE")) {
-        throw_error(
-            ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-            "CREATE TABLE needs a warehouse catalog, which ember does not have yet; use CREATE TEMP VIEW");
-      }
+      if (accept_keyword("TABLE")) return parse_create_table(std::move(s));
       if (!accept_keyword("TEMP") && !accept_keyword("TEMPORARY")) {
         throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
                     "only temporary views can be created (CREATE [OR REPLACE] TEMP VIEW name AS query)");
@@ -68,29 +64,7 @@ Statement Parser::parse_statement() {
       if (!ddl.empty()) s.options["__schema"] = ddl;
       s.kind = StatementKind::kCreateViewUsing;
       s.format = lower(parse_identifier("a data source format"));
-      if (accept_keyword("OPTIONS")) {
-        expect_op("(");
-        do {
-          std::string key;
-          if (peek().kind == TokenKind::kString) {
-            key = next().text;
-          } else {
-            key = parse_identifier("an option name");
-            while (accept_op(".")) key += "." + parse_identifier("an option name");
-          }
-          accept_op("=");
-          const Token& v = peek();
-          std::string value;
-          if (v.kind == TokenKind::kString || v.kind == TokenKind::kInteger ||
-              v.kind == TokenKind::kDecimal || v.kind == TokenKind::kIdentifier) {
-            value = next().text;
-          } else {
-            fail("expected an option value");
-          }
-          s.options[lower(key)] = value;
-        } while (accept_op(","));
-        expect_op(")");
-      }
+      if (accept_keyword("OPTIONS")) parse_options(s.options);
       return s;
     }
     s.kind = StatementKind::kCreateView;
@@ -114,8 +88,13 @@ Statement Parser::parse_statement() {
   if (accept_keyword("DROP")) {
     if (!accept_keyword("VIEW")) {
       if (accept_keyword("TABLE")) {
-        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                    "DROP TABLE: ember has no table catalog yet; use DROP VIEW");
+        s.kind = StatementKind::kDropTable;
+        if (accept_keyword("IF")) {
+          expect_keyword("EXISTS");
+          s.if_exists = true;
+        }
+        s.name = parse_identifier("a table name");
+        return s;
       }
       fail("expected VIEW");
     }
@@ -125,6 +104,21 @@ Statement Parser::parse_statement() {
       s.if_exists = true;
     }
     s.name = parse_identifier("a view name");
+    return s;
+  }
+  if (accept_keyword("INSERT")) {
+    s.kind = StatementKind::kInsert;
+    if (accept_keyword("OVERWRITE")) {
+      s.overwrite = true;
+    } else {
+      expect_keyword("INTO");
+    }
+    accept_keyword("TABLE");
+    s.name = parse_identifier("a table name");
+    if (is_op("(") && !(is_keyword("SELECT", 1) || is_keyword("WITH", 1) || is_keyword("VALUES", 1))) {
+      fail("a query (INSERT with a column list is not supported; list the columns in the SELECT)");
+    }
+    s.plan = parse_query();
     return s;
   }
   if (accept_keyword("SHOW")) {
@@ -203,6 +197,77 @@ Statement Parser::parse_statement() {
   fail(
       "expected a statement (SELECT, WITH, VALUES, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, CACHE, "
       "UNCACHE)");
+}
+
+void Parser::parse_options(std::map<std::string, std::string>& options) {
+  expect_op("(");
+  do {
+    std::string key;
+    if (peek().kind == TokenKind::kString) {
+      key = next().text;
+    } else {
+      key = parse_identifier("an option name");
+      while (accept_op(".")) key += "." + parse_identifier("an option name");
+    }
+    accept_op("=");
+    const Token& v = peek();
+    std::string value;
+    if (v.kind == TokenKind::kString || v.kind == TokenKind::kInteger || v.kind == TokenKind::kDecimal ||
+        v.kind == TokenKind::kIdentifier) {
+      value = next().text;
+    } else {
+      fail("expected an option value");
+    }
+    options[lower(key)] = value;
+  } while (accept_op(","));
+  expect_op(")");
+}
+
+Statement Parser::parse_create_table(Statement s) {
+  s.kind = StatementKind::kCreateTable;
+  s.format = "parquet";  // spark.sql.sources.default
+  if (accept_keyword("IF")) {
+    expect_keyword("NOT");
+    expect_keyword("EXISTS");
+    s.if_exists = true;  // IF NOT EXISTS: keep an existing table
+  }
+  s.name = parse_identifier("a table name");
+  if (accept_op("(")) {
+    std::string ddl;
+    do {
+      std::string column = parse_identifier("a column name");
+      ddl += (ddl.empty() ? "" : ", ") + column + " " + type_text();
+    } while (accept_op(","));
+    expect_op(")");
+    s.options["__schema"] = ddl;
+  }
+  // The clauses may come in any order, each at most once (Spark's createTableClauses).
+  for (;;) {
+    if (accept_keyword("USING")) {
+      s.format = lower(parse_identifier("a data source format"));
+    } else if (accept_keyword("OPTIONS")) {
+      parse_options(s.options);
+    } else if (accept_keyword("PARTITIONED")) {
+      expect_keyword("BY");
+      expect_op("(");
+      do {
+        s.partition_columns.push_back(parse_identifier("a partition column"));
+      } while (accept_op(","));
+      expect_op(")");
+    } else if (accept_keyword("LOCATION")) {
+      if (peek().kind != TokenKind::kString) fail("a quoted LOCATION path");
+      s.location = next().text;
+    } else {
+      break;
+    }
+  }
+  if (accept_keyword("AS") || is_keyword("SELECT") || is_keyword("WITH") || is_keyword("VALUES")) {
+    if (s.options.count("__schema")) fail("no column list: CREATE TABLE ... AS takes its columns from the query");
+    s.plan = parse_query();
+  } else if (!s.options.count("__schema")) {
+    fail("a column list or AS query");
+  }
+  return s;
 }
 
 }  // namespace ember::sql
