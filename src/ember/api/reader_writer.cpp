@@ -16,6 +16,7 @@
 #include "ember/io/parquet/parquet_writer.h"
 #include "ember/io/fs/local_file_system.h"
 #include "ember/io/json/json_reader.h"
+#include "ember/io/json/json_writer.h"
 #include "ember/types/time_zone.h"
 
 namespace ember {
@@ -33,9 +34,9 @@ void default_corrupt_record_column(const SessionState& session, std::map<std::st
 
 std::string checked_format(const std::string& format) {
   std::string f = to_lower(format);
-  if (f != "csv" && f != "parquet") {
+  if (f != "csv" && f != "parquet" && f != "json") {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
-                "data source '" + format + "' is not supported yet; ember reads and writes csv and parquet (json comes next)");
+                "data source '" + format + "' is not supported yet; ember reads and writes csv, parquet and json");
   }
   return f;
 }
@@ -57,6 +58,16 @@ class CsvPartWriter final : public PartFileWriter {
 
  private:
   CsvWriter writer_;
+};
+
+class JsonPartWriter final : public PartFileWriter {
+ public:
+  JsonPartWriter(const std::string& path, const Schema& schema, const TimeZone& tz) : writer_(path, schema, tz) {}
+  void write(const Batch& batch) override { writer_.write(batch); }
+  void close() override { writer_.close(); }
+
+ private:
+  JsonWriter writer_;
 };
 
 class ParquetPartWriter final : public PartFileWriter {
@@ -273,6 +284,8 @@ void DataFrameWriter::csv(const std::string& path) { write_files(path, "csv"); }
 
 void DataFrameWriter::parquet(const std::string& path) { write_files(path, "parquet"); }
 
+void DataFrameWriter::json(const std::string& path) { write_files(path, "json"); }
+
 void DataFrameWriter::write_files(const std::string& path, const std::string& format) {
   auto session = df_.session();
   session->ensure_running();
@@ -302,14 +315,24 @@ void DataFrameWriter::write_files(const std::string& path, const std::string& fo
   const Schema data_schema(data_fields);
   // Formats and options are checked before the target is touched, as Spark checks at planning.
   const bool is_parquet = format == "parquet";
+  const bool is_json = format == "json";  // every type has a JSON form
   if (is_parquet) verify_parquet_schema(data_schema);
-  else CsvWriter::verify_schema(data_schema);
-  const CsvOptions options = is_parquet ? CsvOptions() : CsvOptions::parse(options_);
+  else if (!is_json) CsvWriter::verify_schema(data_schema);
+  if (is_json) {
+    auto compression = options_.find("compression");
+    if (compression != options_.end() && to_lower(compression->second) != "none" &&
+        to_lower(compression->second) != "uncompressed") {
+      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                  "ember writes uncompressed JSON only; got compression '" + compression->second + "'");
+    }
+  }
+  const CsvOptions options = is_parquet || is_json ? CsvOptions() : CsvOptions::parse(options_);
   const ParquetWriteOptions parquet_options = is_parquet ? ParquetWriteOptions::parse(options_) : ParquetWriteOptions();
-  const std::string extension = is_parquet ? parquet_extension(parquet_options.compression) : ".csv";
+  const std::string extension = is_parquet ? parquet_extension(parquet_options.compression) : is_json ? ".json" : ".csv";
   const TimeZone& tz = session->time_zone();
   auto open_part = [&](const std::string& file) -> std::unique_ptr<PartFileWriter> {
     if (is_parquet) return std::make_unique<ParquetPartWriter>(file, data_schema, parquet_options);
+    if (is_json) return std::make_unique<JsonPartWriter>(file, data_schema, tz);
     return std::make_unique<CsvPartWriter>(file, data_schema, options, tz);
   };
   qe.physical();  // plan (and fail on a bad plan) before touching the file system

@@ -65,6 +65,9 @@ class DataFrameWriter {
   void csv(const std::string& path);
   // Parquet part files (SNAPPY unless option compression says otherwise), same layout and commit.
   void parquet(const std::string& path);
+  // JSON lines part files (part-*.json): one object per row, null fields left out; same layout
+  // and commit.
+  void json(const std::string& path);
   void save(const std::string& path);
 
  private:
