@@ -20,7 +20,8 @@ class SqlTablesTest : public ::testing::Test {
     warehouse_ = fs::temp_directory_path() / ("ember_wh_" + std::to_string(::getpid()) + "_" +
                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(warehouse_);
-    spark_ = std::make_unique<Session>(Session::builder().master("local[2]").get_or_create());
+    // A session of its own: no temp views or settings left by other tests in this process.
+    spark_ = std::make_unique<Session>(Session::builder().master("local[2]").get_or_create().new_session());
     spark_->conf().set("spark.sql.warehouse.dir", warehouse_.string());
   }
   void TearDown() override {
@@ -66,7 +67,29 @@ TEST_F(SqlTablesTest, CreateTableAsSelectPartitionedThenInsert) {
   EXPECT_EQ(rows("DESCRIBE sales"),
             (std::vector<std::string>{"Row(col_name='id', data_type='bigint', comment=None)",
                                       "Row(col_name='amount', data_type='decimal(10,2)', comment=None)",
+                                      "Row(col_name='region', data_type='string', comment=None)",
+                                      "Row(col_name='# Partition Information', data_type='', comment='')",
+                                      "Row(col_name='# col_name', data_type='data_type', comment='comment')",
                                       "Row(col_name='region', data_type='string', comment=None)"}));
+}
+
+TEST_F(SqlTablesTest, DescribeShowsPartitionsAndExtendedDetails) {
+  spark_->sql("CREATE TABLE d (v INT, k STRING) USING parquet PARTITIONED BY (k)");
+  // Spark's DESCRIBE layout for a partitioned table, then EXTENDED's detail section.
+  std::vector<std::string> expected = {
+      "Row(col_name='v', data_type='int', comment=None)",
+      "Row(col_name='k', data_type='string', comment=None)",
+      "Row(col_name='# Partition Information', data_type='', comment='')",
+      "Row(col_name='# col_name', data_type='data_type', comment='comment')",
+      "Row(col_name='k', data_type='string', comment=None)"};
+  EXPECT_EQ(rows("DESCRIBE d"), expected);
+  std::vector<std::string> extended = rows("DESCRIBE EXTENDED d");
+  ASSERT_EQ(extended.size(), expected.size() + 8);
+  EXPECT_EQ(extended[expected.size() + 1], "Row(col_name='# Detailed Table Information', data_type='', comment='')");
+  EXPECT_EQ(extended[expected.size() + 5], "Row(col_name='Type', data_type='MANAGED', comment='')");
+  EXPECT_EQ(extended[expected.size() + 6], "Row(col_name='Provider', data_type='parquet', comment='')");
+  EXPECT_EQ(extended[expected.size() + 7],
+            "Row(col_name='Location', data_type='file:" + (warehouse_ / "d").string() + "', comment='')");
 }
 
 TEST_F(SqlTablesTest, ColumnListTableStartsEmptyAndOverwriteReplaces) {

@@ -271,6 +271,35 @@ DataFrame Session::sql(const std::string& query) const {
         rows.push_back(
             {Value::string(f.name), Value::string(f.type.simple_string()), Value::null(DataType::string())});
       }
+      // A warehouse table adds Spark's sections: its partition columns, and with EXTENDED where
+      // and how it is stored. (A temp view of the same name wins, as in lookups.)
+      std::optional<CatalogTable> table;
+      if (!st.name.empty()) {
+        std::lock_guard<std::mutex> lock(state_->mu);
+        if (!state_->temp_views.count(to_lower(st.name))) table = table_catalog(*state_).find(st.name);
+      }
+      auto section = [&](const std::string& a, const std::string& b) {
+        rows.push_back({Value::string(a), Value::string(b), Value::string("")});
+      };
+      if (table && !table->partition_columns.empty()) {
+        section("# Partition Information", "");
+        rows.push_back({Value::string("# col_name"), Value::string("data_type"), Value::string("comment")});
+        for (const auto& p : table->partition_columns) {
+          const Field& f = table->schema.field(static_cast<size_t>(table->schema.index_of(p)));
+          rows.push_back(
+              {Value::string(f.name), Value::string(f.type.simple_string()), Value::null(DataType::string())});
+        }
+      }
+      if (table && st.extended) {
+        section("", "");
+        section("# Detailed Table Information", "");
+        section("Catalog", "spark_catalog");
+        section("Database", "default");
+        section("Table", table->name);
+        section("Type", table->managed ? "MANAGED" : "EXTERNAL");
+        section("Provider", table->provider);
+        section("Location", "file:" + table->location);
+      }
       return create_data_frame(rows, "col_name STRING, data_type STRING, comment STRING");
     }
     case sql::StatementKind::kExplain: {
