@@ -6,6 +6,7 @@ non-ASCII text, booleans, nulls, missing fields, arrays, nested objects) is read
 with Spark's the values must be equal. The binary is looked up in $EMBER_BUILD_DIR (default build/).
 """
 import csv
+import datetime
 import io
 import json
 import os
@@ -84,3 +85,41 @@ def test_aggregates_equal_pyarrow(dataset):
     assert int(got[3]) == table.column("flag").drop_null().__len__()
     assert int(got[4]) == table.column("name").drop_null().__len__()
     assert int(got[5]) == sum(p["x"] for p in table.column("pt").to_pylist())
+
+
+def test_files_ember_writes_are_read_by_duckdb_and_pyarrow(tmp_path):
+    out = tmp_path / "written"
+    script = (f"CREATE TABLE t USING json LOCATION '{out}' AS "
+              "SELECT id, CAST(id AS DECIMAL(10, 2)) / 4 AS price, CONCAT('n\"', CAST(id AS STRING)) AS name, "
+              "CASE WHEN id % 3 = 0 THEN NULL ELSE id * 1.5D END AS d, id % 2 = 0 AS flag, "
+              "ARRAY(id, id + 1) AS arr, NAMED_STRUCT('a', id, 'b', CAST(NULL AS STRING)) AS st, "
+              "DATE_ADD(DATE'2024-02-28', CAST(id AS INT)) AS day FROM range(0, 1000)")
+    result = subprocess.run([str(EMBER), "sql", "--master", "local[2]", "--warehouse", str(tmp_path / "warehouse"),
+                             "-e", script + ";"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (out / "_SUCCESS").exists()
+    files = sorted(out.glob("part-*.json"))
+    assert files
+    duck = duckdb.sql(f"SELECT id, price, name, d, flag, arr, st.a, day FROM read_ndjson_auto('{out}/part-*.json') "
+                      "ORDER BY id").fetchall()
+    assert len(duck) == 1000
+    for row in duck:
+        i = row[0]
+        assert float(row[1]) == i / 4
+        assert row[2] == f'n"{i}'
+        assert row[3] == (None if i % 3 == 0 else i * 1.5)
+        assert row[4] == (i % 2 == 0)
+        assert row[5] == [i, i + 1]
+        assert row[6] == i
+        assert str(row[7]) == str(datetime.date(2024, 2, 28) + datetime.timedelta(days=i))
+    # Null fields are left out of the objects, as Spark writes them.
+    first = json.loads(open(files[0], encoding="utf-8").readline())
+    assert "b" not in first["st"]
+    table = pa_concat([pj.read_json(f) for f in files])
+    assert sorted(table.column("id").to_pylist()) == list(range(1000))
+
+
+def pa_concat(tables):
+    import pyarrow as pa
+    return pa.concat_tables([t.select(["id"]) for t in tables])

@@ -139,9 +139,9 @@ DataFrame create_table(const Session& session, const sql::Statement& st) {
   std::optional<CatalogTable> existing = tables.find(st.name);
   if (existing && st.if_exists) return session.create_data_frame({}, Schema(std::vector<Field>{}));
   if (existing && !st.replace) tables.create(*existing, false);  // throws TABLE_OR_VIEW_ALREADY_EXISTS
-  if (st.format != "parquet" && st.format != "csv") {
+  if (st.format != "parquet" && st.format != "csv" && st.format != "json") {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_DATASOURCE",
-                "CREATE TABLE " + st.name + " USING " + st.format + ": use parquet or csv");
+                "CREATE TABLE " + st.name + " USING " + st.format + ": use parquet, csv or json");
   }
   CatalogTable t;
   t.name = st.name;

@@ -436,8 +436,16 @@ class Planner {
       case SourceKind::kJson: {
         JsonOptions options = JsonOptions::parse(p.source->options);
         std::vector<FileInfo> files;
-        for (const auto& [path, size] : p.source->files) files.push_back(FileInfo{path, size});
-        for (const auto& split : plan_json_splits(files, options, options_.max_partition_bytes)) {
+        int64_t total_bytes = 0;
+        for (const auto& [path, size] : p.source->files) {
+          files.push_back(FileInfo{path, size});
+          total_bytes += size;
+        }
+        // Spark's split size: min(maxPartitionBytes, max(openCostInBytes = 4 MiB, total / cores)),
+        // so a file smaller than maxPartitionBytes still spreads over the cores.
+        const int64_t split_bytes = std::min<int64_t>(
+            options_.max_partition_bytes, std::max<int64_t>(4LL << 20, total_bytes / std::max(1, options_.default_parallelism)));
+        for (const auto& split : plan_json_splits(files, options, split_bytes)) {
           s->csv_splits.push_back(CsvScanSplit{split.path, split.start, split.length, split.file_size});
         }
         s->num_partitions = std::max<int>(1, static_cast<int>(s->csv_splits.size()));

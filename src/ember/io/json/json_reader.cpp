@@ -39,30 +39,33 @@ SplitText read_split(const std::string& path, int64_t start, int64_t end, bool w
   // One byte before the split tells whether a line starts exactly at `start`.
   t.offset = start > 0 ? start - 1 : 0;
   in.seekg(t.offset);
-  std::string text(static_cast<size_t>(end - t.offset), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (!whole_file && !text.empty() && text.back() != '\n') {
+  // Read straight into the padded buffer (one copy of the split in memory).
+  std::vector<char>& bytes = t.bytes;
+  bytes.resize(static_cast<size_t>(end - t.offset) + simdjson::SIMDJSON_PADDING);
+  in.read(bytes.data(), end - t.offset);
+  size_t length = static_cast<size_t>(in.gcount());
+  if (!whole_file && length > 0 && bytes[length - 1] != '\n') {
     // The last owned line continues past the split end: read on to its newline.
-    char chunk[1 << 16];
+    constexpr size_t kChunk = 1 << 16;
     for (;;) {
-      in.read(chunk, sizeof(chunk));
+      bytes.resize(length + kChunk + simdjson::SIMDJSON_PADDING);
+      in.read(bytes.data() + length, kChunk);
       auto got = static_cast<size_t>(in.gcount());
       if (got == 0) break;
-      const char* nl = static_cast<const char*>(std::memchr(chunk, '\n', got));
-      text.append(chunk, nl ? static_cast<size_t>(nl - chunk) + 1 : got);
+      const char* nl = static_cast<const char*>(std::memchr(bytes.data() + length, '\n', got));
+      length += nl ? static_cast<size_t>(nl - (bytes.data() + length)) + 1 : got;
       if (nl) break;
     }
   }
+  bytes.resize(length + simdjson::SIMDJSON_PADDING);
+  std::memset(bytes.data() + length, 0, simdjson::SIMDJSON_PADDING);
   if (start > 0) {
-    const char* nl = static_cast<const char*>(std::memchr(text.data(), '\n', text.size()));
-    t.first = nl ? static_cast<size_t>(nl - text.data()) + 1 : text.size();
-  } else if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
+    const char* nl = static_cast<const char*>(std::memchr(bytes.data(), '\n', length));
+    t.first = nl ? static_cast<size_t>(nl - bytes.data()) + 1 : length;
+  } else if (length >= 3 && std::memcmp(bytes.data(), "\xEF\xBB\xBF", 3) == 0) {
     t.first = 3;  // a UTF-8 byte order mark
   }
-  t.length = text.size();
-  t.bytes.resize(text.size() + simdjson::SIMDJSON_PADDING, '\0');
-  std::memcpy(t.bytes.data(), text.data(), text.size());
+  t.length = length;
   return t;
 }
 
@@ -190,6 +193,38 @@ DataType merge_types(const DataType& a, const DataType& b) {
   return DataType::string();  // any other conflict
 }
 
+// Whether merging the type of `e` into `t` leaves `t` as it is: true for nearly every record once
+// the schema has settled, which lets inference skip building a type per record.
+bool fits(const element& e, const DataType& t, bool primitives_as_string) {
+  if (t.id() == TypeId::kString) return true;  // string absorbs every conflict
+  switch (e.type()) {
+    case element_type::NULL_VALUE: return true;
+    case element_type::BOOL: return !primitives_as_string && t.id() == TypeId::kBoolean;
+    case element_type::INT64: return !primitives_as_string && (t.id() == TypeId::kLong || t.id() == TypeId::kDouble);
+    case element_type::UINT64:
+    case element_type::DOUBLE: return !primitives_as_string && t.id() == TypeId::kDouble;
+    case element_type::STRING: return false;
+    case element_type::ARRAY:
+      if (t.id() != TypeId::kArray) return false;
+      for (element x : as_array(e)) {
+        if (!fits(x, t.element_type(), primitives_as_string)) return false;
+      }
+      return true;
+    case element_type::OBJECT: {
+      if (t.id() != TypeId::kStruct) return false;
+      const auto& fields = t.fields();
+      for (auto kv : as_object(e)) {
+        // Fields are sorted by name: binary search.
+        auto it = std::lower_bound(fields.begin(), fields.end(), kv.key,
+                                   [](const Field& f, std::string_view k) { return std::string_view(f.name) < k; });
+        if (it == fields.end() || it->name != kv.key || !fits(kv.value, it->type, primitives_as_string)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 // Spark's canonicalizeType: null-only types become string, empty structs disappear.
 std::optional<DataType> canonicalize(const DataType& t) {
   switch (t.id()) {
@@ -244,7 +279,7 @@ Schema infer_json_schema(const std::vector<FileInfo>& files, const JsonOptions& 
       if (auto err = parser.parse(p, n, false).get(doc); err) {
         why = simdjson::error_message(err);
       } else if (doc.is_object()) {
-        root = merge_types(root, infer_value(doc, options.primitives_as_string));
+        if (!fits(doc, root, options.primitives_as_string)) root = merge_types(root, infer_value(doc, options.primitives_as_string));
         return;
       } else if (doc.is_array()) {
         for (element x : as_array(doc)) {
