@@ -202,7 +202,7 @@ DataFrameReader Session::read() const { return DataFrameReader(state_); }
 
 DataFrame Session::range(int64_t end) const { return range(0, end, 1, 0); }
 
-DataFrame Session::range(int64_t start, int64_t end, int64_t step, int num_partitions) const {
+PlanPtr make_range_plan(const SessionState& state, int64_t start, int64_t end, int64_t step, int num_partitions) {
   if (step == 0) throw_error(ErrorKind::kIllegalArgument, "range(): step cannot be 0");
   auto src = std::make_shared<DataSource>();
   src->kind = SourceKind::kRange;
@@ -210,8 +210,12 @@ DataFrame Session::range(int64_t start, int64_t end, int64_t step, int num_parti
   src->start = start;
   src->end = end;
   src->step = step;
-  src->num_partitions = num_partitions > 0 ? num_partitions : state_->backend->parallelism();
-  return DataFrame(state_, make_relation(src));
+  src->num_partitions = num_partitions > 0 ? num_partitions : state.backend->parallelism();
+  return make_relation(src);
+}
+
+DataFrame Session::range(int64_t start, int64_t end, int64_t step, int num_partitions) const {
+  return DataFrame(state_, make_range_plan(*state_, start, end, step, num_partitions));
 }
 
 DataFrame Session::create_data_frame(const std::vector<std::vector<Value>>& rows, const Schema& schema) const {

@@ -53,4 +53,8 @@ struct SessionState {
 // Spark's defaults for the settings ember reads.
 const std::map<std::string, std::string>& default_settings();
 
+// The plan of range(start, end, step) in column `id` (Session::range and SQL's FROM range(...));
+// num_partitions <= 0 means the session's default parallelism. A step of 0 is an error.
+PlanPtr make_range_plan(const SessionState& state, int64_t start, int64_t end, int64_t step, int num_partitions);
+
 }  // namespace ember

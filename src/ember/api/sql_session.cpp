@@ -104,14 +104,7 @@ class SessionCatalog final : public sql::Catalog {
   PlanPtr analyze(const PlanPtr& plan) const override { return QueryExecution(state_, plan).analyzed(); }
 
   PlanPtr range(int64_t start, int64_t end, int64_t step, int partitions) const override {
-    auto src = std::make_shared<DataSource>();
-    src->kind = SourceKind::kRange;
-    src->schema = Schema({Field{"id", DataType::int64(), false}});
-    src->start = start;
-    src->end = end;
-    src->step = step;
-    src->num_partitions = partitions > 0 ? partitions : state_->backend->parallelism();
-    return make_relation(src);
+    return make_range_plan(*state_, start, end, step, partitions);
   }
 
  private:

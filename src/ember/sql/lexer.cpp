@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "ember/common/error.h"
+#include "ember/types/utf8.h"
 
 namespace ember::sql {
 
@@ -12,23 +13,6 @@ bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c))
 bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
 bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Lexer {
  public:
@@ -290,7 +274,7 @@ std::string unescape_string_literal(std::string_view body) {
           cp = cp * 16 + static_cast<uint32_t>(std::stoi(std::string(1, body[i + 1 + j]), nullptr, 16));
         }
         if (j == 4) {
-          append_utf8(out, cp);
+          utf8_encode(out, cp);
           i += 4;
         } else {
           out += 'u';
