@@ -97,6 +97,7 @@ TEST_F(JsonReaderTest, ParseModesAndCorruptRecord) {
   EXPECT_EQ(inferred.schema().to_ddl(), "_corrupt_record string, a string");
   auto dropped = spark_->read().option("mode", "DROPMALFORMED").schema("a INT").json(path);
   EXPECT_EQ(rendered(dropped), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(dropped.last_metrics().bad_records, 3);  // counted in the job summary, as for CSV
   try {
     spark_->read().schema("a INT").json(path).collect();  // FAILFAST, ember's default
     FAIL() << "expected FAILFAST to throw";

@@ -94,9 +94,11 @@ std::vector<VectorPtr> eval_keys(ExpressionEvaluator& ev, const std::vector<Expr
 }
 
 class CsvScanWithCheck;
+class JsonScanOperator;
 
 struct TaskBuildState {
   std::vector<CsvScanWithCheck*> csv_scans;
+  std::vector<JsonScanOperator*> json_scans;  // for their malformed-record counts
 };
 
 // A CSV scan that remembers whether it reached the end of its split (only then are its record
@@ -136,6 +138,7 @@ class JsonScanOperator final : public Operator {
   JsonScanOperator(CsvSplit split, Schema schema, std::vector<int> projection, JsonOptions options, const TimeZone& tz)
       : Operator("Scan json"),
         reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz) {}
+  int64_t bad_records() const { return reader_.bad_records(); }
 
  protected:
   bool produce(Batch& out) override { return reader_.next(out); }
@@ -274,9 +277,11 @@ class PipelineBuilder {
       }
       case SourceKind::kJson: {
         const CsvScanSplit& s = node.csv_splits.at(static_cast<size_t>(partition));
-        return std::make_unique<JsonScanOperator>(CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
-                                                  node.read_columns, JsonOptions::parse(src.options),
-                                                  eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
+        auto op = std::make_unique<JsonScanOperator>(CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
+                                                     node.read_columns, JsonOptions::parse(src.options),
+                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
+        state_.json_scans.push_back(op.get());
+        return op;
       }
       case SourceKind::kRange: {
         int64_t n = range_length(src.start, src.end, src.step);
@@ -434,6 +439,7 @@ void record_metrics(TaskContext& task, const Operator& root) {
 
 void record_csv_boundaries(TaskContext& task, const TaskBuildState& state, CsvBoundaryCheck& check) {
   for (const auto* scan : state.csv_scans) task.metrics.bad_records += scan->bad_records();
+  for (const auto* scan : state.json_scans) task.metrics.bad_records += scan->bad_records();
   std::lock_guard<std::mutex> lock(check.mu);
   for (const auto* scan : state.csv_scans) {
     if (scan->finished()) check.entries.push_back(scan->entry());
