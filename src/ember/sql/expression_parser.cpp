@@ -777,6 +777,19 @@ ExprPtr Parser::parse_function_call(const std::string& written_name) {
     expect_op(")");
     return make_call(name, std::move(args));
   }
+  // IF(cond, a, b) / IFF: a CASE, so only the chosen branch is evaluated for each row (an ANSI
+  // error in the other branch, e.g. IF(x = 0, NULL, 1 / x), never fires), as in Spark.
+  if ((name == "if" || name == "iff") && !is_op(")")) {
+    std::vector<ExprPtr> args{parse_expression()};
+    while (accept_op(",")) args.push_back(parse_expression());
+    expect_op(")");
+    if (args.size() != 3) {
+      throw_error(ErrorKind::kAnalysis, "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                  "The `" + name + "` requires 3 parameters but the actual number is " + std::to_string(args.size()) +
+                      ".");
+    }
+    return make_case({args[0], args[1], args[2]});
+  }
   if (name == "position" && !is_op(")")) {
     ExprPtr needle = parse_additive();
     if (accept_keyword("IN")) {
