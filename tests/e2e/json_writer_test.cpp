@@ -97,6 +97,15 @@ TEST_F(JsonWriterTest, PartitionByAndRoundTrip) {
   EXPECT_TRUE(fs::exists(dir_ / "p=x"));
   EXPECT_TRUE(fs::exists(dir_ / "p=__HIVE_DEFAULT_PARTITION__"));
   for (const auto& line : lines_under(dir_)) EXPECT_EQ(line.find("\"p\""), std::string::npos) << line;
+  // Reading the directory discovers p again (a string column, last; null from the default
+  // partition), as Spark's partition discovery does.
+  DataFrame parts = spark_->read().json(dir_.string());
+  EXPECT_EQ(parts.schema().fields().back().name, "p");
+  auto rows = parts.select("id", "p").order_by(col("id")).collect();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][1], Value::string("x"));
+  EXPECT_TRUE(rows[1][1].is_null());
+  EXPECT_EQ(parts.filter(col("p") == lit("x")).count(), 1);
   // Read back with the written schema (minus the partition column): the same rows.
   fs::path out2 = dir_.string() + "_flat";
   df.write().mode("overwrite").json(out2.string());

@@ -118,6 +118,25 @@ void verify_parquet_schema(const Schema& schema) {
   }
 }
 
+// The source's schema: the data files' columns, then the partition columns (key=value
+// directories), unless the data files hold a column of the same name.
+void attach_partition_columns(DataSource& src, const Schema& data, const DiscoveredPartitions& partitions) {
+  std::vector<Field> fields = data.fields();
+  std::vector<size_t> kept_partitions;
+  for (size_t c = 0; c < partitions.schema.size(); ++c) {
+    if (data.index_of(partitions.schema.field(c).name) >= 0) continue;
+    fields.push_back(partitions.schema.field(c));
+    kept_partitions.push_back(c);
+  }
+  src.partition_columns = static_cast<int>(kept_partitions.size());
+  for (const auto& values : partitions.file_values) {
+    std::vector<Value> kept;
+    for (size_t c : kept_partitions) kept.push_back(values[c]);
+    src.file_partition_values.push_back(std::move(kept));
+  }
+  src.schema = Schema(std::move(fields));
+}
+
 // The schema of a set of Parquet files: the first file's, or (mergeSchema) the union of all by
 // name; every field nullable, as Spark's file sources make them.
 Schema parquet_schema_of(const std::vector<FileInfo>& files, bool merge, const ParquetReadOptions& options) {
@@ -211,21 +230,7 @@ DataFrame DataFrameReader::parquet(const std::vector<std::string>& paths) {
     auto merge = options_.find("mergeschema");
     data = parquet_schema_of(files, merge != options_.end() && to_lower(merge->second) == "true", read_options);
   }
-  // Partition columns come last, unless the data files hold a column of the same name.
-  std::vector<Field> fields = data.fields();
-  std::vector<size_t> kept_partitions;
-  for (size_t c = 0; c < partitions.schema.size(); ++c) {
-    if (data.index_of(partitions.schema.field(c).name) >= 0) continue;
-    fields.push_back(partitions.schema.field(c));
-    kept_partitions.push_back(c);
-  }
-  src->partition_columns = static_cast<int>(kept_partitions.size());
-  for (const auto& values : partitions.file_values) {
-    std::vector<Value> kept;
-    for (size_t c : kept_partitions) kept.push_back(values[c]);
-    src->file_partition_values.push_back(std::move(kept));
-  }
-  src->schema = Schema(std::move(fields));
+  attach_partition_columns(*src, data, partitions);
   return DataFrame(session_, make_relation(src));
 }
 
@@ -241,8 +246,9 @@ DataFrame DataFrameReader::json(const std::vector<std::string>& paths) {
   src->paths = paths;
   src->options = options_;
   for (const auto& f : files) src->files.emplace_back(f.path, f.size);
-  src->schema = schema_ ? *schema_ : infer_json_schema(files, options);
-  check_json_read_schema(src->schema, options);
+  Schema data = schema_ ? *schema_ : infer_json_schema(files, options);
+  check_json_read_schema(data, options);
+  attach_partition_columns(*src, data, discover_partitions(paths, files));
   return DataFrame(session_, make_relation(src));
 }
 

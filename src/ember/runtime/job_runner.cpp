@@ -132,18 +132,47 @@ class CsvScanWithCheck final : public Operator {
   bool finished_ = false;
 };
 
-// A JSON scan of one split (io/json/json_reader.h).
+// A JSON scan of one split (io/json/json_reader.h). The source's last `partition_values.size()`
+// columns come from the file's key=value directories: constant columns, not read from records.
 class JsonScanOperator final : public Operator {
  public:
-  JsonScanOperator(CsvSplit split, Schema schema, std::vector<int> projection, JsonOptions options, const TimeZone& tz)
-      : Operator("Scan json"),
-        reader_(std::move(split), std::move(schema), std::move(projection), std::move(options), tz) {}
+  JsonScanOperator(CsvSplit split, const Schema& schema, const std::vector<int>& projection,
+                   std::vector<Value> partition_values, JsonOptions options, const TimeZone& tz)
+      : Operator("Scan json"), projection_(projection), partition_values_(std::move(partition_values)),
+        data_columns_(static_cast<int>(schema.size() - partition_values_.size())),
+        reader_(std::move(split), data_schema(schema, data_columns_), data_projection(projection, data_columns_),
+                std::move(options), tz) {}
   int64_t bad_records() const { return reader_.bad_records(); }
 
  protected:
-  bool produce(Batch& out) override { return reader_.next(out); }
+  bool produce(Batch& out) override {
+    if (partition_values_.empty()) return reader_.next(out);
+    Batch data;
+    if (!reader_.next(data)) return false;
+    out.num_rows = data.num_rows;
+    out.columns.clear();
+    size_t next_data = 0;
+    for (int c : projection_) {
+      if (c < data_columns_) out.columns.push_back(data.columns[next_data++]);
+      else out.columns.push_back(Vector::make_constant(partition_values_[static_cast<size_t>(c - data_columns_)], data.num_rows));
+    }
+    return true;
+  }
 
  private:
+  static Schema data_schema(const Schema& schema, int data_columns) {
+    return Schema(std::vector<Field>(schema.fields().begin(), schema.fields().begin() + data_columns));
+  }
+  static std::vector<int> data_projection(const std::vector<int>& projection, int data_columns) {
+    std::vector<int> out;
+    for (int c : projection) {
+      if (c < data_columns) out.push_back(c);
+    }
+    return out;
+  }
+  std::vector<int> projection_;
+  std::vector<Value> partition_values_;
+  int data_columns_;
   JsonSplitReader reader_;
 };
 
@@ -277,8 +306,13 @@ class PipelineBuilder {
       }
       case SourceKind::kJson: {
         const CsvScanSplit& s = node.csv_splits.at(static_cast<size_t>(partition));
+        std::vector<Value> partition_values;
+        for (size_t f = 0; f < src.files.size() && f < src.file_partition_values.size(); ++f) {
+          if (src.files[f].first == s.path) partition_values = src.file_partition_values[f];
+        }
         auto op = std::make_unique<JsonScanOperator>(CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
-                                                     node.read_columns, JsonOptions::parse(src.options),
+                                                     node.read_columns, std::move(partition_values),
+                                                     JsonOptions::parse(src.options),
                                                      eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
         state_.json_scans.push_back(op.get());
         return op;
