@@ -99,6 +99,13 @@ TEST_F(JsonReaderTest, ParseModesAndCorruptRecord) {
   EXPECT_EQ(rendered(dropped), (std::vector<std::string>{"1"}));
   EXPECT_EQ(dropped.last_metrics().bad_records, 3);  // counted in the job summary, as for CSV
   try {
+    spark_->read().schema("a INT").json(write("types.json", "{\"a\": 1}\n{\"a\": 1.5}\n")).collect();
+    FAIL() << "expected FAILFAST to throw";
+  } catch (const EmberError& e) {
+    EXPECT_NE(std::string(e.what()).find("types.json, line 2: field 'a' cannot be read as INT from 1.5"), std::string::npos)
+        << e.what();
+  }
+  try {
     spark_->read().schema("a INT").json(path).collect();  // FAILFAST, ember's default
     FAIL() << "expected FAILFAST to throw";
   } catch (const EmberError& e) {

@@ -83,6 +83,17 @@ TEST_F(JsonWriterTest, WritesSparksJsonText) {
                 "\"Infinity\"}"}));
 }
 
+TEST_F(JsonWriterTest, RefusesFormatOptionsItWouldIgnore) {
+  try {
+    sample().write().option("timestampFormat", "yyyy").json(dir_.string());
+    FAIL() << "expected an error";
+  } catch (const EmberError& e) {
+    EXPECT_EQ(e.error_class(), "UNSUPPORTED_FEATURE");
+    EXPECT_NE(std::string(e.what()).find("timestampformat"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_));  // checked before the target is touched
+}
+
 TEST_F(JsonWriterTest, TimestampsInTheSessionTimeZone) {
   spark_->conf().set("spark.sql.session.timeZone", "America/Los_Angeles");
   sample().select("id", "ts").write().json(dir_.string());

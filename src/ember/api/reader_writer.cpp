@@ -331,6 +331,15 @@ void DataFrameWriter::write_files(const std::string& path, const std::string& fo
       throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
                   "ember writes uncompressed JSON only; got compression '" + compression->second + "'");
     }
+    // The JSON text is the shared formatter's (Spark's defaults); refuse to ignore a request for
+    // another form rather than write something else than asked.
+    for (const char* option : {"dateformat", "timestampformat", "ignorenullfields", "timestampntzformat"}) {
+      if (options_.count(option) > 0) {
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                    std::string("ember's JSON writer does not support the option '") + option +
+                        "' yet; it writes Spark's default forms");
+      }
+    }
   }
   const CsvOptions options = is_parquet || is_json ? CsvOptions() : CsvOptions::parse(options_);
   const ParquetWriteOptions parquet_options = is_parquet ? ParquetWriteOptions::parse(options_) : ParquetWriteOptions();
