@@ -130,4 +130,35 @@ int ember_bridge_sample(ArrowSchema* out_schema, ArrowArray* out_array, uintptr_
   return 0;
 }
 
+// Exports a stream of `batches` batches of `rows` rows each (id bigint = 0, 1, 2, ... across the
+// stream, s string = "v<id>").
+int ember_bridge_stream(ArrowArrayStream* out, int batches, int rows) {
+  Schema schema({Field{"id", DataType::int64(), false}, Field{"s", DataType::string(), true}});
+  std::vector<Batch> all;
+  int64_t id = 0;
+  for (int b = 0; b < batches; ++b) {
+    auto ids = Vector::make(DataType::int64(), static_cast<size_t>(rows));
+    auto strings = Vector::make(DataType::string(), static_cast<size_t>(rows));
+    for (int r = 0; r < rows; ++r, ++id) {
+      ids->values<int64_t>()[r] = id;
+      strings->set_string(static_cast<size_t>(r), "v" + std::to_string(id));
+    }
+    all.push_back(Batch({ids, strings}, static_cast<size_t>(rows)));
+  }
+  export_arrow_stream(std::move(all), schema, out);
+  return 0;
+}
+
+// Reads (consumes) a stream with ember and returns its row count, or -1 with the error in err.
+int64_t ember_bridge_count_stream(ArrowArrayStream* in, char* err, size_t err_size) {
+  try {
+    int64_t rows = 0;
+    for (const Batch& b : import_arrow_stream(in).second) rows += static_cast<int64_t>(b.num_rows);
+    return rows;
+  } catch (const std::exception& e) {
+    fail(err, err_size, e.what());
+    return -1;
+  }
+}
+
 }  // extern "C"

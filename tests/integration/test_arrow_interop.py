@@ -45,6 +45,9 @@ def bridge():
     lib.ember_bridge_roundtrip.argtypes = [ptr, ptr, ptr, ptr, ctypes.c_char_p, ctypes.c_size_t]
     lib.ember_bridge_render.argtypes = [ptr, ptr, ctypes.c_char_p, ctypes.c_size_t]
     lib.ember_bridge_sample.argtypes = [ptr, ptr, ctypes.POINTER(ctypes.c_size_t)]
+    lib.ember_bridge_stream.argtypes = [ptr, ctypes.c_int, ctypes.c_int]
+    lib.ember_bridge_count_stream.argtypes = [ptr, ctypes.c_char_p, ctypes.c_size_t]
+    lib.ember_bridge_count_stream.restype = ctypes.c_int64
     return lib
 
 
@@ -186,3 +189,27 @@ def test_unsupported_arrow_type_names_the_column(bridge):
     batch = pa.RecordBatch.from_pydict({"ok": pa.array([1], pa.int64()), "counts": pa.array([1], pa.uint32())})
     with pytest.raises(RuntimeError, match="Unsupported arrow type 'I' of column 'counts'"):
         roundtrip(bridge, batch)
+
+
+class ArrowArrayStream(ctypes.Structure):
+    _fields_ = [("get_schema", ctypes.c_void_p), ("get_next", ctypes.c_void_p), ("get_last_error", ctypes.c_void_p),
+                ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
+
+
+def test_stream_of_batches_both_ways(bridge):
+    stream = ArrowArrayStream()
+    assert bridge.ember_bridge_stream(ctypes.addressof(stream), 3, 1000) == 0
+    reader = pa.RecordBatchReader._import_from_c(ctypes.addressof(stream))
+    batches = list(reader)
+    assert [b.num_rows for b in batches] == [1000, 1000, 1000]  # one per ember batch
+    table = pa.Table.from_batches(batches)
+    assert table.schema.field("id").type == pa.int64() and not table.schema.field("id").nullable
+    assert table.column("id").to_pylist() == list(range(3000))
+    assert table.column("s").to_pylist() == [f"v{i}" for i in range(3000)]
+    # pyarrow's stream into ember.
+    source = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=700))
+    out = ArrowArrayStream()
+    source._export_to_c(ctypes.addressof(out))
+    err = ctypes.create_string_buffer(1024)
+    assert bridge.ember_bridge_count_stream(ctypes.addressof(out), err, len(err)) == 3000, err.value
+    assert out.release is None  # consumed and released

@@ -46,4 +46,20 @@ DataFrame from_arrow(const Session& session, ArrowBatch batch) {
   return from_arrow(session, &batch.schema, &batch.array);
 }
 
+void to_arrow_stream(const DataFrame& df, ArrowArrayStream* out) {
+  QueryExecution qe(df.session(), df.analyzed());
+  Schema schema = qe.analyzed()->schema();
+  export_arrow_stream(qe.collect(df.metrics_ptr()), std::move(schema), out);
+}
+
+DataFrame from_arrow_stream(const Session& session, ArrowArrayStream* stream) {
+  auto [schema, batches] = import_arrow_stream(stream);
+  auto src = std::make_shared<DataSource>();
+  src->kind = SourceKind::kLocalRows;
+  src->schema = std::move(schema);
+  src->batches = std::move(batches);
+  session.state()->ensure_running();
+  return DataFrame(session.state(), make_relation(src));
+}
+
 }  // namespace ember

@@ -23,4 +23,10 @@ std::vector<ArrowBatch> to_arrow_batches(const DataFrame& df);
 DataFrame from_arrow(const Session& session, ArrowSchema* schema, ArrowArray* array);
 DataFrame from_arrow(const Session& session, ArrowBatch batch);
 
+// The result as an Arrow C stream (pyarrow's RecordBatchReader._import_from_c reads it): every
+// batch shared with ember, none concatenated. The caller releases the stream.
+void to_arrow_stream(const DataFrame& df, ArrowArrayStream* out);
+// A DataFrame over every batch of an Arrow C stream (read to its end and released now).
+DataFrame from_arrow_stream(const Session& session, ArrowArrayStream* stream);
+
 }  // namespace ember

@@ -15,6 +15,7 @@
 // date64 ("tdm"), timestamps in s/ms/ns and with any or no time zone (values taken as instants
 // since the epoch, UTC). Anything else (unsigned integers, float16, dictionaries, ...) is
 // UNSUPPORTED_ARROWTYPE naming the column.
+#include <utility>
 #include <vector>
 
 #include "ember/interop/arrow_c_data.h"
@@ -53,5 +54,13 @@ Schema import_arrow_schema(const ArrowSchema* schema);
 // becomes null) and released once its rows are copied, also when the import fails.
 std::vector<Batch> import_arrow_array(const Schema& schema, const ArrowSchema* arrow_schema,
                                       ArrowArray* array);
+
+// Fills `out` with an Arrow C stream over `batches` (each exported as export_arrow_array does, when
+// the consumer asks for it: zero-copy). The stream holds the batches until it is released.
+void export_arrow_stream(std::vector<Batch> batches, Schema schema, ArrowArrayStream* out);
+
+// Reads `stream` to its end and releases it: the schema and every batch (at most kBatchSize rows
+// each, copied as import_arrow_array copies). A producer error is kIo with its message.
+std::pair<Schema, std::vector<Batch>> import_arrow_stream(ArrowArrayStream* stream);
 
 }  // namespace ember
