@@ -114,6 +114,40 @@ TEST_F(JsonReaderTest, ParseModesAndCorruptRecord) {
   }
 }
 
+TEST_F(JsonReaderTest, BadRecordsPathRejectsRecordsWithFileLineAndReason) {
+  // Bad records on lines 3 and 6 (line 4 is blank), among good ones, read in several splits.
+  std::string text = "{\"a\": 1}\n{\"a\": 2}\n{\"a\": \n\n{\"a\": 4}\n{\"a\": \"five\"}\n";
+  for (int i = 0; i < 3000; ++i) text += "{\"a\": " + std::to_string(10 + i) + "}\n";
+  std::string path = write("some_bad.json", text);
+  spark_->conf().set("spark.sql.files.maxPartitionBytes", "4096");
+  fs::path bad_dir = dir_ / "rejected";
+  DataFrame df = spark_->read().schema("a INT").option("badRecordsPath", bad_dir.string()).json(path);
+  DataFrame totals = df.agg(count("*"), sum(col("a")));
+  auto row = totals.collect()[0];
+  spark_->conf().unset("spark.sql.files.maxPartitionBytes");
+  int64_t expected_sum = 1 + 2 + 4;
+  for (int i = 0; i < 3000; ++i) expected_sum += 10 + i;
+  EXPECT_EQ(row[0], Value::int64(3003));
+  EXPECT_EQ(row[1], Value::int64(expected_sum));
+  EXPECT_EQ(totals.last_metrics().bad_records, 2);
+  // <badRecordsPath>/<query start>/bad_records/*.json: one JSON object per rejected record.
+  std::vector<std::string> lines;
+  for (const auto& e : fs::recursive_directory_iterator(bad_dir)) {
+    if (!e.is_regular_file()) continue;
+    EXPECT_EQ(e.path().parent_path().filename(), "bad_records");
+    std::ifstream in(e.path());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("\"line\":3,\"record\":\"{\\\"a\\\": \",\"reason\":\"malformed JSON"), std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find("\"line\":6,\"record\":\"{\\\"a\\\": \\\"five\\\"}\",\"reason\":\"field 'a' cannot be read as INT"),
+            std::string::npos)
+      << lines[1];
+  EXPECT_NE(lines[0].find("\"path\":\"" + path + "\""), std::string::npos) << lines[0];
+}
+
 TEST_F(JsonReaderTest, MultiLineAndTopLevelArrays) {
   std::string path = write("pretty.json", "[\n  {\"a\": 1,\n   \"b\": \"x\"},\n  {\"a\": 2}\n]\n");
   auto df = spark_->read().option("multiLine", true).json(path);

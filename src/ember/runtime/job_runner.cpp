@@ -8,6 +8,7 @@
 #include "ember/exec/hashtable/join_hash_table.h"
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/exec/operators/batch_source_operator.h"
+#include "ember/io/bad_records.h"
 #include "ember/io/csv/csv_reader.h"
 #include "ember/io/json/json_reader.h"
 #include "ember/exec/operators/filter_operator.h"
@@ -137,11 +138,12 @@ class CsvScanWithCheck final : public Operator {
 class JsonScanOperator final : public Operator {
  public:
   JsonScanOperator(CsvSplit split, const Schema& schema, const std::vector<int>& projection,
-                   std::vector<Value> partition_values, JsonOptions options, const TimeZone& tz)
+                   std::vector<Value> partition_values, JsonOptions options, const TimeZone& tz,
+                   std::string bad_records_dir)
       : Operator("Scan json"), projection_(projection), partition_values_(std::move(partition_values)),
         data_columns_(static_cast<int>(schema.size() - partition_values_.size())),
         reader_(std::move(split), data_schema(schema, data_columns_), data_projection(projection, data_columns_),
-                std::move(options), tz) {}
+                std::move(options), tz, std::move(bad_records_dir)) {}
   int64_t bad_records() const { return reader_.bad_records(); }
 
  protected:
@@ -295,7 +297,7 @@ class PipelineBuilder {
         // query's start time.
         std::string bad_records_dir;
         if (!options.bad_records_path.empty()) {
-          bad_records_dir = csv_bad_records_directory(options.bad_records_path, eval_.current_timestamp);
+          bad_records_dir = bad_records_directory(options.bad_records_path, eval_.current_timestamp);
         }
         auto op = std::make_unique<CsvScanWithCheck>(&node, CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
                                                      node.read_columns, options,
@@ -310,10 +312,16 @@ class PipelineBuilder {
         for (size_t f = 0; f < src.files.size() && f < src.file_partition_values.size(); ++f) {
           if (src.files[f].first == s.path) partition_values = src.file_partition_values[f];
         }
+        JsonOptions options = JsonOptions::parse(src.options);
+        // Every task of the query writes its rejected records under one directory, as for CSV.
+        std::string bad_records_dir;
+        if (!options.bad_records_path.empty()) {
+          bad_records_dir = bad_records_directory(options.bad_records_path, eval_.current_timestamp);
+        }
         auto op = std::make_unique<JsonScanOperator>(CsvSplit{s.path, s.start, s.length, s.file_size}, src.schema,
-                                                     node.read_columns, std::move(partition_values),
-                                                     JsonOptions::parse(src.options),
-                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc());
+                                                     node.read_columns, std::move(partition_values), std::move(options),
+                                                     eval_.time_zone ? *eval_.time_zone : *TimeZone::utc(),
+                                                     std::move(bad_records_dir));
         state_.json_scans.push_back(op.get());
         return op;
       }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "ember/common/error.h"
+#include "ember/io/bad_records.h"
 #include "ember/io/csv/csv_scanner.h"
 #include "ember/io/csv/csv_values.h"
 #include "ember/types/decimal.h"
@@ -54,15 +55,6 @@ void check_csv_split_continuity(const std::string& path, int64_t previous_record
               "Malformed CSV record in file " + path + ", line " + std::to_string(line) +
                   ": a quoted field contains a line break where the file was split for parallel "
                   "reading, so its records cannot be read line by line; use option multiLine=true");
-}
-
-std::string csv_bad_records_directory(const std::string& base, int64_t query_start_micros) {
-  auto seconds = static_cast<std::time_t>(query_start_micros / 1000000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-  return (std::filesystem::path(base) / stamp / "bad_records").string();
 }
 
 namespace {
@@ -186,7 +178,7 @@ struct CsvSplitReader::Impl {
   // Malformed-record reporting (corrupt-record column, badRecordsPath).
   bool corrupt_projected = false;
   std::string bad_records_dir;
-  std::unique_ptr<std::ofstream> bad_records_out;
+  std::unique_ptr<BadRecordsWriter> bad_records_out;
   int64_t bad_records = 0;
   int64_t line_cursor_offset = 0;  // a record start whose line number is known
   int64_t line_cursor_line = 1;
@@ -204,7 +196,7 @@ struct CsvSplitReader::Impl {
         bad_records_dir(options.bad_records_path.empty() ? std::string() : std::move(bad_dir)) {
     check_corrupt_record_column(given, options);
     if (!options.bad_records_path.empty() && bad_records_dir.empty()) {
-      bad_records_dir = csv_bad_records_directory(options.bad_records_path, 0);
+      bad_records_dir = bad_records_directory(options.bad_records_path, 0);
     }
     slot_of_column.assign(schema.size(), -1);
     auto add_slot = [this](int c) {
@@ -594,39 +586,16 @@ struct CsvSplitReader::Impl {
   // Appends one JSON line per malformed record of the batch to this split's bad-records file
   // (created, or truncated by a retried attempt, on the first one).
   void write_bad_records(size_t n) {
-    std::string lines;
+    if (!bad_records_out) {
+      bad_records_out =
+          std::make_unique<BadRecordsWriter>(bad_records_dir, split.path, split.start, options.bad_records_path);
+    }
     for (size_t r = 0; r < n; ++r) {
       if (!is_bad(r)) continue;
       ++bad_records;
-      lines += "{\"path\":";
-      append_json_string(lines, split.path);
-      lines += ",\"line\":" + std::to_string(line_of(r)) + ",\"record\":";
-      append_json_string(lines, raw_record(r));
-      lines += ",\"reason\":";
-      append_json_string(lines, describe(r).first);
-      lines += "}\n";
+      bad_records_out->add(line_of(r), raw_record(r), describe(r).first);
     }
-    if (!bad_records_out) {
-      std::error_code ec;
-      std::filesystem::create_directories(bad_records_dir, ec);
-      // One file per split, named by file and offset, so every attempt of a split writes the same
-      // file and a retry replaces a failed attempt's lines instead of adding to them.
-      std::string name = std::filesystem::path(split.path).filename().string();
-      std::filesystem::path file =
-          std::filesystem::path(bad_records_dir) /
-          ("part-" + name + "-" + std::to_string(std::hash<std::string>{}(split.path)) + "-" +
-           std::to_string(split.start) + ".json");
-      bad_records_out = std::make_unique<std::ofstream>(file, std::ios::binary | std::ios::trunc);
-      if (ec || !*bad_records_out) {
-        throw_error(ErrorKind::kIo, "cannot write bad records to " + file.string() +
-                                        " (option badRecordsPath=" + options.bad_records_path + ")");
-      }
-    }
-    bad_records_out->write(lines.data(), static_cast<std::streamsize>(lines.size()));
     bad_records_out->flush();
-    if (!*bad_records_out) {
-      throw_error(ErrorKind::kIo, "cannot write bad records under " + bad_records_dir);
-    }
   }
 
   bool next(Batch& out) {

@@ -35,8 +35,8 @@ class CsvSplitReader {
   // converted or copied.
   // When file_schema holds a string column named options.column_name_of_corrupt_record, that column
   // is not read from the file: it carries the raw text of malformed records (PERMISSIVE) and null
-  // otherwise. `bad_records_dir` (see csv_bad_records_directory) receives the rejected records
-  // when options.bad_records_path is set.
+  // otherwise. `bad_records_dir` (see bad_records_directory in io/bad_records.h) receives the
+  // rejected records when options.bad_records_path is set.
   CsvSplitReader(CsvSplit split, Schema file_schema, std::vector<int> projection, CsvOptions options,
                  const TimeZone& tz, std::string bad_records_dir = {});
   ~CsvSplitReader();
@@ -62,10 +62,6 @@ class CsvSplitReader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The directory one query writes its rejected records to: <base>/<yyyyMMddTHHmmss of the query
-// start, UTC>/bad_records, Databricks' layout for badRecordsPath.
-std::string csv_bad_records_directory(const std::string& base, int64_t query_start_micros);
 
 // Throws INVALID_CORRUPT_RECORD_TYPE when the schema holds the corrupt-record column with a type
 // other than STRING.

@@ -34,6 +34,9 @@ JsonOptions JsonOptions::parse(const std::map<std::string, std::string>& options
       else bad_option(raw_key, value, "expected PERMISSIVE, DROPMALFORMED or FAILFAST");
     } else if (key == "columnnameofcorruptrecord") {
       o.column_name_of_corrupt_record = value;
+    } else if (key == "badrecordspath") {
+      if (value.empty()) bad_option(raw_key, value, "expected a directory path");
+      o.bad_records_path = value;
     } else if (key == "dateformat") {
       o.date_format = value;
     } else if (key == "timestampformat") {

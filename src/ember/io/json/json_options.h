@@ -19,6 +19,10 @@ struct JsonOptions {
   // ember's default is FAILFAST, as for CSV (docs/deviations.md): never silently wrong data.
   Mode mode = Mode::kFailFast;
   std::string column_name_of_corrupt_record = "_corrupt_record";
+  // When set (Databricks' option, as for CSV), every malformed record is written as a JSON line
+  // with its file, line and reason under <badRecordsPath>/<query start>/bad_records/ and left out
+  // of the result, whatever the mode (io/bad_records.h).
+  std::string bad_records_path;
   // Empty: dates and timestamps are read with Spark's CAST rules (ISO 8601 forms).
   std::string date_format;
   std::string timestamp_format;

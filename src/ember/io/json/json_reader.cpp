@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "ember/common/error.h"
+#include "ember/io/bad_records.h"
 #include "ember/io/csv/csv_scanner.h"
 #include "ember/types/decimal.h"
 #include "ember/types/temporal.h"
@@ -380,18 +381,27 @@ struct JsonSplitReader::Impl {
   int64_t bad = 0;
   std::string error;  // why the current record failed conversion
 
+  std::unique_ptr<BadRecordsWriter> bad_records_out;  // with badRecordsPath
+  int64_t line_cursor_pos = -1;                       // a text position whose line number is known
+  int64_t line_cursor_line = 0;
+
   std::vector<VectorPtr> builders;  // one per `converted` column
   VectorPtr corrupt_builder;
   std::vector<uint32_t> kept;
   size_t rows = 0;
   bool any_dropped = false;
 
-  Impl(CsvSplit s, Schema sc, std::vector<int> proj, JsonOptions o, const TimeZone& zone)
+  Impl(CsvSplit s, Schema sc, std::vector<int> proj, JsonOptions o, const TimeZone& zone, std::string bad_dir)
       : split(std::move(s)),
         schema(std::move(sc)),
         projection(std::move(proj)),
         options(std::move(o)),
         tz(&zone) {
+    if (!options.bad_records_path.empty()) {
+      if (bad_dir.empty()) bad_dir = bad_records_directory(options.bad_records_path, 0);
+      bad_records_out =
+          std::make_unique<BadRecordsWriter>(std::move(bad_dir), split.path, split.start, options.bad_records_path);
+    }
     if (!options.date_format.empty()) date_pattern = DateTimePattern::compile(options.date_format);
     if (!options.timestamp_format.empty())
       timestamp_pattern = DateTimePattern::compile(options.timestamp_format);
@@ -601,12 +611,33 @@ struct JsonSplitReader::Impl {
       return;
     }
     ++bad;
+    if (bad_records_out) {
+      // Rejected records leave the result whatever the mode, as with CSV.
+      bad_records_out->add(line_at(at), std::string_view(p, n), why);
+      corrupt_builder->append_null_string();
+      any_dropped = true;
+      ++rows;
+      return;
+    }
     if (options.mode == JsonOptions::Mode::kFailFast)
       fail_fast(split.path, text.offset + static_cast<int64_t>(at), options.multi_line, why);
     corrupt_builder->append_string(std::string_view(p, n));
     if (options.mode == JsonOptions::Mode::kDropMalformed) any_dropped = true;
     else kept.push_back(static_cast<uint32_t>(rows));
     ++rows;
+  }
+
+  // The 1-based file line of text position `at`: counted from the file start once, then onwards
+  // from the previous answer (records are visited in order).
+  int64_t line_at(size_t at) {
+    if (line_cursor_pos < 0) {
+      line_cursor_pos = static_cast<int64_t>(text.first);
+      line_cursor_line = csv_internal::line_number_at(split.path, text.offset + static_cast<int64_t>(text.first));
+    }
+    const char* base = text.bytes.data();
+    for (auto i = static_cast<size_t>(line_cursor_pos); i < at; ++i) line_cursor_line += base[i] == '\n' ? 1 : 0;
+    line_cursor_pos = static_cast<int64_t>(std::max(at, static_cast<size_t>(line_cursor_pos)));
+    return line_cursor_line;
   }
 
   void process(const char* p, size_t n, size_t at) {
@@ -668,6 +699,7 @@ struct JsonSplitReader::Impl {
         pos = stop + 1;
       }
     }
+    if (bad_records_out) bad_records_out->flush();
     if (rows == 0) return !done ? next(out) : false;
     Batch b;
     b.num_rows = rows;
@@ -687,9 +719,9 @@ struct JsonSplitReader::Impl {
 };
 
 JsonSplitReader::JsonSplitReader(CsvSplit split, Schema file_schema, std::vector<int> projection,
-                                 JsonOptions options, const TimeZone& tz)
+                                 JsonOptions options, const TimeZone& tz, std::string bad_records_dir)
     : impl_(std::make_unique<Impl>(std::move(split), std::move(file_schema), std::move(projection),
-                                   std::move(options), tz)) {}
+                                   std::move(options), tz, std::move(bad_records_dir))) {}
 
 JsonSplitReader::~JsonSplitReader() = default;
 

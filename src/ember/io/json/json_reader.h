@@ -35,9 +35,11 @@ class JsonSplitReader {
  public:
   // `projection` lists indices into file_schema; output batches hold exactly those columns. A
   // string column named options.column_name_of_corrupt_record is not read from the records: it
-  // holds the raw text of malformed records (PERMISSIVE) and null otherwise.
+  // holds the raw text of malformed records (PERMISSIVE) and null otherwise. With
+  // options.bad_records_path, malformed records go to `bad_records_dir` (bad_records_directory of
+  // io/bad_records.h) instead of the result.
   JsonSplitReader(CsvSplit split, Schema file_schema, std::vector<int> projection, JsonOptions options,
-                  const TimeZone& tz);
+                  const TimeZone& tz, std::string bad_records_dir = {});
   ~JsonSplitReader();
   JsonSplitReader(const JsonSplitReader&) = delete;
   JsonSplitReader& operator=(const JsonSplitReader&) = delete;
