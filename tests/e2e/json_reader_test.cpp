@@ -148,6 +148,22 @@ TEST_F(JsonReaderTest, BadRecordsPathRejectsRecordsWithFileLineAndReason) {
   EXPECT_NE(lines[0].find("\"path\":\"" + path + "\""), std::string::npos) << lines[0];
 }
 
+TEST_F(JsonReaderTest, InferenceInParallelSeesEverySplit) {
+  // 8 MB: inference reads it in two splits; the types that widen are on the last line only, and
+  // a bad line near the end must name its own line number.
+  std::string text;
+  for (int i = 0; i < 500000; ++i) text += "{\"a\": 1234567}\n";
+  std::string good = write("wide.json", text + "{\"a\": \"x\", \"b\": true}\n");
+  EXPECT_EQ(spark_->read().json(good).schema().to_ddl(), "a string, b boolean");
+  std::string bad = write("late_bad.json", text + "{\"a\": \n");
+  try {
+    spark_->read().json(bad);
+    FAIL() << "expected an error";
+  } catch (const EmberError& e) {
+    EXPECT_NE(std::string(e.what()).find("late_bad.json, line 500001"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(JsonReaderTest, MultiLineAndTopLevelArrays) {
   std::string path = write("pretty.json", "[\n  {\"a\": 1,\n   \"b\": \"x\"},\n  {\"a\": 2}\n]\n");
   auto df = spark_->read().option("multiLine", true).json(path);

@@ -246,7 +246,7 @@ DataFrame DataFrameReader::json(const std::vector<std::string>& paths) {
   src->paths = paths;
   src->options = options_;
   for (const auto& f : files) src->files.emplace_back(f.path, f.size);
-  Schema data = schema_ ? *schema_ : infer_json_schema(files, options);
+  Schema data = schema_ ? *schema_ : infer_json_schema(files, options, session_->backend->parallelism());
   check_json_read_schema(data, options);
   attach_partition_columns(*src, data, discover_partitions(paths, files));
   return DataFrame(session_, make_relation(src));

@@ -1,11 +1,13 @@
 #include "ember/io/json/json_reader.h"
 
 #include <algorithm>
+#include <exception>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include <simdjson.h>
@@ -267,41 +269,79 @@ std::vector<CsvSplit> plan_json_splits(const std::vector<FileInfo>& files, const
   return plan_csv_splits(files, split_rule, max_split_bytes);
 }
 
-Schema infer_json_schema(const std::vector<FileInfo>& files, const JsonOptions& options) {
-  simdjson::dom::parser parser;
+Schema infer_json_schema(const std::vector<FileInfo>& files, const JsonOptions& options, int threads) {
+  // Spark infers in a job over the input's splits; here one thread per core takes every
+  // threads-th split, and the per-thread types merge at the end (merging is order-independent).
+  int64_t total_bytes = 0;
+  for (const FileInfo& f : files) total_bytes += std::max<int64_t>(0, f.size);
+  threads = std::max(1, threads);
+  const int64_t split_bytes = std::max<int64_t>(4LL << 20, total_bytes / threads);
+  const std::vector<CsvSplit> splits = plan_json_splits(files, options, split_bytes);
+  struct Partial {
+    DataType root = DataType::struct_({});
+    bool corrupt = false;
+    size_t error_split = SIZE_MAX;  // the first split that failed (FAILFAST), and why
+    std::exception_ptr error;
+  };
+  std::vector<Partial> partials(static_cast<size_t>(std::min<int64_t>(threads, std::max<size_t>(1, splits.size()))));
+  auto work = [&](size_t w) {
+    Partial& part = partials[w];
+    simdjson::dom::parser parser;
+    for (size_t k = w; k < splits.size(); k += partials.size()) {
+      const CsvSplit& split = splits[k];
+      try {
+        SplitText text = read_split(split.path, split.start, split.start + split.length, options.multi_line);
+        const size_t limit = static_cast<size_t>(split.start + split.length - text.offset);
+        for_each_record(text, limit, options.multi_line, [&](const char* p, size_t n, size_t at) {
+          element doc;
+          std::string why;
+          if (auto err = parser.parse(p, n, false).get(doc); err) {
+            why = simdjson::error_message(err);
+          } else if (doc.is_object()) {
+            if (!fits(doc, part.root, options.primitives_as_string))
+              part.root = merge_types(part.root, infer_value(doc, options.primitives_as_string));
+            return;
+          } else if (doc.is_array()) {
+            for (element x : as_array(doc)) {
+              if (!x.is_object()) {
+                why = "an array record must hold objects";
+                break;
+              }
+            }
+            if (why.empty()) {
+              for (element x : as_array(doc))
+                part.root = merge_types(part.root, infer_value(x, options.primitives_as_string));
+              return;
+            }
+          } else {
+            why = "a record must be a JSON object";
+          }
+          // With badRecordsPath malformed records are left out, whatever the mode.
+          if (!options.bad_records_path.empty()) return;
+          if (options.mode == JsonOptions::Mode::kFailFast)
+            fail_fast(split.path, text.offset + static_cast<int64_t>(at), options.multi_line, why);
+          if (options.mode == JsonOptions::Mode::kPermissive) part.corrupt = true;
+        });
+      } catch (...) {
+        part.error_split = k;
+        part.error = std::current_exception();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < partials.size(); ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& t : pool) t.join();
   DataType root = DataType::struct_({});
   bool corrupt = false;
-  for (const FileInfo& f : files) {
-    if (f.size <= 0) continue;
-    SplitText text = read_split(f.path, 0, f.size, true);
-    for_each_record(text, text.length, options.multi_line, [&](const char* p, size_t n, size_t at) {
-      element doc;
-      std::string why;
-      if (auto err = parser.parse(p, n, false).get(doc); err) {
-        why = simdjson::error_message(err);
-      } else if (doc.is_object()) {
-        if (!fits(doc, root, options.primitives_as_string)) root = merge_types(root, infer_value(doc, options.primitives_as_string));
-        return;
-      } else if (doc.is_array()) {
-        for (element x : as_array(doc)) {
-          if (!x.is_object()) {
-            why = "an array record must hold objects";
-            break;
-          }
-        }
-        if (why.empty()) {
-          for (element x : as_array(doc))
-            root = merge_types(root, infer_value(x, options.primitives_as_string));
-          return;
-        }
-      } else {
-        why = "a record must be a JSON object";
-      }
-      if (options.mode == JsonOptions::Mode::kFailFast)
-        fail_fast(f.path, text.offset + static_cast<int64_t>(at), options.multi_line, why);
-      if (options.mode == JsonOptions::Mode::kPermissive) corrupt = true;
-    });
+  const Partial* failed = nullptr;
+  for (const Partial& part : partials) {
+    if (part.error && (failed == nullptr || part.error_split < failed->error_split)) failed = &part;
+    root = merge_types(root, part.root);
+    corrupt |= part.corrupt;
   }
+  if (failed != nullptr) std::rethrow_exception(failed->error);
   std::vector<Field> fields;
   if (auto c = canonicalize(root)) fields = c->fields();
   if (corrupt) {

@@ -24,8 +24,9 @@ std::vector<CsvSplit> plan_json_splits(const std::vector<FileInfo>& files, const
 // Spark's inference over every record of `files`: objects become structs with their fields sorted
 // by name, integers bigint (decimal(20,0) past bigint), other numbers double, mixed numbers widen,
 // any other conflict is string, and null-only fields string. With PERMISSIVE a malformed record
-// adds the corrupt-record column; FAILFAST throws naming the file and line.
-Schema infer_json_schema(const std::vector<FileInfo>& files, const JsonOptions& options);
+// adds the corrupt-record column; FAILFAST throws naming the file and line. The files are read in
+// splits by `threads` threads.
+Schema infer_json_schema(const std::vector<FileInfo>& files, const JsonOptions& options, int threads = 1);
 
 // Throws when `schema` holds a type the JSON reader cannot produce (binary, maps with non-string
 // keys) or a corrupt-record column that is not a string.
