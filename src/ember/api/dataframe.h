@@ -136,6 +136,15 @@ class DataFrame {
   // Drops the cached data; later actions recompute from the plan.
   DataFrame unpersist() const;
   bool is_cached() const;
+  // Spark's describe/summary: a DataFrame of strings with a `summary` column naming the statistic
+  // and one column per numeric or string column (other types are left out, as in Spark).
+  // describe: count, mean, stddev, min, max of `cols` (all columns when empty). summary: the given
+  // statistics (count, count_distinct, approx_count_distinct, mean, stddev, min, max and
+  // percentiles such as "25%", computed with percentile_approx), by default count, mean, stddev,
+  // min, 25%, 50%, 75%, max. Strings are TRY_CAST to double for mean, stddev and percentiles. The
+  // statistics come from one aggregation job.
+  DataFrame describe(const std::vector<std::string>& cols = {}) const;
+  DataFrame summary(const std::vector<std::string>& statistics = {}) const;
   // Names this DataFrame so its columns can be referred to as "name.column" (e.g. after a join).
   DataFrame alias(const std::string& name) const;
 
