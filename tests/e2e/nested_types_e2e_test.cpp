@@ -113,6 +113,10 @@ TEST_F(NestedTypesE2ETest, MapFunctionsMatchSparkDocs) {
   EXPECT_EQ(one(element_at(m12, lit(3))), "NULL");
   EXPECT_EQ(one(size(m12)), "2");
   EXPECT_EQ(one(size(create_map({}))), "0");
+  // A key computed per row.
+  auto per_row = nested().select(col("m").get_item(lit("c")), col("m").get_item(col("s.b"))).collect();
+  EXPECT_TRUE(per_row[1][0].is_null());  // {c -> NULL}
+  EXPECT_TRUE(per_row[0][1].is_null());  // key "x" is absent
   // Keys meet at their wider type: an int key probes a bigint map.
   EXPECT_EQ(one(element_at(create_map({lit(int64_t{5}), lit("five")}), lit(5))), "five");
   // Column names as Spark generates them.

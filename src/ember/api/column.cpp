@@ -68,6 +68,9 @@ Column Column::get_item(int index) const {
 Column Column::get_item(const std::string& key) const {
   return Column(make_call("extract_value", {expr_, make_literal(Value::string(key))}));
 }
+Column Column::get_item(const Column& key) const {
+  return Column(make_call("extract_value", {expr_, key.expr()}));
+}
 Column Column::get_field(const std::string& name) const {
   return Column(make_call("get_struct_field", {expr_, make_literal(Value::string(name))}));
 }

@@ -63,6 +63,8 @@ class Column {
   Column operator[](const std::string& key) const { return get_item(key); }
   Column operator[](const char* key) const { return get_item(std::string(key)); }
   Column get_field(const std::string& name) const;
+  // `m[key]` / `arr[i]` with a key (index) computed per row.
+  Column get_item(const Column& key) const;
 
   // CASE WHEN chains: when(cond, v).when(cond2, v2).otherwise(v3).
   Column when(const Column& condition, const Column& value) const;
