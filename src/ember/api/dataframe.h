@@ -25,6 +25,8 @@ struct QueryMetrics {
   int num_tasks = 0;
   // Malformed input records the job's scans met (CSV PERMISSIVE/DROPMALFORMED/badRecordsPath).
   int64_t bad_records = 0;
+  // Bytes the job's Parquet scans read from their files (what row-group and page pruning save).
+  int64_t bytes_read = 0;
   struct OperatorTotals {
     std::string name;
     int64_t rows_out = 0;

@@ -141,6 +141,7 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
   out->num_stages = summary.num_stages;
   out->num_tasks = summary.num_tasks;
   out->bad_records = summary.bad_records;
+  out->bytes_read = summary.bytes_read;
   out->operators.clear();
   for (const auto& task : summary.tasks) {
     for (const auto& op : task.operators) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ember/expr/expression.h"
+#include "ember/io/parquet/parquet_reader.h"
 #include "ember/plan/logical_plan.h"
 
 namespace ember {
@@ -56,6 +57,8 @@ struct CsvScanSplit {
 struct ParquetFileSplit {
   size_t file_index = 0;  // into DataSource::files
   std::vector<int> row_groups;
+  // Per row group, the rows the page index could not rule out (page-level pruning); empty: all.
+  std::vector<std::vector<ParquetRowRange>> row_ranges;
 };
 
 struct PhysicalPlan {

@@ -531,9 +531,11 @@ class Planner {
       size_t file;
       int row_group;
       int64_t bytes;
+      std::vector<ParquetRowRange> ranges;  // empty: every row
     };
     std::vector<Piece> pieces;
     int64_t total_row_groups = 0, total_bytes = 0;
+    int64_t pruned_page_row_groups = 0, selected_rows_in_pruned = 0, rows_in_pruned = 0;
     const ParquetReadOptions read_options = ParquetReadOptions::parse(src.options);
     for (size_t f : kept_files) {
       auto reader = ParquetFileReader::open(src.files[f].first, read_options);
@@ -555,7 +557,34 @@ class Planner {
           if (!may_match) break;
         }
         if (!may_match) continue;
-        pieces.push_back(Piece{f, rg, std::max<int64_t>(info.compressed_size, 1)});
+        // Page-level pruning: a conjunct on one column keeps only the pages its page index
+        // cannot rule out; the scan then reads and decodes those pages alone.
+        std::vector<ParquetRowRange> ranges{ParquetRowRange{0, info.num_rows}};
+        for (const auto& filter : data_filters) {
+          std::vector<int64_t> ids;
+          collect_attribute_ids(filter, ids);
+          if (ids.empty() || std::any_of(ids.begin(), ids.end(), [&](int64_t id) { return id != ids[0]; }))
+            continue;
+          auto it = schema_index.find(ids[0]);
+          if (it == schema_index.end() || it->second >= data_columns) continue;
+          const Field& field = src.schema.field(static_cast<size_t>(it->second));
+          int in_file = reader->schema().index_of(field.name);
+          if (in_file < 0 || reader->schema().field(static_cast<size_t>(in_file)).type != field.type)
+            continue;
+          auto pages = reader->page_statistics(rg, in_file);
+          if (!pages) continue;
+          ranges = intersect_row_ranges(ranges, page_rows_may_match(filter, ids[0], *pages));
+          if (ranges.empty()) break;
+        }
+        if (ranges.empty()) continue;
+        const bool all_rows = ranges.size() == 1 && ranges[0].begin == 0 && ranges[0].end == info.num_rows;
+        if (!all_rows) {
+          ++pruned_page_row_groups;
+          for (const auto& r : ranges) selected_rows_in_pruned += r.end - r.begin;
+          rows_in_pruned += info.num_rows;
+        }
+        pieces.push_back(Piece{f, rg, std::max<int64_t>(info.compressed_size, 1),
+                               all_rows ? std::vector<ParquetRowRange>{} : std::move(ranges)});
         total_bytes += pieces.back().bytes;
       }
     }
@@ -572,6 +601,7 @@ class Planner {
       auto& task = tasks.back();
       if (task.empty() || task.back().file_index != piece.file) task.push_back(ParquetFileSplit{piece.file, {}});
       task.back().row_groups.push_back(piece.row_group);
+      task.back().row_ranges.push_back(piece.ranges);
       in_task += piece.bytes;
     }
     if (tasks.empty()) tasks.emplace_back();  // one task that reads nothing
@@ -586,6 +616,11 @@ class Planner {
               expr_list(data_filters) + "], ReadSchema: struct<" + read_schema + ">, SelectedFiles: " +
               std::to_string(kept_files.size()) + " of " + std::to_string(src.files.size()) +
               ", SelectedRowGroups: " + std::to_string(pieces.size()) + " of " + std::to_string(total_row_groups);
+    if (pruned_page_row_groups > 0) {
+      s.label += ", PageIndexSelectedRows: " + std::to_string(selected_rows_in_pruned) + " of " +
+                 std::to_string(rows_in_pruned) + " in " + std::to_string(pruned_page_row_groups) +
+                 " row groups";
+    }
   }
 
   PhysPtr plan_aggregate(const LogicalPlan& p) {

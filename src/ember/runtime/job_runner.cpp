@@ -100,6 +100,7 @@ class JsonScanOperator;
 struct TaskBuildState {
   std::vector<CsvScanWithCheck*> csv_scans;
   std::vector<JsonScanOperator*> json_scans;  // for their malformed-record counts
+  std::vector<const ParquetScanOperator*> parquet_scans;
 };
 
 // A CSV scan that remembers whether it reached the end of its split (only then are its record
@@ -338,11 +339,15 @@ class PipelineBuilder {
           ParquetScanFile f;
           f.path = src.files[split.file_index].first;
           f.row_groups = split.row_groups;
+          f.row_ranges = split.row_ranges;
           if (split.file_index < src.file_partition_values.size()) f.partition_values = src.file_partition_values[split.file_index];
           files.push_back(std::move(f));
         }
-        return std::make_unique<ParquetScanOperator>(std::move(files), src.schema, src.partition_columns, node.read_columns,
-                                                     ParquetReadOptions::parse(src.options));
+        auto op =
+            std::make_unique<ParquetScanOperator>(std::move(files), src.schema, src.partition_columns,
+                                                  node.read_columns, ParquetReadOptions::parse(src.options));
+        state_.parquet_scans.push_back(op.get());
+        return op;
       }
       case SourceKind::kLocalRows: {
         std::vector<Batch> mine;
@@ -482,6 +487,7 @@ void record_metrics(TaskContext& task, const Operator& root) {
 void record_csv_boundaries(TaskContext& task, const TaskBuildState& state, CsvBoundaryCheck& check) {
   for (const auto* scan : state.csv_scans) task.metrics.bad_records += scan->bad_records();
   for (const auto* scan : state.json_scans) task.metrics.bad_records += scan->bad_records();
+  for (const auto* scan : state.parquet_scans) task.metrics.bytes_read += scan->bytes_read();
   std::lock_guard<std::mutex> lock(check.mu);
   for (const auto* scan : state.csv_scans) {
     if (scan->finished()) check.entries.push_back(scan->entry());
@@ -638,7 +644,10 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
   try {
     JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
     summary.tasks = std::move(result.task_metrics);
-    for (const auto& t : summary.tasks) summary.bad_records += t.bad_records;
+    for (const auto& t : summary.tasks) {
+      summary.bad_records += t.bad_records;
+      summary.bytes_read += t.bytes_read;
+    }
   } catch (...) {
     for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
     throw;

@@ -35,6 +35,7 @@ struct JobSummary {
   int num_stages = 0;
   int num_tasks = 0;
   int64_t bad_records = 0;  // malformed input records, summed over `tasks`
+  int64_t bytes_read = 0;   // bytes the file scans read, summed over `tasks`
 };
 
 class JobRunner {

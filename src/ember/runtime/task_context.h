@@ -30,6 +30,7 @@ struct TaskMetrics {
   std::vector<OperatorMetrics> operators;
   int64_t run_nanos = 0;  // wall time of the successful attempt's run_task; set by the scheduler
   int64_t bad_records = 0;  // malformed input records the task's scans met (CSV mode/badRecordsPath)
+  int64_t bytes_read = 0;   // bytes the task's Parquet scans read from their files
 };
 
 struct TaskContext {

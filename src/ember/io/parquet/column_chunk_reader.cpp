@@ -68,8 +68,54 @@ void ColumnChunkReader::load_chunk() {
             std::to_string(chunk_length_) + " bytes) lies outside the file of " +
             std::to_string(file_->size()) + " bytes");
   }
-  file_->read_at(chunk_offset_, static_cast<size_t>(chunk_length_), chunk_);
+  if (pages_.empty()) {
+    file_->read_at(chunk_offset_, static_cast<size_t>(chunk_length_), chunk_);
+  } else {
+    // Only the bytes before the first data page (the dictionary page, if any) now; data pages as
+    // they are reached.
+    chunk_.resize(static_cast<size_t>(chunk_length_));
+    const int64_t prefix = pages_.front().offset - chunk_offset_;
+    if (prefix > 0) file_->read_at(chunk_offset_, static_cast<size_t>(prefix), chunk_.data());
+  }
   loaded_ = true;
+}
+
+void ColumnChunkReader::set_page_locations(std::vector<PageLocation> locations) {
+  EMBER_CHECK(!loaded_, "page locations set after the column chunk was read");
+  // Trust the locations only when they tile the chunk from its first data page to its end, in
+  // row order: then every page header ember would walk to is at a known place.
+  if (locations.empty() || locations.front().first_row_index != 0) return;
+  const int64_t chunk_end = chunk_offset_ + chunk_length_;
+  if (locations.front().offset < chunk_offset_) return;
+  for (size_t p = 0; p < locations.size(); ++p) {
+    const PageLocation& l = locations[p];
+    const int64_t end = l.offset + l.compressed_page_size;
+    if (l.compressed_page_size <= 0 || end > chunk_end) return;
+    if (p + 1 < locations.size() &&
+        (locations[p + 1].offset != end || locations[p + 1].first_row_index <= l.first_row_index)) {
+      return;
+    }
+    if (p + 1 == locations.size() && (end != chunk_end || l.first_row_index >= num_rows_)) return;
+  }
+  pages_ = std::move(locations);
+}
+
+int64_t ColumnChunkReader::load_or_pass_page(int64_t skip_left) {
+  const int64_t at = chunk_offset_ + static_cast<int64_t>(pos_);
+  while (next_location_ < pages_.size() && pages_[next_location_].offset < at) ++next_location_;
+  if (next_location_ == pages_.size() || pages_[next_location_].offset != at) return 0;  // the prefix
+  const PageLocation& l = pages_[next_location_];
+  const int64_t next_first =
+      next_location_ + 1 < pages_.size() ? pages_[next_location_ + 1].first_row_index : num_rows_;
+  const int64_t rows = next_first - l.first_row_index;
+  if (rows <= skip_left) {
+    pos_ += static_cast<size_t>(l.compressed_page_size);
+    ++next_location_;
+    return rows;
+  }
+  file_->read_at(l.offset, static_cast<size_t>(l.compressed_page_size), chunk_.data() + pos_);
+  ++next_location_;
+  return 0;
 }
 
 const uint8_t* ColumnChunkReader::page_data(const uint8_t* body, size_t body_size, int64_t uncompressed_size,
@@ -93,6 +139,13 @@ int64_t ColumnChunkReader::next_page(int64_t skip_budget) {
     if (pos_ >= chunk_size) {
       corrupt("the column chunk ends after " + std::to_string(rows_read_ + skipped) + " of its " +
               std::to_string(num_rows_) + " rows");
+    }
+    if (!pages_.empty()) {
+      const int64_t passed = load_or_pass_page(skip_budget - skipped);
+      if (passed > 0) {
+        skipped += passed;
+        continue;
+      }
     }
     page_offset_ = pos_;
     size_t header_size = 0;

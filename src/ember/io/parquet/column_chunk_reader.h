@@ -54,6 +54,11 @@ class ColumnChunkReader final : public ColumnReader {
   // decompressed nor decoded; partly covered pages are decoded and the values dropped.
   void skip(size_t n) override;
   int64_t rows_left() const { return num_rows_ - rows_read_; }
+  // The chunk's data pages from its offset index. With them, the chunk is read page by page as
+  // rows are asked for, so pages that skip() passes over entirely are never read from disk (the
+  // page-level pruning of a scan). Locations that do not tile the chunk's byte range are ignored
+  // and the chunk is read whole. Call before the first read or skip.
+  void set_page_locations(std::vector<PageLocation> locations);
   // A leaf of a nested column: the whole chunk's level entries at once (see LeafEntries). Not to
   // be mixed with read/skip.
   LeafEntries read_all_entries();
@@ -62,6 +67,10 @@ class ColumnChunkReader final : public ColumnReader {
   [[noreturn]] void corrupt(const std::string& what) const;
   [[noreturn]] void rethrow_with_context(const EmberError& e) const;
   void load_chunk();
+  // With page locations: makes sure the bytes of the page starting at pos_ are in chunk_, or
+  // passes over the whole page when it fits in `skip_left` rows (returns the rows passed over,
+  // 0 when the page is to be decoded).
+  int64_t load_or_pass_page(int64_t skip_left);
   // Moves to the next data page with rows, loading a dictionary page on the way. Data pages of at
   // most `skip_budget` rows in total are passed over without decoding; returns how many rows were
   // passed over (stopping, without starting a page, once the budget is used up).
@@ -93,6 +102,10 @@ class ColumnChunkReader final : public ColumnReader {
 
   Buffer chunk_;
   bool loaded_ = false;
+  // Page-wise reading (set_page_locations): chunk_ is sized for the whole chunk but only the
+  // dictionary prefix and the pages read so far hold bytes.
+  std::vector<PageLocation> pages_;
+  size_t next_location_ = 0;  // first entry of pages_ at or after pos_
   size_t pos_ = 0;            // next page header in chunk_
   size_t page_offset_ = 0;    // start of the current page (for messages)
   Buffer page_buffer_;        // decompressed data page

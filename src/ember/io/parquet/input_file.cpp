@@ -45,6 +45,7 @@ void InputFile::read_at(int64_t offset, size_t length, uint8_t* out) const {
                                                 std::to_string(offset) + " lies outside the file of " +
                                                 std::to_string(size_) + " bytes");
   }
+  bytes_read_.fetch_add(static_cast<int64_t>(length), std::memory_order_relaxed);
   size_t done = 0;
   while (done < length) {
     ssize_t n =

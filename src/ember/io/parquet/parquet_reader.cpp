@@ -156,6 +156,7 @@ const Schema& ParquetFileReader::schema() const { return mapped_->schema; }
 int64_t ParquetFileReader::num_rows() const { return metadata_->num_rows; }
 int ParquetFileReader::num_row_groups() const { return static_cast<int>(metadata_->row_groups.size()); }
 int64_t ParquetFileReader::file_size() const { return file_->size(); }
+int64_t ParquetFileReader::bytes_read() const { return file_->bytes_read(); }
 
 void ParquetFileReader::check_row_group(int i) const {
   if (i < 0 || i >= num_row_groups()) {
@@ -225,6 +226,9 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
     }
     previous_end = r.end;
   }
+  int64_t selected = 0;
+  for (const ParquetRowRange& r : ranges) selected += r.end - r.begin;
+  const bool selects_part = selected < rg.num_rows;
   std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
   readers.reserve(projection.size());
   for (int c : projection) {
@@ -245,11 +249,40 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
                                                                       rg.num_rows, path(), i));
       continue;
     }
-    readers.push_back(std::make_unique<parquet::ColumnChunkReader>(
-        file_, desc, *rg.columns[static_cast<size_t>(desc.leaf_index)].meta_data, rg.num_rows, i));
+    auto reader = std::make_unique<parquet::ColumnChunkReader>(
+        file_, desc, *rg.columns[static_cast<size_t>(desc.leaf_index)].meta_data, rg.num_rows, i);
+    // When rows are left out, read only the pages holding selected rows (the offset index says
+    // where they are).
+    if (selects_part) {
+      if (auto offsets = read_offset_index(i, desc))
+        reader->set_page_locations(std::move(offsets->page_locations));
+    }
+    readers.push_back(std::move(reader));
   }
   return std::unique_ptr<ParquetRowGroupReader>(
       new ParquetRowGroupReader(std::move(readers), std::move(ranges), options_.batch_size));
+}
+
+std::optional<parquet::OffsetIndex> ParquetFileReader::read_offset_index(
+    int row_group, const parquet::ColumnDescriptor& desc) const {
+  const ColumnChunk& chunk =
+      metadata_->row_groups[static_cast<size_t>(row_group)].columns[static_cast<size_t>(desc.leaf_index)];
+  if (!chunk.offset_index_offset || !chunk.offset_index_length) return std::nullopt;
+  const std::string where =
+      "the page index of column '" + desc.name + "' in row group " + std::to_string(row_group);
+  const int64_t offset = *chunk.offset_index_offset;
+  const int32_t length = *chunk.offset_index_length;
+  if (offset < 4 || length <= 0 || offset > file_->size() || length > file_->size() - offset) {
+    footer_error(path(), where + " lies outside the file");
+  }
+  Buffer bytes;
+  file_->read_at(offset, static_cast<size_t>(length), bytes);
+  try {
+    return parquet::decode_offset_index(bytes.data(), bytes.size());
+  } catch (const EmberError& e) {
+    if (e.kind() != ErrorKind::kMalformedInput) throw;
+    footer_error(path(), where + " is corrupt: " + e.what());
+  }
 }
 
 std::optional<std::vector<ParquetPageStatistics>> ParquetFileReader::page_statistics(int row_group,
@@ -263,7 +296,9 @@ std::optional<std::vector<ParquetPageStatistics>> ParquetFileReader::page_statis
   const parquet::ColumnDescriptor& desc = mapped_->columns[static_cast<size_t>(column)];
   if (desc.nested) return std::nullopt;  // page pruning reads flat columns only
   const ColumnChunk& chunk = rg.columns[static_cast<size_t>(desc.leaf_index)];
-  if (!chunk.offset_index_offset || !chunk.offset_index_length) return std::nullopt;
+  std::optional<parquet::OffsetIndex> offset_index = read_offset_index(row_group, desc);
+  if (!offset_index) return std::nullopt;
+  const parquet::OffsetIndex& offsets = *offset_index;
   std::string where =
       "the page index of column '" + desc.name + "' in row group " + std::to_string(row_group);
   auto read_index = [&](int64_t offset, int32_t length, Buffer& out) {
@@ -273,14 +308,6 @@ std::optional<std::vector<ParquetPageStatistics>> ParquetFileReader::page_statis
     file_->read_at(offset, static_cast<size_t>(length), out);
   };
   Buffer bytes;
-  read_index(*chunk.offset_index_offset, *chunk.offset_index_length, bytes);
-  parquet::OffsetIndex offsets;
-  try {
-    offsets = parquet::decode_offset_index(bytes.data(), bytes.size());
-  } catch (const EmberError& e) {
-    if (e.kind() != ErrorKind::kMalformedInput) throw;
-    footer_error(path(), where + " is corrupt: " + e.what());
-  }
   std::vector<ParquetPageStatistics> pages(offsets.page_locations.size());
   for (size_t p = 0; p < pages.size(); ++p) {
     int64_t first = offsets.page_locations[p].first_row_index;

@@ -42,6 +42,7 @@ namespace parquet {
 class InputFile;
 class ColumnReader;
 struct MappedSchema;
+struct ColumnDescriptor;
 }  // namespace parquet
 
 // One data page of a column chunk, from the page index (OffsetIndex + ColumnIndex).
@@ -113,6 +114,9 @@ class ParquetFileReader {
   int64_t num_rows() const;
   int num_row_groups() const;
   int64_t file_size() const;
+  // Bytes read from the file so far by this reader and its row-group readers (footer, page
+  // indexes, column chunks).
+  int64_t bytes_read() const;
 
   // Row count, sizes and per-column statistics of row group i (decoded on each call).
   ParquetRowGroupInfo row_group(int i) const;
@@ -135,7 +139,8 @@ class ParquetFileReader {
   std::unique_ptr<ParquetRowGroupReader> row_group_reader(int i, const std::vector<int>& projection) const;
   // The same, producing only the rows in `ranges` (sorted, non-overlapping, within the row group;
   // e.g. the pages page_statistics() could not rule out). Data pages holding no selected row are
-  // not decompressed or decoded. Throws kIllegalArgument for invalid ranges.
+  // not decompressed or decoded, and not read from disk when the chunk has an offset index.
+  // Throws kIllegalArgument for invalid ranges.
   std::unique_ptr<ParquetRowGroupReader> row_group_reader(int i, const std::vector<int>& projection,
                                                           std::vector<ParquetRowRange> ranges) const;
   // Reads row group i through `sink`, one batch at a time.
@@ -145,6 +150,9 @@ class ParquetFileReader {
  private:
   ParquetFileReader() = default;
   void check_row_group(int i) const;
+  // The offset index of a flat column's chunk, nullopt when the file has none.
+  std::optional<parquet::OffsetIndex> read_offset_index(int row_group,
+                                                        const parquet::ColumnDescriptor& desc) const;
 
   std::shared_ptr<const parquet::InputFile> file_;
   ParquetReadOptions options_;

@@ -16,6 +16,10 @@ ParquetScanOperator::ParquetScanOperator(std::vector<ParquetScanFile> files, Sch
 
 ParquetScanOperator::~ParquetScanOperator() = default;
 
+int64_t ParquetScanOperator::bytes_read() const {
+  return bytes_read_closed_ + (reader_ ? reader_->bytes_read() : 0);
+}
+
 bool ParquetScanOperator::open_next_row_group() {
   const int data_columns = static_cast<int>(table_schema_.size()) - partition_columns_;
   while (file_ < files_.size()) {
@@ -45,9 +49,16 @@ bool ParquetScanOperator::open_next_row_group() {
       for (int c : file_columns_) {
         if (c >= 0) projection.push_back(c);
       }
-      row_group_reader_ = reader_->row_group_reader(f.row_groups[row_group_++], projection);
+      const size_t k = row_group_++;
+      if (k < f.row_ranges.size() && !f.row_ranges[k].empty()) {
+        row_group_reader_ = reader_->row_group_reader(f.row_groups[k], projection, f.row_ranges[k]);
+      } else {
+        row_group_reader_ = reader_->row_group_reader(f.row_groups[k], projection);
+      }
       return true;
     }
+    row_group_reader_.reset();
+    bytes_read_closed_ += reader_->bytes_read();
     reader_.reset();
     ++file_;
   }

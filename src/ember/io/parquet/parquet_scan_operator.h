@@ -10,6 +10,7 @@
 
 #include "ember/exec/operator.h"
 #include "ember/io/parquet/parquet_options.h"
+#include "ember/io/parquet/parquet_reader.h"
 #include "ember/types/data_type.h"
 #include "ember/types/value.h"
 
@@ -21,6 +22,8 @@ class ParquetRowGroupReader;
 struct ParquetScanFile {
   std::string path;
   std::vector<int> row_groups;          // in file order
+  // Per row group, the rows to read (page-level pruning); empty, or an empty entry: all rows.
+  std::vector<std::vector<ParquetRowRange>> row_ranges;
   std::vector<Value> partition_values;  // one per partition column of the table
 };
 
@@ -31,6 +34,8 @@ class ParquetScanOperator final : public Operator {
   ParquetScanOperator(std::vector<ParquetScanFile> files, Schema table_schema, int partition_columns,
                       std::vector<int> read_columns, ParquetReadOptions options);
   ~ParquetScanOperator() override;
+  // Bytes read from the files so far (footers, page indexes, column chunks).
+  int64_t bytes_read() const;
 
  protected:
   bool produce(Batch& out) override;
@@ -47,6 +52,7 @@ class ParquetScanOperator final : public Operator {
   size_t row_group_ = 0;
   std::unique_ptr<ParquetFileReader> reader_;
   std::unique_ptr<ParquetRowGroupReader> row_group_reader_;
+  int64_t bytes_read_closed_ = 0;  // by the files already closed
   // For the open file: per output column, the file column it reads (-1: a partition column or a
   // column the file lacks).
   std::vector<int> file_columns_;

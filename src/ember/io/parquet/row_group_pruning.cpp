@@ -1,5 +1,6 @@
 #include "ember/io/parquet/row_group_pruning.h"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -109,6 +110,42 @@ bool row_group_may_match(const ExprPtr& e, const ColumnStatsLookup& stats_of) {
     return op == "isnull" ? *s->null_count > 0 : !all_null(*s) && (*s->null_count < s->num_values || s->num_values == 0);
   }
   return true;
+}
+
+std::vector<ParquetRowRange> page_rows_may_match(const ExprPtr& conjunct, int64_t attribute_id,
+                                                 const std::vector<ParquetPageStatistics>& pages) {
+  std::vector<ParquetRowRange> out;
+  ParquetColumnStatistics s;
+  for (const ParquetPageStatistics& page : pages) {
+    s.min = page.min;
+    s.max = page.max;
+    s.num_values = page.num_rows;
+    s.null_count = page.all_null ? std::optional<int64_t>(page.num_rows) : page.null_count;
+    const bool may = row_group_may_match(conjunct, [&](int64_t id) -> const ParquetColumnStatistics* {
+      return id == attribute_id ? &s : nullptr;
+    });
+    if (!may || page.num_rows == 0) continue;
+    const int64_t end = page.first_row + page.num_rows;
+    if (!out.empty() && out.back().end == page.first_row) {
+      out.back().end = end;
+    } else {
+      out.push_back(ParquetRowRange{page.first_row, end});
+    }
+  }
+  return out;
+}
+
+std::vector<ParquetRowRange> intersect_row_ranges(const std::vector<ParquetRowRange>& a,
+                                                  const std::vector<ParquetRowRange>& b) {
+  std::vector<ParquetRowRange> out;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const int64_t begin = std::max(a[i].begin, b[j].begin);
+    const int64_t end = std::min(a[i].end, b[j].end);
+    if (begin < end) out.push_back(ParquetRowRange{begin, end});
+    (a[i].end < b[j].end ? i : j)++;
+  }
+  return out;
 }
 
 }  // namespace ember
