@@ -434,6 +434,22 @@ TEST_F(ParquetReaderWriterTest, RowRangesSkipPagesAndReturnOnlySelectedRows) {
       for (int64_t i = range.begin; i < range.end; ++i) want.push_back(rows[static_cast<size_t>(i)]);
     }
     expect_same_rows(got, want);
+    // Only the pages holding selected rows are read from disk (found through the offset index):
+    // one page of 47 per column, plus the offset indexes and dictionary pages.
+    {
+      auto fresh = ParquetFileReader::open(path("ranges.parquet"), ro);
+      auto drain = [](ParquetRowGroupReader& rg) {
+        Batch fb;
+        while (rg.next(fb)) {
+        }
+      };
+      const int64_t opened = fresh->bytes_read();
+      drain(*fresh->row_group_reader(0, projection, {{130, 140}}));
+      const int64_t few_bytes = fresh->bytes_read() - opened;
+      drain(*fresh->row_group_reader(0, projection));
+      const int64_t all_bytes = fresh->bytes_read() - opened - few_bytes;
+      EXPECT_LT(few_bytes * 4, all_bytes) << few_bytes << " of " << all_bytes;
+    }
     // Nothing selected: no batches.
     auto none = r->row_group_reader(0, {0, 7}, {});
     EXPECT_FALSE(none->next(b));
@@ -619,6 +635,16 @@ TEST_F(ParquetReaderWriterTest, CorruptFootersAndIndexesNeverCrash) {
         for (size_t c = 0; c < br->schema().size(); ++c) br->page_statistics(g, static_cast<int>(c));
       }
       read_all(*br);
+      // Part of each row group: the chunks are then read page by page through the (possibly
+      // corrupt) offset index.
+      std::vector<int> projection(br->schema().size());
+      for (size_t c = 0; c < projection.size(); ++c) projection[c] = static_cast<int>(c);
+      for (int g = 0; g < br->num_row_groups(); ++g) {
+        auto part = br->row_group_reader(g, projection, {ParquetRowRange{10, 20}, ParquetRowRange{250, 300}});
+        Batch batch;
+        while (part->next(batch)) {
+        }
+      }
     } catch (const EmberError& e) {
       ASSERT_TRUE(e.kind() == ErrorKind::kMalformedInput || e.kind() == ErrorKind::kUnsupported ||
                   e.kind() == ErrorKind::kIllegalArgument || e.kind() == ErrorKind::kAnalysis)

@@ -115,6 +115,7 @@ int64_t ColumnChunkReader::load_or_pass_page(int64_t skip_left) {
   }
   file_->read_at(l.offset, static_cast<size_t>(l.compressed_page_size), chunk_.data() + pos_);
   ++next_location_;
+  indexed_page_rows_ = rows;
   return 0;
 }
 
@@ -164,6 +165,13 @@ int64_t ColumnChunkReader::next_page(int64_t skip_budget) {
     if (h.type == PageType::kDataPage && h.data_page_header) page_rows = h.data_page_header->num_values;
     if (h.type == PageType::kDataPageV2 && h.data_page_header_v2)
       page_rows = h.data_page_header_v2->num_values;
+    // Pages passed over by the offset index were counted by it; a page read through it must
+    // agree, or the rows after it would be misplaced.
+    if (indexed_page_rows_ >= 0 && page_rows >= 0 && page_rows != indexed_page_rows_) {
+      corrupt("the offset index gives a page " + std::to_string(indexed_page_rows_) +
+              " rows but its header says " + std::to_string(page_rows));
+    }
+    indexed_page_rows_ = -1;
     if (page_rows >= 0 && page_rows <= skip_budget - skipped) {
       skipped += page_rows;
       continue;

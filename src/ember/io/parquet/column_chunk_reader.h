@@ -106,6 +106,7 @@ class ColumnChunkReader final : public ColumnReader {
   // dictionary prefix and the pages read so far hold bytes.
   std::vector<PageLocation> pages_;
   size_t next_location_ = 0;  // first entry of pages_ at or after pos_
+  int64_t indexed_page_rows_ = -1;  // rows the offset index gives the page just read, -1: none
   size_t pos_ = 0;            // next page header in chunk_
   size_t page_offset_ = 0;    // start of the current page (for messages)
   Buffer page_buffer_;        // decompressed data page
