@@ -183,6 +183,8 @@ Column date_trunc(const std::string& format, const ColumnOrName& c) {
   return fn("date_trunc", {str(format), c.expr()});
 }
 Column current_date() { return fn("current_date", {}); }
+Column spark_partition_id() { return fn("spark_partition_id", {}); }
+Column monotonically_increasing_id() { return fn("monotonically_increasing_id", {}); }
 Column current_timestamp() { return fn("current_timestamp", {}); }
 
 Column abs(const ColumnOrName& c) { return fn("abs", {c.expr()}); }

@@ -129,6 +129,10 @@ Column date_sub(const ColumnOrName& c, const Column& days);
 Column datediff(const ColumnOrName& end, const ColumnOrName& start);
 Column date_trunc(const std::string& format, const ColumnOrName& c);
 Column current_date();
+// The task's partition index (an int), and Spark's 64-bit id: partition index << 33 | the row's
+// position within its partition. Both depend on the partitioning, as in Spark.
+Column spark_partition_id();
+Column monotonically_increasing_id();
 Column current_timestamp();
 
 // Math.

@@ -79,8 +79,12 @@ VectorPtr ExpressionEvaluator::eval_call(const Expr& expr, const Batch& input, c
     args.push_back(std::move(v));
   }
   try {
-    return expr.function->kernel->eval(args, n, ctx_);
+    ctx_.row_selection = sel;
+    VectorPtr out = expr.function->kernel->eval(args, n, ctx_);
+    ctx_.row_selection = nullptr;
+    return out;
   } catch (const EmberError& e) {
+    ctx_.row_selection = nullptr;
     rethrow_with_expression(e, expr);
   }
 }

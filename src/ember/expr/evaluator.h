@@ -27,6 +27,9 @@ class ExpressionEvaluator {
   void select(const Expr& predicate, const Batch& input, SelectionVector& out);
 
   const EvalContext& context() const { return ctx_; }
+  // Called by an operator after each input batch, so row-position functions
+  // (monotonically_increasing_id) keep counting across batches.
+  void advance_rows(size_t n) { ctx_.row_offset += static_cast<int64_t>(n); }
 
  private:
   VectorPtr eval_rows(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);

@@ -56,6 +56,8 @@ std::string render(const Expr& e, LeafFn&& leaf) {
         return "(" + child(0) + " " + e.name + " " + child(1) + ")";
       }
       if (e.name == "negative" && e.children.size() == 1) return "-" + child(0);
+      // Spark's SparkPartitionID has the upper-case pretty name.
+      if (e.name == "spark_partition_id" && e.children.empty()) return "SPARK_PARTITION_ID()";
       // Spark's extract-value operators print as `s.a` and `arr[0]` / `m[k]`.
       if (e.name == "get_struct_field" && e.children.size() == 2) return child(0) + "." + child(1);
       if ((e.name == "extract_value" || e.name == "get_array_item" || e.name == "get_map_value") &&
@@ -347,7 +349,10 @@ bool contains_window(const ExprPtr& e) {
 bool is_deterministic(const ExprPtr& e) {
   bool det = true;
   visit(e, [&](const ExprPtr& x) {
-    if (x->kind == ExprKind::kCall && (x->name == "rand" || x->name == "randn" || x->name == "uuid")) det = false;
+    if (x->kind == ExprKind::kCall &&
+        (x->name == "rand" || x->name == "randn" || x->name == "uuid" ||
+         x->name == "monotonically_increasing_id" || x->name == "spark_partition_id"))
+      det = false;
   });
   return det;
 }

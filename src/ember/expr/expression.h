@@ -137,7 +137,8 @@ ExprPtr join_conjuncts(const std::vector<ExprPtr>& conjuncts);
 // Ids of the attributes an expression references.
 void collect_attribute_ids(const ExprPtr& e, std::vector<int64_t>& out);
 bool contains_aggregate(const ExprPtr& e);
-// Non-deterministic expressions (e.g. rand) must not be moved by rules; none exist yet.
+// Non-deterministic expressions (monotonically_increasing_id, spark_partition_id: their values
+// depend on the partitioning and row order) must not be moved across filters or exchanges by rules.
 bool is_deterministic(const ExprPtr& e);
 bool contains_window(const ExprPtr& e);
 // Window-only functions (ranking, offsets, frame values): valid only with OVER (...).

@@ -26,6 +26,13 @@ struct EvalContext {
   const TimeZone* time_zone = nullptr;  // spark.sql.session.timeZone
   int32_t current_date = 0;         // days, fixed at query start (Spark's current_date())
   int64_t current_timestamp = 0;    // micros, fixed at query start
+  // The task's partition (spark_partition_id, monotonically_increasing_id); set per task.
+  int32_t partition_index = 0;
+  // Rows the evaluating operator had seen in this task before the current batch, and, during one
+  // kernel call, which input rows the n rows are (null: rows 0..n). monotonically_increasing_id
+  // numbers a row by its position in the operator's input, as Spark counts rows per expression.
+  int64_t row_offset = 0;
+  const std::vector<uint32_t>* row_selection = nullptr;
 };
 
 // Computes one function over n rows. Arguments are flat vectors of n rows, or constant vectors

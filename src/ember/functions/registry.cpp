@@ -27,6 +27,7 @@ FunctionRegistry::FunctionRegistry() {
   register_datetime_extra_functions(*this);
   register_math_extra_functions(*this);
   register_conditional_extra_functions(*this);
+  register_partition_functions(*this);
   register_aggregate_functions(*this);
 }
 

@@ -47,6 +47,7 @@ void register_string_extra_functions(FunctionRegistry& r); // lpad rpad instr lo
 void register_datetime_extra_functions(FunctionRegistry& r);  // to_timestamp date_format add_months ...
 void register_math_extra_functions(FunctionRegistry& r);   // greatest least pmod
 void register_conditional_extra_functions(FunctionRegistry& r);  // nvl2
+void register_partition_functions(FunctionRegistry& r);    // spark_partition_id monotonically_increasing_id
 void register_aggregate_functions(FunctionRegistry& r);    // count sum avg min max first ...
 
 }  // namespace ember

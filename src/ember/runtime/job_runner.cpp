@@ -236,7 +236,9 @@ class CancellationPoint final : public Operator {
 class PipelineBuilder {
  public:
   PipelineBuilder(TaskContext& task, const EvalContext& eval, const JobExchanges& exchanges, TaskBuildState& state)
-      : task_(task), eval_(eval), ranges_(exchanges.ranges), broadcasts_(exchanges.broadcasts), state_(state) {}
+      : task_(task), eval_(eval), ranges_(exchanges.ranges), broadcasts_(exchanges.broadcasts), state_(state) {
+    eval_.partition_index = task.partition;
+  }
 
   OperatorPtr build(const PhysPtr& node, int partition) {
     switch (node->kind) {
@@ -465,7 +467,7 @@ class PipelineBuilder {
   }
 
   TaskContext& task_;
-  const EvalContext& eval_;
+  EvalContext eval_;  // the job's context with this task's partition index
   const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges_;
   const std::map<int, std::shared_ptr<BroadcastState>>& broadcasts_;
   TaskBuildState& state_;

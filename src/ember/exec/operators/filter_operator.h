@@ -16,6 +16,7 @@ class FilterOperator final : public UnaryOperator {
     Batch in;
     while (child_->next(in)) {
       evaluator_.select(*predicate_, in, selection_);
+      evaluator_.advance_rows(in.num_rows);
       if (selection_.empty()) continue;
       out = selection_.size() == in.num_rows ? std::move(in) : in.select(selection_.data(), selection_.size());
       return true;

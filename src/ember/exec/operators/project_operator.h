@@ -18,6 +18,7 @@ class ProjectOperator final : public UnaryOperator {
     out.columns.clear();
     out.num_rows = in.num_rows;
     for (const auto& e : exprs_) out.columns.push_back(flatten(evaluator_.eval(*e, in)));
+    evaluator_.advance_rows(in.num_rows);
     return true;
   }
 
