@@ -135,10 +135,60 @@ TEST_F(ArrowInteropTest, ImportsHandBuiltArraysWithOffsetNullsAndConversions) {
     EXPECT_EQ(rows[1][4].to_string(), "[]");
     EXPECT_EQ(rows[2][4].to_string(), "[3]");
     EXPECT_EQ(df.agg(sum(col("n"))).collect()[0][0], Value::int64(40));
-    EXPECT_EQ(g_released, 1);  // copied, then released exactly once
+    // Still held: the int32 column's values are the producer's own memory (zero-copy import).
+    EXPECT_EQ(g_released, 0);
   }
-  EXPECT_EQ(g_released, 1);
+  EXPECT_EQ(g_released, 1);           // released exactly once, with the DataFrame that shared it
   EXPECT_EQ(top_s.release, nullptr);  // the schema is consumed too
+}
+
+TEST_F(ArrowInteropTest, ImportSharesFixedWidthBuffersAndReleasesWithTheLastVector) {
+  // Every child has array offset 1 and the struct has offset 1 too, so the 3 logical rows are
+  // elements 2..4 of each buffer (Arrow applies a struct's offset to its children):
+  // id int64 [2, NULL, 4]; day date32 [19782, 1, -1]; amount decimal128(10,2) [-0.50, 0, 100.00].
+  alignas(64) static const int64_t ids[] = {-9, -9, 2, 0, 4};
+  static const uint8_t id_valid[] = {0b10111};
+  alignas(64) static const int32_t days[] = {-9, -9, 19782, 1, -1};
+  alignas(64) static const __int128 amounts[] = {0, 0, -50, 0, 10000};
+  std::vector<const void*> id_buffers = {id_valid, ids};
+  std::vector<const void*> day_buffers = {nullptr, days};
+  std::vector<const void*> amount_buffers = {nullptr, amounts};
+  std::vector<ArrowArray*> none;
+  ArrowArray id = hand_array(4, 1, 1, id_buffers, none);
+  ArrowArray day = hand_array(4, 0, 1, day_buffers, none);
+  ArrowArray amount = hand_array(4, 0, 1, amount_buffers, none);
+  std::vector<ArrowArray*> columns = {&id, &day, &amount};
+  std::vector<const void*> top_buffers = {nullptr};
+  ArrowArray top = hand_array(3, 0, 1, top_buffers, columns);
+  top.release = release_counted;
+  std::vector<ArrowSchema*> no_schema;
+  ArrowSchema id_s = hand_schema("l", "id", no_schema), day_s = hand_schema("tdD", "day", no_schema),
+              amount_s = hand_schema("d:10,2", "amount", no_schema);
+  std::vector<ArrowSchema*> column_schemas = {&id_s, &day_s, &amount_s};
+  ArrowSchema top_s = hand_schema("+s", "", column_schemas);
+
+  g_released = 0;
+  {
+    DataFrame df = from_arrow(*spark_, &top_s, &top);
+    auto rows = df.collect();
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0][0], Value::int64(2));
+    EXPECT_TRUE(rows[1][0].is_null());
+    EXPECT_EQ(rows[2][0], Value::int64(4));
+    EXPECT_EQ(rows[0][1], Value::date(19782));  // 2024-02-29
+    EXPECT_EQ(rows[2][1], Value::date(-1));
+    EXPECT_EQ(rows[0][2], Value::decimal(-50, 10, 2));
+    EXPECT_EQ(rows[2][2], Value::decimal(10000, 10, 2));
+    // Exported again, the columns point at the producer's memory: no copy on the way in or out.
+    // (The validity bitmap starts at bit 2, not on a byte, so it is the one shifted copy.)
+    ArrowBatch out = to_arrow(df);
+    ASSERT_EQ(out.array.n_children, 3);
+    EXPECT_EQ(out.array.children[0]->buffers[1], static_cast<const void*>(ids + 2));
+    EXPECT_EQ(out.array.children[1]->buffers[1], static_cast<const void*>(days + 2));
+    EXPECT_EQ(out.array.children[2]->buffers[1], static_cast<const void*>(amounts + 2));
+    EXPECT_EQ(g_released, 0);
+  }
+  EXPECT_EQ(g_released, 1);  // the last vector sharing the producer's memory is gone
 }
 
 TEST_F(ArrowInteropTest, ExportLaysOutBuffersAsTheSpecificationSays) {

@@ -1,6 +1,8 @@
 // Import half of the Arrow C Data Interface (see arrow_interop.h for the type mapping).
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -79,19 +81,39 @@ DataType import_type(const ArrowSchema* s, const std::string& path) {
   unsupported(path, f);
 }
 
+// Keeps the imported ArrowArray alive while any vector shares its memory; the producer's release
+// callback runs when the last of them is gone.
+using Owner = std::shared_ptr<const void>;
+
 const void* buffer(const ArrowArray* a, int64_t i, const std::string& path) {
   if (a->n_buffers <= i) malformed(path, "missing buffer " + std::to_string(i));
   return a->buffers[i];
 }
 
-// Rows [start, start + length) of a bitmap, as a bitmap starting at bit 0.
-BufferPtr import_bits(const uint8_t* bits, int64_t start, int64_t length) {
+// Rows [start, start + n) of a fixed-width values buffer already in ember's layout (integers,
+// floats, decimal128, date32, timestamp[us]) as a vector over the producer's memory: zero-copy,
+// as the C Data Interface intends. Memory not aligned for the type's loads is copied instead.
+VectorPtr share_values(const DataType& type, const ArrowArray* a, int64_t start, size_t n, const Owner& owner,
+                       const std::string& path) {
+  const auto width = static_cast<size_t>(type.fixed_width());
+  const auto* base = static_cast<const uint8_t*>(buffer(a, 1, path));
+  if (n == 0) return Vector::make(type, 0);
+  if (base == nullptr) malformed(path, "null values buffer");
+  const uint8_t* p = base + static_cast<size_t>(start) * width;
+  if (reinterpret_cast<uintptr_t>(p) % width == 0)
+    return Vector::from_buffers(type, n, nullptr, Buffer::wrap(p, n * width, owner), nullptr, nullptr, {});
+  VectorPtr v = Vector::make(type, n);
+  std::memcpy(v->data_buffer()->data(), p, n * width);
+  return v;
+}
+
+// Rows [start, start + length) of a bitmap, as a bitmap starting at bit 0: the producer's bytes
+// themselves when `start` falls on a byte, else a shifted copy.
+BufferPtr import_bits(const uint8_t* bits, int64_t start, int64_t length, const Owner& owner) {
   size_t bytes = bitmap_bytes(static_cast<size_t>(length));
+  if (start % 8 == 0 && bytes > 0) return Buffer::wrap(bits + start / 8, bytes, owner);
   auto out = make_buffer(bytes);
-  if (start % 8 == 0) {
-    if (bytes > 0) std::memcpy(out->data(), bits + start / 8, bytes);
-    return out;
-  }
+  if (start % 8 == 0) return out;  // no rows
   std::memset(out->data(), 0, bytes);
   for (int64_t i = 0; i < length; ++i) {
     if (bit_is_set(bits, static_cast<size_t>(start + i))) set_bit(out->data(), static_cast<size_t>(i));
@@ -105,10 +127,11 @@ int64_t offset_at(const void* offsets, int64_t i) {
   return static_cast<int64_t>(static_cast<const O*>(offsets)[i]);
 }
 
-// Logical rows [rel_start, rel_start + length) of `a` as an ember vector (a copy in ember's
-// layout: offsets rebased to start at 0, children cut to the rows the offsets reach).
+// Logical rows [rel_start, rel_start + length) of `a` as an ember vector: fixed-width values and
+// byte-aligned bitmaps shared with the producer (kept alive by `owner`), the rest copied into
+// ember's layout (offsets rebased to start at 0, children cut to the rows the offsets reach).
 VectorPtr import_vector(const ArrowSchema* s, const ArrowArray* a, const DataType& type, int64_t rel_start,
-                        int64_t length, const std::string& path) {
+                        int64_t length, const std::string& path, const Owner& owner) {
   if (a == nullptr) malformed(path, "null array");
   const int64_t start = a->offset + rel_start;
   if (start < 0 || length < 0 || rel_start + length > a->length)
@@ -117,7 +140,7 @@ VectorPtr import_vector(const ArrowSchema* s, const ArrowArray* a, const DataTyp
   if (type.id() == TypeId::kNull) return Vector::make_null(type, n);
   BufferPtr validity;
   if (a->null_count != 0 && buffer(a, 0, path) != nullptr) {
-    validity = import_bits(static_cast<const uint8_t*>(a->buffers[0]), start, length);
+    validity = import_bits(static_cast<const uint8_t*>(a->buffers[0]), start, length, owner);
   }
   std::string_view f = s->format;
   VectorPtr v;
@@ -167,7 +190,7 @@ VectorPtr import_vector(const ArrowSchema* s, const ArrowArray* a, const DataTyp
       v = Vector::make(type, n);
       // Only the elements these rows reach, with the offsets rebased to them.
       v->set_child(
-          import_vector(cs, ca, type.element_type(), first, last - first, field_path(path, cs->name)));
+          import_vector(cs, ca, type.element_type(), first, last - first, field_path(path, cs->name), owner));
       int32_t* out = v->mutable_offsets();
       for (size_t i = 0; i <= n; ++i) {
         int64_t o = at(static_cast<int64_t>(i)) - first;
@@ -183,33 +206,35 @@ VectorPtr import_vector(const ArrowSchema* s, const ArrowArray* a, const DataTyp
         const ArrowSchema* cs = s->children[k];
         // A struct's offset applies to its children's logical rows.
         fields.push_back(import_vector(cs, a->children[k], type.fields()[static_cast<size_t>(k)].type, start,
-                                       length, field_path(path, cs->name)));
+                                       length, field_path(path, cs->name), owner));
       }
       v = Vector::make_struct(type, n, std::move(fields));
       break;
     }
     case TypeId::kDate: {
+      if (f != "tdm") {  // date32 is ember's layout
+        v = share_values(type, a, start, n, owner, path);
+        break;
+      }
       v = Vector::make(type, n);
       auto* days = v->values<int32_t>();
-      if (f == "tdm") {
+      {
         const auto* ms = static_cast<const int64_t*>(buffer(a, 1, path)) + start;
         constexpr int64_t kMsPerDay = 86'400'000;
         for (size_t i = 0; i < n; ++i)
           days[i] = static_cast<int32_t>(ms[i] / kMsPerDay - (ms[i] % kMsPerDay < 0 ? 1 : 0));
-      } else if (n > 0) {
-        std::memcpy(days, static_cast<const int32_t*>(buffer(a, 1, path)) + start, n * sizeof(int32_t));
       }
       break;
     }
     case TypeId::kTimestamp: {
+      const char unit = f[2];
+      if (unit == 'u') {  // microseconds are ember's layout
+        v = share_values(type, a, start, n, owner, path);
+        break;
+      }
       const auto* raw = static_cast<const int64_t*>(buffer(a, 1, path)) + start;
       v = Vector::make(type, n);
       auto* micros = v->values<int64_t>();
-      const char unit = f[2];
-      if (unit == 'u') {
-        if (n > 0) std::memcpy(micros, raw, n * sizeof(int64_t));
-        break;
-      }
       for (size_t i = 0; i < n; ++i) {
         int64_t x = raw[i];
         bool ok = true;
@@ -220,13 +245,9 @@ VectorPtr import_vector(const ArrowSchema* s, const ArrowArray* a, const DataTyp
       }
       break;
     }
-    default: {
-      const auto width = static_cast<size_t>(type.fixed_width());
-      v = Vector::make(type, n);
-      const auto* p = static_cast<const uint8_t*>(buffer(a, 1, path)) + static_cast<size_t>(start) * width;
-      if (n > 0) std::memcpy(v->data_buffer()->data(), p, n * width);
+    default:  // integers, floats, decimal128: ember's layout
+      v = share_values(type, a, start, n, owner, path);
       break;
-    }
   }
   if (validity) v->set_validity_buffer(std::move(validity));
   return v;
@@ -246,9 +267,9 @@ Schema import_arrow_schema(const ArrowSchema* schema) {
 std::vector<Batch> import_arrow_array(const Schema& schema, const ArrowSchema* arrow_schema,
                                       ArrowArray* array) {
   if (array == nullptr || array->release == nullptr) malformed("", "released or null ArrowArray");
-  // Take the producer's struct over (the specification's "move"), and release it once copied,
-  // also when the import fails half way.
-  std::unique_ptr<ArrowArray, void (*)(ArrowArray*)> owned(new ArrowArray(*array), [](ArrowArray* a) {
+  // Take the producer's struct over (the specification's "move"). Its release callback runs when
+  // the last vector sharing its memory is gone, or at once when the import fails half way.
+  std::shared_ptr<ArrowArray> owned(new ArrowArray(*array), [](ArrowArray* a) {
     if (a->release != nullptr) a->release(a);
     delete a;
   });
@@ -264,7 +285,7 @@ std::vector<Batch> import_arrow_array(const Schema& schema, const ArrowSchema* a
     for (size_t c = 0; c < schema.size(); ++c) {
       const ArrowSchema* cs = arrow_schema->children[c];
       b.columns.push_back(import_vector(cs, owned->children[c], schema.field(c).type, owned->offset + start,
-                                        length, field_path("", cs->name)));
+                                        length, field_path("", cs->name), owned));
     }
     batches.push_back(std::move(b));
   }

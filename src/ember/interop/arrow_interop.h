@@ -8,8 +8,11 @@
 // "z", date "tdD" (date32), timestamp "tsu:UTC", void "n", array "+l", map "+m" (entries struct
 // key/value), struct "+s". Export is zero-copy: every buffer but a boolean's is ember's own, and
 // the exported ArrowArray's private data holds shared references to them, so the export outlives
-// the batch. Import copies each buffer once into ember's own (a Buffer cannot yet wrap memory it
-// did not allocate), then releases the producer's array.
+// the batch. Import is zero-copy where the layouts agree: fixed-width values (integers, floats,
+// decimal128, date32, timestamp[us]) and validity bitmaps at a byte-aligned offset are shared
+// with the producer (Buffer::wrap, owned by the moved ArrowArray, which is released when the
+// last vector using it is gone); strings, lists, booleans and bitmaps at other offsets are copied
+// once into ember's layout.
 // Import also accepts what other producers commonly emit, converting (copying) where ember's
 // layout differs: large strings/binaries/lists ("U", "Z", "+L", offsets narrowed to int32),
 // date64 ("tdm"), timestamps in s/ms/ns and with any or no time zone (values taken as instants
@@ -51,7 +54,8 @@ ArrowBatch export_arrow_batch(const Batch& batch, const Schema& schema);
 Schema import_arrow_schema(const ArrowSchema* schema);
 // The rows of struct array `array` (described by `arrow_schema`, whose ember form is `schema`) as
 // batches of at most kBatchSize rows. Takes ownership of `array`: it is moved out (array->release
-// becomes null) and released once its rows are copied, also when the import fails.
+// becomes null) and released when no returned vector shares its memory any more (at once when
+// the import fails).
 std::vector<Batch> import_arrow_array(const Schema& schema, const ArrowSchema* arrow_schema,
                                       ArrowArray* array);
 
@@ -60,7 +64,7 @@ std::vector<Batch> import_arrow_array(const Schema& schema, const ArrowSchema* a
 void export_arrow_stream(std::vector<Batch> batches, Schema schema, ArrowArrayStream* out);
 
 // Reads `stream` to its end and releases it: the schema and every batch (at most kBatchSize rows
-// each, copied as import_arrow_array copies). A producer error is kIo with its message.
+// each, shared or copied as import_arrow_array does). A producer error is kIo with its message.
 std::pair<Schema, std::vector<Batch>> import_arrow_stream(ArrowArrayStream* stream);
 
 }  // namespace ember

@@ -16,6 +16,12 @@ class Buffer {
   Buffer& operator=(const Buffer&) = delete;
   ~Buffer() { release(); }
 
+  // A buffer over memory ember did not allocate (an imported Arrow buffer): `owner` keeps that
+  // memory alive until the last vector using it lets go. Such memory is read-only by contract
+  // (ember never writes into the vectors it reads), and it carries no padding past `size`, so a
+  // reserve() copies it into ember's own allocation first.
+  static std::shared_ptr<Buffer> wrap(const void* data, size_t size, std::shared_ptr<const void> owner);
+
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
@@ -33,6 +39,8 @@ class Buffer {
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  bool foreign_ = false;               // wrap(): data_ is not ours to delete
+  std::shared_ptr<const void> owner_;  // wrap(): keeps the foreign memory alive
 };
 
 using BufferPtr = std::shared_ptr<Buffer>;

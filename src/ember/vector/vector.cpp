@@ -75,6 +75,19 @@ VectorPtr Vector::make_struct(DataType type, size_t size, std::vector<VectorPtr>
   return v;
 }
 
+VectorPtr Vector::from_buffers(DataType type, size_t size, BufferPtr validity, BufferPtr data,
+                               BufferPtr chars, VectorPtr child, std::vector<VectorPtr> fields) {
+  auto v = std::make_shared<Vector>(DataType(TypeId::kNull), 0);  // no buffers to allocate
+  v->type_ = std::move(type);
+  v->size_ = size;
+  v->validity_ = std::move(validity);
+  if (data != nullptr) v->data_ = std::move(data);
+  v->chars_ = std::move(chars);
+  v->child_ = std::move(child);
+  v->fields_ = std::move(fields);
+  return v;
+}
+
 VectorPtr Vector::make_null(DataType type, size_t size) {
   auto v = std::make_shared<Vector>(type, size);
   if (type.is_string_like() || type.is_list_like()) {

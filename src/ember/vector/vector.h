@@ -47,6 +47,11 @@ class Vector {
   // A struct vector of `size` rows over existing field vectors (each at least `size` rows; shared,
   // not copied), all rows valid.
   static VectorPtr make_struct(DataType type, size_t size, std::vector<VectorPtr> fields);
+  // A flat vector over existing buffers, shared rather than copied (Arrow import): `data` holds
+  // the values, or size + 1 int32 offsets for strings and lists; `chars` a string's bytes; `child`
+  // a list's elements or a map's entries; `fields` a struct's field vectors. `validity` may be null.
+  static VectorPtr from_buffers(DataType type, size_t size, BufferPtr validity, BufferPtr data,
+                                BufferPtr chars, VectorPtr child, std::vector<VectorPtr> fields);
   // Builds a flat vector from values (tests, literals, LocalRelation); values must match `type`.
   static VectorPtr from_values(DataType type, const std::vector<Value>& values);
 
