@@ -136,6 +136,24 @@ def test_roundtrip_keeps_values_and_types(bridge):
     assert back.equals(batch)
 
 
+def test_fixed_width_buffers_cross_into_ember_and_back_without_copy(bridge):
+    # Import shares pyarrow's fixed-width buffers and export lends them straight back, so the values
+    # pyarrow gets back live at the very addresses it exported.
+    batch = pa.RecordBatch.from_arrays([
+        pa.array([i if i % 7 else None for i in range(1000)], pa.int64()),
+        pa.array([i / 3 for i in range(1000)], pa.float64()),
+        pa.array([decimal.Decimal(i) / 100 for i in range(1000)], pa.decimal128(10, 2)),
+        pa.array([datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(1000)], pa.date32()),
+        pa.array([i * 1_000_001 for i in range(1000)], pa.timestamp("us", tz="UTC")),
+    ], names=["i", "d", "dec", "day", "ts"])
+    addresses = [column.buffers()[1].address for column in batch.columns]
+    validity = batch.column("i").buffers()[0].address
+    back = roundtrip(bridge, batch)
+    assert [column.buffers()[1].address for column in back.columns] == addresses
+    assert back.column("i").buffers()[0].address == validity
+    assert back.equals(batch)
+
+
 def test_roundtrip_of_a_slice_and_many_batches(bridge):
     batch = every_type_batch(10_000)
     sliced = batch.slice(3, 9_990)  # an offset that is not a multiple of 8: bitmaps are re-based
