@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "ember/common/error.h"
+#include "ember/io/source_options.h"
 #include "ember/types/data_type.h"
 
 namespace ember {
@@ -10,15 +11,10 @@ namespace ember {
 namespace {
 
 [[noreturn]] void bad_option(const std::string& key, const std::string& value, const std::string& why) {
-  throw_error(ErrorKind::kIllegalArgument,
-              "invalid value '" + value + "' for CSV option '" + key + "': " + why);
+  throw_bad_source_option("CSV", key, value, why);
 }
 
-bool parse_bool(const std::string& key, const std::string& value) {
-  if (equals_ignore_case(value, "true")) return true;
-  if (equals_ignore_case(value, "false")) return false;
-  bad_option(key, value, "expected true or false");
-}
+bool parse_bool(const std::string& key, const std::string& value) { return parse_bool_source_option("CSV", key, value); }
 
 // Spark's getChar: "" disables the character, otherwise exactly one character.
 char parse_char(const std::string& key, const std::string& value) {

@@ -1,6 +1,7 @@
 #include "ember/io/json/json_options.h"
 
 #include "ember/common/error.h"
+#include "ember/io/source_options.h"
 #include "ember/types/data_type.h"
 
 namespace ember {
@@ -8,15 +9,10 @@ namespace ember {
 namespace {
 
 [[noreturn]] void bad_option(const std::string& key, const std::string& value, const std::string& why) {
-  throw_error(ErrorKind::kIllegalArgument,
-              "invalid value '" + value + "' for JSON option '" + key + "': " + why);
+  throw_bad_source_option("JSON", key, value, why);
 }
 
-bool parse_bool(const std::string& key, const std::string& value) {
-  if (equals_ignore_case(value, "true")) return true;
-  if (equals_ignore_case(value, "false")) return false;
-  bad_option(key, value, "expected true or false");
-}
+bool parse_bool(const std::string& key, const std::string& value) { return parse_bool_source_option("JSON", key, value); }
 
 }  // namespace
 

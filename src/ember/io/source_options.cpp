@@ -1,0 +1,20 @@
+#include "ember/io/source_options.h"
+
+#include "ember/common/error.h"
+#include "ember/types/data_type.h"
+
+namespace ember {
+
+void throw_bad_source_option(std::string_view format, const std::string& key, const std::string& value,
+                             const std::string& why) {
+  throw_error(ErrorKind::kIllegalArgument,
+              "invalid value '" + value + "' for " + std::string(format) + " option '" + key + "': " + why);
+}
+
+bool parse_bool_source_option(std::string_view format, const std::string& key, const std::string& value) {
+  if (equals_ignore_case(value, "true")) return true;
+  if (equals_ignore_case(value, "false")) return false;
+  throw_bad_source_option(format, key, value, "expected true or false");
+}
+
+}  // namespace ember
