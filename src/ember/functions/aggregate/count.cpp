@@ -5,12 +5,9 @@ namespace ember::agg {
 
 namespace {
 
-class CountKernel final : public AggregateKernel {
+class CountKernel final : public CounterKernel {
  public:
   explicit CountKernel(size_t num_args) : num_args_(num_args) {}
-
-  size_t state_size() const override { return sizeof(int64_t); }
-  void init(uint8_t* state) const override { *reinterpret_cast<int64_t*>(state) = 0; }
 
   void update(uint8_t* const* rows, size_t offset, const std::vector<VectorPtr>& args, size_t n,
               const EvalContext& ctx) const override {
@@ -32,29 +29,6 @@ class CountKernel final : public AggregateKernel {
       for (const uint8_t* b : bitmaps) all &= bit_is_set(b, i);
       state_at<int64_t>(rows, i, offset) += all ? 1 : 0;
     }
-  }
-
-  std::vector<DataType> intermediate_types() const override { return {DataType::int64()}; }
-
-  void write_intermediate(uint8_t* const* rows, size_t offset, size_t n,
-                          std::vector<VectorPtr>& out) const override {
-    int64_t* dst = fresh_out(out, 0, 1, DataType::int64(), n).values<int64_t>();
-    for (size_t i = 0; i < n; ++i) dst[i] = state_at<int64_t>(rows, i, offset);
-  }
-
-  void merge_intermediate(uint8_t* const* rows, size_t offset, const std::vector<VectorPtr>& intermediate,
-                          size_t n, const EvalContext& ctx) const override {
-    VectorPtr v = flatten(intermediate[0]);
-    const int64_t* src = v->values<int64_t>();
-    for (size_t i = 0; i < n; ++i) {
-      if (!v->is_null(i)) state_at<int64_t>(rows, i, offset) += src[i];
-    }
-  }
-
-  void finalize(uint8_t* const* rows, size_t offset, size_t n, Vector& out,
-                const EvalContext& ctx) const override {
-    int64_t* dst = out.values<int64_t>();
-    for (size_t i = 0; i < n; ++i) dst[i] = state_at<int64_t>(rows, i, offset);
   }
 
  private:

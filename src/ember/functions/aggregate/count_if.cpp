@@ -10,11 +10,8 @@ namespace ember::agg {
 
 namespace {
 
-class CountIfKernel final : public AggregateKernel {
+class CountIfKernel final : public CounterKernel {
  public:
-  size_t state_size() const override { return sizeof(int64_t); }
-  void init(uint8_t* state) const override { *reinterpret_cast<int64_t*>(state) = 0; }
-
   void update(uint8_t* const* rows, size_t offset, const std::vector<VectorPtr>& args, size_t n,
               const EvalContext& ctx) const override {
     const Vector& a = *args[0];
@@ -31,29 +28,6 @@ class CountIfKernel final : public AggregateKernel {
       return;
     }
     for (size_t i = 0; i < n; ++i) state_at<int64_t>(rows, i, offset) += (v[i] != 0) & bit_is_set(valid, i);
-  }
-
-  std::vector<DataType> intermediate_types() const override { return {DataType::int64()}; }
-
-  void write_intermediate(uint8_t* const* rows, size_t offset, size_t n,
-                          std::vector<VectorPtr>& out) const override {
-    int64_t* dst = fresh_out(out, 0, 1, DataType::int64(), n).values<int64_t>();
-    for (size_t i = 0; i < n; ++i) dst[i] = state_at<int64_t>(rows, i, offset);
-  }
-
-  void merge_intermediate(uint8_t* const* rows, size_t offset, const std::vector<VectorPtr>& intermediate,
-                          size_t n, const EvalContext& ctx) const override {
-    VectorPtr v = flatten(intermediate[0]);
-    const int64_t* src = v->values<int64_t>();
-    for (size_t i = 0; i < n; ++i) {
-      if (!v->is_null(i)) state_at<int64_t>(rows, i, offset) += src[i];
-    }
-  }
-
-  void finalize(uint8_t* const* rows, size_t offset, size_t n, Vector& out,
-                const EvalContext& ctx) const override {
-    int64_t* dst = out.values<int64_t>();
-    for (size_t i = 0; i < n; ++i) dst[i] = state_at<int64_t>(rows, i, offset);
   }
 };
 
