@@ -2,42 +2,24 @@
 
 #include <cstring>
 
+#include "ember/exec/hashtable/vector_hash.h"
+
 namespace ember::parquet {
 
 namespace {
 
-inline uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
+// The engine's own hashes (vector_hash.h); dictionary indices follow insertion order, so the
+// hash only decides probe sequences.
 template <class K>
 inline uint64_t hash_key(K key) {
   if constexpr (sizeof(K) == 16) {
-    return mix(static_cast<uint64_t>(key) ^ mix(static_cast<uint64_t>(key >> 64)));
+    return hash_mix64(static_cast<uint64_t>(key) ^ hash_mix64(static_cast<uint64_t>(key >> 64)));
   } else {
-    return mix(static_cast<uint64_t>(key));
+    return hash_mix64(static_cast<uint64_t>(key));
   }
 }
 
-// FNV-1a over 8-byte words then a final mix: fast enough for dictionary keys, which are short.
-inline uint64_t hash_bytes(std::string_view v) {
-  uint64_t h = 0xcbf29ce484222325ULL ^ v.size();
-  size_t i = 0;
-  for (; i + 8 <= v.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, v.data() + i, 8);
-    h = (h ^ w) * 0x100000001b3ULL;
-  }
-  uint64_t tail = 0;
-  if (i < v.size()) std::memcpy(&tail, v.data() + i, v.size() - i);
-  h = (h ^ tail) * 0x100000001b3ULL;
-  return mix(h);
-}
+inline uint64_t hash_string(std::string_view v) { return ember::hash_bytes(v.data(), v.size()); }
 
 }  // namespace
 
@@ -81,7 +63,7 @@ template class FixedDictionary<uint64_t>;
 template class FixedDictionary<unsigned __int128>;
 
 uint32_t BinaryDictionary::get_or_insert(std::string_view v) {
-  auto h = static_cast<uint32_t>(hash_bytes(v));
+  auto h = static_cast<uint32_t>(hash_string(v));
   size_t mask = slots_.size() - 1;
   size_t i = h & mask;
   while (true) {
