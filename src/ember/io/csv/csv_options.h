@@ -4,10 +4,12 @@
 #include <map>
 #include <string>
 
+#include "ember/io/source_options.h"
+
 namespace ember {
 
 struct CsvOptions {
-  enum class Mode { kPermissive, kDropMalformed, kFailFast };
+  using Mode = ReadMode;
 
   bool header = false;
   char sep = ',';

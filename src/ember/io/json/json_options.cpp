@@ -23,11 +23,7 @@ JsonOptions JsonOptions::parse(const std::map<std::string, std::string>& options
     if (key == "multiline") {
       o.multi_line = parse_bool(raw_key, value);
     } else if (key == "mode") {
-      std::string m = to_lower(value);
-      if (m == "permissive") o.mode = Mode::kPermissive;
-      else if (m == "dropmalformed") o.mode = Mode::kDropMalformed;
-      else if (m == "failfast") o.mode = Mode::kFailFast;
-      else bad_option(raw_key, value, "expected PERMISSIVE, DROPMALFORMED or FAILFAST");
+      o.mode = parse_read_mode_option("JSON", raw_key, value);
     } else if (key == "columnnameofcorruptrecord") {
       o.column_name_of_corrupt_record = value;
     } else if (key == "badrecordspath") {
