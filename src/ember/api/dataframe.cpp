@@ -440,11 +440,17 @@ void DataFrame::show(int num_rows, int truncate, bool vertical) const {
 }
 
 std::string DataFrame::explain_string(bool extended) const {
+  return explain_string(extended ? ExplainMode::kExtended : ExplainMode::kSimple);
+}
+
+std::string DataFrame::explain_string(ExplainMode mode) const {
   QueryExecution qe(session_, plan_);
-  return qe.explain_string(extended);
+  return qe.explain_string(mode);
 }
 
 void DataFrame::explain(bool extended) const { std::cout << explain_string(extended) << "\n" << std::flush; }
+
+void DataFrame::explain(ExplainMode mode) const { std::cout << explain_string(mode) << "\n" << std::flush; }
 
 DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
 

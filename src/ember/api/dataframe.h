@@ -37,6 +37,15 @@ struct QueryMetrics {
   std::string to_string() const;
 };
 
+// What explain() prints, as Spark's `df.explain(mode=...)`: simple (the physical plan), extended
+// (parsed, analyzed, optimized and physical plans), codegen (the physical plan; ember generates no
+// code), cost (the optimized logical plan with each node's statistics, then the physical plan),
+// formatted (an overview of the physical plan with numbered operators, then one section each).
+enum class ExplainMode { kSimple, kExtended, kCodegen, kCost, kFormatted };
+// "simple", "extended", "codegen", "cost" or "formatted" (any case); anything else is
+// kIllegalArgument naming the accepted modes.
+ExplainMode parse_explain_mode(const std::string& mode);
+
 // The `on` argument of DataFrame::join: column names or a join condition.
 class JoinOn {
  public:
@@ -186,6 +195,15 @@ class DataFrame {
   // explain(): physical plan; explain(true): parsed, analyzed, optimized and physical plans.
   void explain(bool extended = false) const;
   std::string explain_string(bool extended = false) const;
+  // explain("formatted") / explain(ExplainMode::kFormatted), as PySpark's explain(mode=...).
+  void explain(ExplainMode mode) const;
+  void explain(const std::string& mode) const { explain(parse_explain_mode(mode)); }
+  void explain(const char* mode) const { explain(parse_explain_mode(mode)); }
+  std::string explain_string(ExplainMode mode) const;
+  std::string explain_string(const std::string& mode) const {
+    return explain_string(parse_explain_mode(mode));
+  }
+  std::string explain_string(const char* mode) const { return explain_string(parse_explain_mode(mode)); }
   DataFrameWriter write() const;
 
   // Metrics of the most recent action run through this DataFrame.

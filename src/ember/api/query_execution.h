@@ -23,7 +23,7 @@ class QueryExecution {
   std::vector<Batch> collect(QueryMetrics* metrics);
   // Runs the plan, giving each final-stage task's pipeline to `sink`.
   void run(const ResultSink& sink, QueryMetrics* metrics);
-  std::string explain_string(bool extended);
+  std::string explain_string(ExplainMode mode);
 
  private:
   JobRunner& runner();
@@ -42,5 +42,8 @@ class QueryExecution {
 };
 
 void summarize_metrics(const JobSummary& summary, QueryMetrics* out);
+
+// EXPLAIN COST's logical part: the optimized plan with each node's `Statistics(...)`.
+std::string cost_plan_string(const PlanPtr& optimized);
 
 }  // namespace ember

@@ -296,7 +296,7 @@ DataFrame Session::sql(const std::string& query) const {
       return create_data_frame(rows, "col_name STRING, data_type STRING, comment STRING");
     }
     case sql::StatementKind::kExplain: {
-      std::string text = DataFrame(state_, st.plan).explain_string(st.extended);
+      std::string text = DataFrame(state_, st.plan).explain_string(parse_explain_mode(st.explain_mode));
       return create_data_frame({{Value::string(text)}}, "plan STRING");
     }
     case sql::StatementKind::kSet: {

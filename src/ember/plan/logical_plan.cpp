@@ -24,15 +24,17 @@ std::string expr_list(const std::vector<ExprPtr>& exprs) {
   return s;
 }
 
-void tree_lines(const PlanPtr& plan, const std::string& prefix, bool is_root, bool is_last, std::string& out) {
+void tree_lines(const PlanPtr& plan, const std::string& prefix, bool is_root, bool is_last, std::string& out,
+                const PlanAnnotator* annotate = nullptr) {
+  std::string line = plan_node_string(*plan) + (annotate ? (*annotate)(*plan) : std::string());
   if (is_root) {
-    out += plan_node_string(*plan) + "\n";
+    out += line + "\n";
   } else {
-    out += prefix + (is_last ? "+- " : ":- ") + plan_node_string(*plan) + "\n";
+    out += prefix + (is_last ? "+- " : ":- ") + line + "\n";
   }
   std::string child_prefix = is_root ? "" : prefix + (is_last ? "   " : ":  ");
   for (size_t i = 0; i < plan->children.size(); ++i) {
-    tree_lines(plan->children[i], child_prefix, false, i + 1 == plan->children.size(), out);
+    tree_lines(plan->children[i], child_prefix, false, i + 1 == plan->children.size(), out, annotate);
   }
 }
 
@@ -324,6 +326,12 @@ std::string plan_node_string(const LogicalPlan& p) {
 std::string plan_tree_string(const PlanPtr& plan) {
   std::string out;
   tree_lines(plan, "", true, true, out);
+  return out;
+}
+
+std::string plan_tree_string(const PlanPtr& plan, const PlanAnnotator& annotate) {
+  std::string out;
+  tree_lines(plan, "", true, true, out, &annotate);
   return out;
 }
 

@@ -6,6 +6,7 @@
 // (WithColumns, Drop, WithColumnRenamed, Distinct, union by name) that the analyzer rewrites into
 // the core nodes. After analysis every node's `output` lists its attributes, and the optimizer
 // and physical planner only ever see core nodes.
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -160,6 +161,9 @@ void derive_output(LogicalPlan& plan);
 
 // Spark-style indented tree (explain): "Project [a#1, b#2]\n+- Filter (a#1 > 1)\n   +- ...".
 std::string plan_tree_string(const PlanPtr& plan);
+// The same tree with `annotate(node)` appended to each node's line (EXPLAIN COST's statistics).
+using PlanAnnotator = std::function<std::string(const LogicalPlan&)>;
+std::string plan_tree_string(const PlanPtr& plan, const PlanAnnotator& annotate);
 // The one-line header of a node ("Filter (amount#3 > 100)").
 std::string plan_node_string(const LogicalPlan& plan);
 

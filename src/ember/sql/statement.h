@@ -16,7 +16,7 @@ enum class StatementKind {
   kDropView,         // DROP VIEW [IF EXISTS] name
   kShowTables,       // SHOW TABLES
   kDescribe,         // DESCRIBE [TABLE] name | DESCRIBE query: `plan`
-  kExplain,          // EXPLAIN [EXTENDED] query: `plan`, `extended`
+  kExplain,          // EXPLAIN [EXTENDED|CODEGEN|COST|FORMATTED] query: `plan`, `explain_mode`
   kSet,              // SET key=value (`key`, `value`); SET key (`value` empty, `has_value` false); SET (list)
   kCacheTable,       // CACHE TABLE name [AS query]
   kUncacheTable,     // UNCACHE TABLE [IF EXISTS] name
@@ -34,6 +34,7 @@ struct Statement {
   bool replace = false;
   bool if_exists = false;
   bool extended = false;
+  std::string explain_mode = "simple";  // kExplain: the mode keyword, lower case
   std::string format;
   std::map<std::string, std::string> options;  // keys lower-cased; "__schema": a DDL schema given as
                                                // CREATE TEMP VIEW v (a INT, ...) USING ...

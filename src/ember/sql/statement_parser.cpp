@@ -146,9 +146,13 @@ Statement Parser::parse_statement() {
   }
   if (accept_keyword("EXPLAIN")) {
     s.kind = StatementKind::kExplain;
-    if (accept_keyword("EXTENDED")) {
-      s.extended = true;
-    } else if (accept_keyword("FORMATTED") || accept_keyword("CODEGEN") || accept_keyword("COST")) {
+    for (const char* mode : {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}) {
+      if (accept_keyword(mode)) {
+        s.explain_mode = mode;
+        for (char& c : s.explain_mode) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        s.extended = s.explain_mode == "extended";
+        break;
+      }
     }
     s.plan = parse_query();
     return s;
