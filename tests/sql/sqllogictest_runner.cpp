@@ -12,14 +12,34 @@
 // NULL prints as NULL, an empty string as (empty), booleans as true/false. A result block of the
 // form "<n> values hashing to <md5>" compares the MD5 of every value followed by a newline.
 //
+//   explain [not] contains|matches [parsed|analyzed|optimized|physical]
+//   <SQL>
+//   ----
+//   <patterns: one per line>
+//                                     checks the plan of the query instead of its rows: the runner
+//                                     runs EXPLAIN EXTENDED <SQL> (or the SQL as written when it
+//                                     already starts with EXPLAIN, e.g. EXPLAIN COST), optionally
+//                                     keeps one '== ... ==' section of the output (default: all of
+//                                     it), and removes expression ids ('#12') from the plan and the
+//                                     patterns, so lines can be pasted from a plan. 'contains': every
+//                                     pattern is a substring of the plan; 'matches': every pattern is
+//                                     an ECMAScript regex found in the plan; with 'not', no pattern
+//                                     occurs. On failure the plan is printed. Example:
+//                                       explain contains optimized
+//                                       SELECT * FROM t WHERE a > 1 AND a > 1
+//                                       ----
+//                                       Filter (a > 1)
+//
 // __TEST_DIR__ in SQL stands for the directory of the .test file (for data files beside it).
 //
 // Usage: ember_sqllogictest FILE...   (exit status 1 when any record fails)
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,7 +52,7 @@ using ember::Value;
 
 struct Record {
   int line = 0;
-  std::string kind;  // "statement" or "query"
+  std::string kind;  // "statement", "query" or "explain"
   std::vector<std::string> header;
   std::string sql;
   std::vector<std::string> expected;
@@ -112,7 +132,7 @@ class Runner {
       r.kind = words[0];
       r.header = words;
       ++i;
-      if (r.kind != "statement" && r.kind != "query") {
+      if (r.kind != "statement" && r.kind != "query" && r.kind != "explain") {
         std::cerr << path << ":" << r.line << ": unknown record '" << l << "'\n";
         return 1;
       }
@@ -136,7 +156,84 @@ class Runner {
   }
 
  private:
+  // Removes expression ids ('#12', '#12L') so plans compare independently of id allocation.
+  static std::string strip_ids(const std::string& text) {
+    static const std::regex ids("#[0-9]+L?");
+    return std::regex_replace(text, ids, "");
+  }
+
+  // The '== <name> ...==' section of EXPLAIN output whose title starts with `name`
+  // (case-insensitive), or the whole text when `name` is empty.
+  static std::string plan_section(const std::string& text, const std::string& name, bool* found) {
+    *found = name.empty();
+    if (name.empty()) return text;
+    auto lower = [](std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    };
+    std::istringstream in(text);
+    std::string out;
+    bool inside = false;
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("== ", 0) == 0) {
+        inside = lower(line.substr(3)).rfind(lower(name), 0) == 0;
+        *found = *found || inside;
+        continue;
+      }
+      if (inside) out += line + "\n";
+    }
+    return out;
+  }
+
+  std::string run_explain(const Record& r) {
+    // explain [not] contains|matches [section]
+    size_t w = 1;
+    const bool negate = r.header.size() > w && r.header[w] == "not";
+    if (negate) ++w;
+    const std::string mode = r.header.size() > w ? r.header[w] : "";
+    if (mode != "contains" && mode != "matches")
+      return "explain records read 'explain [not] contains|matches [section]'";
+    const std::string section = r.header.size() > w + 1 ? r.header[w + 1] : "";
+    if (!r.has_expected || r.expected.empty())
+      return "an explain record needs '----' and at least one pattern";
+    std::string sql = r.sql;
+    const size_t start = sql.find_first_not_of(" \t\n");
+    std::string head = sql.substr(start == std::string::npos ? 0 : start, 7);
+    for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (head != "EXPLAIN") sql = "EXPLAIN EXTENDED " + sql;
+    std::string text;
+    try {
+      std::vector<ember::Row> rows = spark_.sql(sql).collect();
+      for (const auto& row : rows)
+        for (const auto& v : row.values()) text += (v.is_null() ? "NULL" : v.to_string()) + "\n";
+    } catch (const std::exception& e) {
+      return std::string("unexpected error: ") + e.what();
+    }
+    bool found = false;
+    const std::string plan = strip_ids(plan_section(text, section, &found));
+    if (!found) return "the EXPLAIN output has no '== " + section + " ...' section:\n" + text;
+    std::string problems;
+    for (const auto& pattern_line : r.expected) {
+      const std::string pattern = strip_ids(pattern_line);
+      bool occurs = false;
+      if (mode == "contains") {
+        occurs = plan.find(pattern) != std::string::npos;
+      } else {
+        try {
+          occurs = std::regex_search(plan, std::regex(pattern));
+        } catch (const std::regex_error& e) {
+          return "bad regex '" + pattern + "': " + e.what();
+        }
+      }
+      if (occurs == negate) problems += std::string(negate ? "  occurs: " : "  missing: ") + pattern + "\n";
+    }
+    if (problems.empty()) return "";
+    return "plan" + (section.empty() ? std::string() : " (" + section + ")") + " check failed:\n" + problems +
+           "plan (expression ids removed):\n" + plan;
+  }
+
   std::string run_record(const Record& r) {
+    if (r.kind == "explain") return run_explain(r);
     if (r.kind == "statement") {
       const bool expect_error = r.header.size() > 1 && r.header[1] == "error";
       std::string wanted;
