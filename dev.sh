@@ -30,6 +30,9 @@ DEB_PACKAGES=(cmake ninja-build g++ pkg-config ccache libre2-dev libgtest-dev li
 # tests/integration/test_quality_html_render.py, which is skipped without a working chromium (Ubuntu
 # ships it as a snap only).
 OPTIONAL_DEB_PACKAGES=(chromium)
+# A Java runtime for PySpark (tests/integration/test_pyspark_interop.py), installed only when no
+# `java` is on the PATH; the first package the distribution has wins (Spark 4 runs on Java 17 or 21).
+JAVA_DEB_PACKAGES=(openjdk-17-jre-headless default-jre-headless)
 
 # ----------------------------------------------------------------------------------------------------------
 # output helpers
@@ -168,6 +171,22 @@ build() {
   fi
 }
 
+# Installs a Java runtime when `java` is missing; a machine without one skips the PySpark tests.
+ensure_java() {
+  if command -v java >/dev/null 2>&1; then
+    info "Java: $(java -version 2>&1 | head -n1)"
+    return 0
+  fi
+  local pkg
+  for pkg in "${JAVA_DEB_PACKAGES[@]}"; do
+    # A subshell: a package this distribution lacks must not end the set-up (die/set -e).
+    if (ensure_deb_packages "$pkg") && command -v java >/dev/null 2>&1; then
+      return 0
+    fi
+  done
+  warn "no Java runtime could be installed (${JAVA_DEB_PACKAGES[*]}): the PySpark interop tests will be skipped"
+}
+
 T_SETUP_PACKAGES="" T_SETUP_VENV="" T_SETUP_CONFIGURE="" T_SETUP_BUILD=""
 setup() {
   local t0 t
@@ -176,6 +195,7 @@ setup() {
   t="$(now)"; ensure_deb_packages "${DEB_PACKAGES[@]}"
   ensure_deb_packages "${OPTIONAL_DEB_PACKAGES[@]}" ||
     warn "optional packages not installed (${OPTIONAL_DEB_PACKAGES[*]}): the HTML report render test will be skipped"
+  ensure_java
   T_SETUP_PACKAGES="$(elapsed "$t")"
   t="$(now)"; ensure_venv; T_SETUP_VENV="$(elapsed "$t")"
   t="$(now)"; configure; T_SETUP_CONFIGURE="$(elapsed "$t")"
