@@ -509,7 +509,13 @@ ExprPtr Parser::parse_primary() {
           return sub;
         }
         ExprPtr e = parse_expression();
-        if (is_op(",")) fail("expected ')'");
+        if (is_op(",")) {
+          // (a, b): Spark's row constructor, a struct; `(a, b) IN (SELECT x, y ...)` tests both.
+          std::vector<ExprPtr> fields{e};
+          while (accept_op(",")) fields.push_back(parse_expression());
+          expect_op(")");
+          return call("struct", std::move(fields));
+        }
         expect_op(")");
         return e;
       }

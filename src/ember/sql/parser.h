@@ -156,6 +156,8 @@ class Parser {
   std::vector<std::map<std::string, PlanPtr>> ctes_;
   // Subqueries met in expressions, named by index from their marker calls.
   std::shared_ptr<Subqueries> subqueries_ = std::make_shared<Subqueries>();
+  // Conjuncts of inner join ON conditions that hold subqueries, for the enclosing block's WHERE.
+  std::vector<ExprPtr> join_subquery_filters_;
   ExprPtr parse_subquery(Subquery::Kind kind, ExprPtr tested);
 };
 

@@ -188,10 +188,16 @@ SelectParts Parser::parse_select_block() {
     parts.items.push_back(parse_named_expression());
   } while (accept_op(","));
   parts.subqueries = subqueries_;
+  // Subqueries of inner join conditions in this block's FROM join its WHERE (nested blocks keep
+  // their own).
+  std::vector<ExprPtr> outer_join_filters = std::move(join_subquery_filters_);
+  join_subquery_filters_.clear();
   parts.from = accept_keyword("FROM") ? parse_from() : one_row();
   while (is_keyword("LATERAL") && is_keyword("VIEW", 1)) parts.from = parse_lateral_view(parts.from);
   parts.from = analyzed(parts.from);
   if (accept_keyword("WHERE")) parts.where = parse_expression();
+  for (const auto& c : join_subquery_filters_) parts.where = parts.where ? make_and(c, parts.where) : c;
+  join_subquery_filters_ = std::move(outer_join_filters);
   if (accept_keyword("GROUP")) {
     expect_keyword("BY");
     parts.grouped = true;
@@ -341,7 +347,29 @@ PlanPtr Parser::parse_relation_with_joins() {
     }
     if (accept_keyword("ON")) {
       if (cross) fail("expected a relation: CROSS JOIN takes no ON condition");
-      left = make_join(left, right, type, parse_expression());
+      const Token on_token = peek();
+      ExprPtr condition = parse_expression();
+      // A subquery in an inner join's condition filters the joined rows, exactly as the same
+      // conjunct in WHERE: it is moved there and decorrelated with the block's other subqueries.
+      std::vector<ExprPtr> conjuncts, kept;
+      split_conjuncts(condition, conjuncts);
+      for (const auto& c : conjuncts) {
+        bool has_subquery = false;
+        visit(c, [&](const ExprPtr& x) {
+          has_subquery |= x->kind == ExprKind::kCall && x->name == kSubqueryMarker;
+        });
+        if (!has_subquery) {
+          kept.push_back(c);
+        } else if (type == JoinType::kInner) {
+          join_subquery_filters_.push_back(c);
+        } else {
+          throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                      "a subquery in the ON condition (line " + std::to_string(on_token.line) + ", column " +
+                          std::to_string(on_token.column) + ") of a " + std::string(join_type_name(type)) +
+                          " join; use an inner join, or filter one side in a derived table");
+        }
+      }
+      left = make_join(left, right, type, kept.empty() ? nullptr : join_conjuncts(kept));
     } else if (accept_keyword("USING")) {
       expect_op("(");
       std::vector<std::string> columns;

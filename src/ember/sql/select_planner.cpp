@@ -61,9 +61,13 @@ bool same_unresolved(const ExprPtr& a, const ExprPtr& b) {
 
 ExprPtr strip_alias(const ExprPtr& e) { return e->kind == ExprKind::kAlias ? e->children[0] : e; }
 
+bool has_marker(const ExprPtr& e);
+ExprPtr with_subquery_names(const ExprPtr& e, const Subqueries& subs);
+
 // The column name Spark gives a select item.
-std::string item_name(const ExprPtr& item) {
+std::string item_name(const ExprPtr& item, const Subqueries* subs = nullptr) {
   if (item->kind == ExprKind::kAlias) return item->name;
+  if (subs && has_marker(item)) return with_subquery_names(item, *subs)->pretty_name();
   if (item->kind == ExprKind::kColumn) return item->name;
   if (item->kind == ExprKind::kCast && item->children[0]->kind == ExprKind::kColumn)
     return item->children[0]->name;
@@ -137,6 +141,25 @@ bool has_marker(const ExprPtr& e) {
   return found;
 }
 
+// `e` with each subquery marker replaced by the name Spark's column names give it
+// (scalarsubquery(), exists(listquery()), (x IN (listquery()))).
+size_t marker_index(const ExprPtr& marker);
+std::vector<ExprPtr> in_values(const ExprPtr& marker);
+
+ExprPtr with_subquery_names(const ExprPtr& e, const Subqueries& subs) {
+  return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (!is_marker(x)) return x;
+    const Subquery::Kind kind = subs[marker_index(x)].kind;
+    if (kind == Subquery::Kind::kScalar) return make_column("scalarsubquery()");
+    if (kind == Subquery::Kind::kExists) return make_column("exists(listquery())");
+    const std::vector<ExprPtr> values = in_values(x);
+    std::string tested;
+    for (size_t i = 0; i < values.size(); ++i) tested += (i ? ", " : "") + values[i]->pretty_name();
+    if (values.size() > 1) tested = "(" + tested + ")";
+    return make_column("(" + tested + " IN (listquery()))");
+  });
+}
+
 size_t marker_index(const ExprPtr& marker) {
   return static_cast<size_t>(marker->children.back()->literal.as_int64());
 }
@@ -144,9 +167,8 @@ size_t marker_index(const ExprPtr& marker) {
 void reject_markers(const ExprPtr& e) {
   if (e && has_marker(e)) {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                "IN / EXISTS subqueries are supported as conditions of WHERE joined by AND (optionally under "
-                "NOT), and "
-                "scalar subqueries in WHERE, HAVING and the select list; this one is elsewhere");
+                "subqueries are supported in WHERE, HAVING and the select list (inside any expression); "
+                "this one is in ORDER BY, QUALIFY or a GROUP BY key");
   }
 }
 
@@ -186,123 +208,370 @@ PlanPtr single_column(const PlanPtr& plan, const std::string& name, const Catalo
   return catalog.analyze(make_project(plan, {make_alias(plan->output[0], name)}));
 }
 
+// The values an IN subquery tests: `x` of `x IN (...)`, or a, b of `(a, b) IN (SELECT x, y ...)`
+// (the parser reads `(a, b)` as Spark does, as struct(a, b)).
+std::vector<ExprPtr> in_values(const ExprPtr& marker) {
+  std::vector<ExprPtr> values(marker->children.begin(), marker->children.end() - 1);
+  if (values.size() == 1 && values[0]->kind == ExprKind::kCall && values[0]->name == "struct" &&
+      values[0]->children.size() > 1) {
+    return values[0]->children;
+  }
+  return values;
+}
+
+[[noreturn]] void in_length_mismatch(const std::vector<ExprPtr>& values,
+                                     const std::vector<std::string>& columns) {
+  std::string left, right;
+  for (const auto& v : values) left += (left.empty() ? "" : ", ") + v->pretty_name();
+  for (const auto& c : columns) right += (right.empty() ? "" : ", ") + c;
+  throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
+              "The number of columns in the left hand side of an IN subquery does not match the number of "
+              "columns in the output of subquery. Left hand side columns(length: " +
+                  std::to_string(values.size()) + "): [" + left + "], right hand side columns(length: " +
+                  std::to_string(columns.size()) + "): [" + right + "].");
+}
+
+// The right side of an IN / EXISTS subquery: its rows (for IN, with the selected values named
+// `value_names`) and the correlated conjuncts of its WHERE, which read the enclosing query.
+struct PredicateSide {
+  PlanPtr plan;
+  std::vector<std::string> value_names;
+  std::vector<ExprPtr> correlated;
+};
+
+PredicateSide predicate_side(const Subquery& sq, size_t idx, const std::vector<ExprPtr>& values,
+                             const Catalog& catalog) {
+  const bool in = sq.kind == Subquery::Kind::kIn;
+  const size_t num_values = values.size();
+  PredicateSide side;
+  if (in) {
+    for (size_t i = 0; i < num_values; ++i) {
+      side.value_names.push_back("__sql_in_value_" + std::to_string(idx) +
+                                 (i ? "_" + std::to_string(i) : ""));
+    }
+  }
+  std::vector<ExprPtr> local;
+  if (sq.parts) split_correlated(*sq.parts, local, side.correlated);
+  if (!sq.parts || side.correlated.empty()) {
+    side.plan = sq.parts ? plan_select(*sq.parts, catalog) : sq.plan;
+    if (in) {
+      std::vector<std::string> names;
+      for (const auto& a : side.plan->output) names.push_back(a->name);
+      if (side.plan->output.size() != num_values) in_length_mismatch(values, names);
+      std::vector<ExprPtr> list;
+      for (size_t i = 0; i < num_values; ++i)
+        list.push_back(make_alias(side.plan->output[i], side.value_names[i]));
+      side.plan = catalog.analyze(make_project(side.plan, list));
+    }
+    return side;
+  }
+  if (is_aggregating(*sq.parts)) {
+    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                "a correlated IN / EXISTS subquery with GROUP BY or aggregates is not supported yet");
+  }
+  SelectParts p = *sq.parts;
+  p.where = local.empty() ? nullptr : join_conjuncts(local);
+  p.order_by.clear();
+  p.distinct = false;
+  if (in && p.items.size() != num_values) {
+    std::vector<std::string> names;
+    for (const auto& item : p.items) names.push_back(item_name(item));
+    in_length_mismatch(values, names);
+  }
+  std::vector<ExprPtr> items{make_star()};
+  for (size_t i = 0; in && i < num_values; ++i)
+    items.push_back(make_alias(strip_alias(p.items[i]), side.value_names[i]));
+  p.items = items;
+  side.plan = plan_select(p, catalog);
+  return side;
+}
+
+// `x = y` per tested value, ANDed; null-aware (`x = y OR isnull(x = y)` per value) for NOT IN,
+// which excludes a row when the comparison is true or unknown.
+ExprPtr in_condition(const std::vector<ExprPtr>& values, const std::vector<std::string>& names,
+                     bool null_aware) {
+  ExprPtr condition;
+  for (size_t i = 0; i < values.size(); ++i) {
+    ExprPtr eq = make_call("=", {values[i], make_column(names[i])});
+    if (null_aware) eq = make_or(eq, make_call("isnull", {eq}));
+    condition = condition ? make_and(condition, eq) : eq;
+  }
+  return condition;
+}
+
 // [NOT] EXISTS (...) / x [NOT] IN (...) as a left semi (anti) join of `outer` with the subquery.
 PlanPtr join_predicate_subquery(const PlanPtr& outer, const ExprPtr& marker, bool negated,
                                 const Subqueries& subs, const Catalog& catalog) {
   const size_t idx = marker_index(marker);
   const Subquery& sq = subs[idx];
   const bool in = sq.kind == Subquery::Kind::kIn;
-  const std::string value_name = "__sql_in_value_" + std::to_string(idx);
-  PlanPtr right;
-  ExprPtr condition;
-  std::vector<ExprPtr> local, correlated;
-  if (sq.parts) split_correlated(*sq.parts, local, correlated);
-  if (!sq.parts || correlated.empty()) {
-    right = sq.parts ? plan_select(*sq.parts, catalog) : sq.plan;
-    if (in) right = single_column(right, value_name, catalog);
-  } else {
-    if (is_aggregating(*sq.parts)) {
-      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                  "a correlated IN / EXISTS subquery with GROUP BY or aggregates is not supported yet");
-    }
-    SelectParts p = *sq.parts;
-    p.where = local.empty() ? nullptr : join_conjuncts(local);
-    p.order_by.clear();
-    p.distinct = false;
-    if (in && p.items.size() != 1) {
-      throw_error(ErrorKind::kAnalysis, "INVALID_SUBQUERY_EXPRESSION",
-                  "an IN subquery must return one column, but it returns " + std::to_string(p.items.size()));
-    }
-    std::vector<ExprPtr> items{make_star()};
-    if (in) items.push_back(make_alias(strip_alias(p.items[0]), value_name));
-    p.items = items;
-    right = plan_select(p, catalog);
-    condition = join_conjuncts(correlated);
-  }
+  const std::vector<ExprPtr> values = in ? in_values(marker) : std::vector<ExprPtr>{};
+  const PredicateSide side = predicate_side(sq, idx, values, catalog);
+  ExprPtr condition = side.correlated.empty() ? nullptr : join_conjuncts(side.correlated);
+  PlanPtr left = outer;
   if (in) {
-    ExprPtr eq = make_call("=", {marker->children[0], make_column(value_name)});
+    // The tested values are computed on the outer side first: a name in them may also be a
+    // column of the subquery, which the join condition would find twice. The caller projects
+    // the outer columns back.
+    std::vector<ExprPtr> list{make_star()}, tested;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const std::string n = "__sql_in_tested_" + std::to_string(idx) + "_" + std::to_string(i);
+      list.push_back(make_alias(values[i], n));
+      tested.push_back(make_column(n));
+    }
+    left = catalog.analyze(make_project(outer, list));
     // NOT IN is false when the value, or any subquery value, is NULL (unless the subquery is
-    // empty): Spark's null-aware anti join, x = y OR isnull(x = y).
-    if (negated) eq = make_or(eq, make_call("isnull", {eq}));
+    // empty): Spark's null-aware anti join.
+    ExprPtr eq = in_condition(tested, side.value_names, negated);
     condition = condition ? make_and(eq, condition) : eq;
   }
   return catalog.analyze(
-      make_join(outer, right, negated ? JoinType::kLeftAnti : JoinType::kLeftSemi, condition));
+      make_join(left, side.plan, negated ? JoinType::kLeftAnti : JoinType::kLeftSemi, condition));
 }
 
-// Replaces each scalar subquery of `e` with a column of a left outer join onto `plan`: an
-// uncorrelated one joins its single row; a correlated one (correlated by equalities) is grouped by
-// its correlation columns and joined on them, so no subquery runs per row.
-ExprPtr attach_scalar_subqueries(PlanPtr& plan, const ExprPtr& e, const Subqueries& subs,
-                                 const Catalog& catalog) {
+// Does `e` read no column of `inner` (only the enclosing query's)?
+bool reads_none(const ExprPtr& e, const std::vector<ExprPtr>& inner) {
+  bool none = true;
+  visit(e, [&](const ExprPtr& x) {
+    if (x->kind == ExprKind::kColumn && reads_only(x, inner)) none = false;
+  });
+  return none;
+}
+
+// The enclosing query's columns a correlated conjunct reads, added to `out` once each.
+void collect_outer_columns(const ExprPtr& e, const std::vector<ExprPtr>& inner, std::vector<ExprPtr>& out) {
+  visit(e, [&](const ExprPtr& x) {
+    if (x->kind != ExprKind::kColumn || reads_only(x, inner)) return;
+    if (std::none_of(out.begin(), out.end(), [&](const ExprPtr& o) { return same_unresolved(o, x); }))
+      out.push_back(x);
+  });
+}
+
+// Spark's domain join: the distinct values of the outer expressions a subquery depends on. The
+// subquery is joined with them and aggregated per value, then joined back onto the enclosing rows
+// (`<=>`, so NULL values find theirs): one evaluation per distinct value, never one per row, for
+// correlations an equi-join cannot express (`m.salary > e.salary`).
+struct Domain {
+  PlanPtr plan;
+  std::vector<ExprPtr> outer;      // the outer expressions, over the enclosing plan
+  std::vector<std::string> names;  // their columns in `plan`
+};
+
+Domain make_domain(const PlanPtr& plan, const std::vector<ExprPtr>& outer, const std::string& prefix,
+                   const Catalog& catalog) {
+  Domain d;
+  d.outer = outer;
+  std::vector<ExprPtr> items;
+  for (size_t i = 0; i < outer.size(); ++i) {
+    d.names.push_back(prefix + "_d" + std::to_string(i));
+    items.push_back(make_alias(outer[i], d.names.back()));
+  }
+  d.plan = catalog.analyze(make_distinct(catalog.analyze(make_project(plan, items))));
+  return d;
+}
+
+// A correlated conjunct over the domain: each outer column replaced by its domain column.
+ExprPtr over_domain(const ExprPtr& e, const std::vector<ExprPtr>& inner, const Domain& d) {
+  return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kColumn || reads_only(x, inner)) return x;
+    for (size_t i = 0; i < d.outer.size(); ++i) {
+      if (same_unresolved(d.outer[i], x)) return make_column(d.names[i]);
+    }
+    return x;
+  });
+}
+
+ExprPtr domain_match(const Domain& d) {
+  ExprPtr condition;
+  for (size_t i = 0; i < d.outer.size(); ++i) {
+    ExprPtr eq = make_call("<=>", {d.outer[i], make_column(d.names[i])});
+    condition = condition ? make_and(condition, eq) : eq;
+  }
+  return condition;
+}
+
+// [NOT] EXISTS / x [NOT] IN inside an expression (under OR, in the select list, in CASE, in
+// HAVING): Spark's existence join. The subquery's answer per row becomes a boolean column of a
+// left outer join onto `plan`, with SQL's three-valued IN: true when a subquery row equals the
+// values, NULL when none does but a comparison is unknown (a NULL on either side), false otherwise
+// (an empty subquery included); NOT applies to that value as written.
+ExprPtr attach_existence_subquery(PlanPtr& plan, const ExprPtr& marker, const Subqueries& subs,
+                                  const Catalog& catalog) {
+  const size_t idx = marker_index(marker);
+  const Subquery& sq = subs[idx];
+  const bool in = sq.kind == Subquery::Kind::kIn;
+  const std::string name = "__sql_exists_" + std::to_string(idx);
+  const std::vector<ExprPtr> values = in ? in_values(marker) : std::vector<ExprPtr>{};
+  const PredicateSide side = predicate_side(sq, idx, values, catalog);
+  if (!in && side.correlated.empty()) {
+    // An uncorrelated EXISTS has one answer for every row.
+    ExprPtr any = make_call(
+        ">", {make_aggregate("count", {make_literal(Value::int32(1))}), make_literal(Value::int64(0))});
+    PlanPtr answer = catalog.analyze(make_aggregate(side.plan, {}, {make_alias(any, name)}));
+    plan = catalog.analyze(make_join(plan, answer, JoinType::kLeftOuter, nullptr));
+    return make_column(name);
+  }
+  static const std::vector<ExprPtr> kNone;
+  const std::vector<ExprPtr>& inner = sq.parts ? sq.parts->from->output : kNone;
+  std::vector<ExprPtr> outer = values;
+  for (const auto& c : side.correlated) collect_outer_columns(c, inner, outer);
+  const Domain d = make_domain(plan, outer, name, catalog);
+  std::vector<ExprPtr> domain_values;
+  for (size_t i = 0; i < values.size(); ++i) domain_values.push_back(make_column(d.names[i]));
+  ExprPtr condition = in ? in_condition(domain_values, side.value_names, true) : nullptr;
+  for (const auto& c : side.correlated) {
+    ExprPtr over = over_domain(c, inner, d);
+    condition = condition ? make_and(condition, over) : over;
+  }
+  PlanPtr joined = catalog.analyze(make_join(d.plan, side.plan, JoinType::kInner, condition));
+  // Per domain value: 2 when some subquery row equals it, 1 when the only rows left compare as
+  // unknown (the join keeps rows whose comparison is true or NULL).
+  ExprPtr score = in ? make_case({in_condition(domain_values, side.value_names, false),
+                                  make_literal(Value::int32(2)), make_literal(Value::int32(1))})
+                     : make_literal(Value::int32(2));
+  std::vector<ExprPtr> list;
+  for (const auto& n : d.names) list.push_back(make_column(n));
+  std::vector<ExprPtr> group = list;
+  list.push_back(make_alias(make_aggregate("max", {score}), name));
+  PlanPtr found = catalog.analyze(make_aggregate(joined, group, list));
+  plan = catalog.analyze(make_join(plan, found, JoinType::kLeftOuter, domain_match(d)));
+  ExprPtr s = make_column(name);
+  if (!in) return make_call("isnotnull", {s});
+  return make_case({make_call("=", {s, make_literal(Value::int32(2))}), make_literal(Value::boolean(true)),
+                    make_call("=", {s, make_literal(Value::int32(1))}),
+                    make_literal(Value::null(DataType::boolean())), make_literal(Value::boolean(false))});
+}
+
+// A scalar subquery as a column of a left outer join onto `plan`: an uncorrelated one joins its
+// single row; a correlated one is aggregated by its correlation keys (inner = outer equalities)
+// and joined on them, or, correlated otherwise, aggregated per value of a domain join. No subquery
+// runs per row.
+ExprPtr attach_scalar_subquery(PlanPtr& plan, const ExprPtr& marker, const Subqueries& subs,
+                               const Catalog& catalog) {
+  const size_t idx = marker_index(marker);
+  const Subquery& sq = subs[idx];
+  const std::string name = "__sql_scalar_" + std::to_string(idx);
+  std::vector<ExprPtr> local, correlated;
+  if (sq.parts) split_correlated(*sq.parts, local, correlated);
+  if (!sq.parts || correlated.empty()) {
+    PlanPtr right = single_column(sq.parts ? plan_select(*sq.parts, catalog) : sq.plan, name, catalog);
+    // One row whatever the subquery returns: its value, NULL for no rows, and the error Spark
+    // raises for more than one (never a silent duplication of the outer rows).
+    ExprPtr too_many = make_call(
+        ">", {make_aggregate("count", {make_literal(Value::int32(1))}), make_literal(Value::int64(1))});
+    ExprPtr fail = make_call(
+        "raise_error",
+        {make_literal(Value::string("[SCALAR_SUBQUERY_TOO_MANY_ROWS] More than one row returned by a "
+                                    "subquery used as an expression."))});
+    ExprPtr value = make_case({too_many, fail, make_aggregate("first", {make_column(name)})});
+    right = catalog.analyze(make_aggregate(right, {}, {make_alias(value, name)}));
+    plan = catalog.analyze(make_join(plan, right, JoinType::kLeftOuter, nullptr));
+    return make_column(name);
+  }
+  SelectParts p = *sq.parts;
+  const std::vector<ExprPtr>& inner = p.from->output;
+  if (p.items.size() != 1) {
+    throw_error(ErrorKind::kAnalysis,
+                "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                "The subquery must return one column, but it returns " + std::to_string(p.items.size()));
+  }
+  const ExprPtr value = strip_alias(p.items[0]);
+  std::vector<ExprPtr> value_aggregates;
+  collect_aggregates(value, value_aggregates);
+  if (value_aggregates.empty() && !p.grouped) {
+    throw_error(ErrorKind::kAnalysis,
+                "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY",
+                "Correlated scalar subqueries must be aggregated to return at most one row: \"" +
+                    value->pretty_name() + "\"");
+  }
+  // Inner = outer equalities make the subquery a grouping by its inner sides; any other
+  // correlation needs the domain join.
+  std::vector<std::pair<ExprPtr, ExprPtr>> keys;  // (inner side, outer side)
+  bool equalities = true;
+  for (const auto& c : correlated) {
+    const bool eq = c->kind == ExprKind::kCall && c->name == "=" && c->children.size() == 2;
+    if (eq && reads_only(c->children[0], inner) && reads_none(c->children[1], inner)) {
+      keys.emplace_back(c->children[0], c->children[1]);
+    } else if (eq && reads_only(c->children[1], inner) && reads_none(c->children[0], inner)) {
+      keys.emplace_back(c->children[1], c->children[0]);
+    } else {
+      equalities = false;
+    }
+  }
+  // GROUP BY may only name correlated columns (one group per outer row), as Spark requires.
+  for (const auto& g : p.group_by) {
+    if (std::none_of(keys.begin(), keys.end(), [&](const auto& k) { return same_unresolved(k.first, g); })) {
+      throw_error(
+          ErrorKind::kAnalysis, "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_CORRELATED_COLUMNS_IN_GROUP_BY",
+          "A GROUP BY clause in a scalar correlated subquery cannot contain non-correlated columns: " +
+              g->pretty_name() + ".");
+    }
+  }
+  p.where = local.empty() ? nullptr : join_conjuncts(local);
+  p.grouped = true;
+  p.group_by.clear();
+  p.grouping_sets.clear();
+  p.order_by.clear();
+  std::vector<ExprPtr> items;
+  ExprPtr condition;
+  if (equalities) {
+    for (size_t j = 0; j < keys.size(); ++j) {
+      const std::string key = name + "_key" + std::to_string(j);
+      p.group_by.push_back(keys[j].first);
+      items.push_back(make_alias(keys[j].first, key));
+      ExprPtr eq = make_call("=", {keys[j].second, make_column(key)});
+      condition = condition ? make_and(condition, eq) : eq;
+    }
+  } else {
+    std::vector<ExprPtr> outer;
+    for (const auto& c : correlated) collect_outer_columns(c, inner, outer);
+    const Domain d = make_domain(plan, outer, name, catalog);
+    ExprPtr on;
+    for (const auto& c : correlated) {
+      ExprPtr over = over_domain(c, inner, d);
+      on = on ? make_and(on, over) : over;
+    }
+    p.from = catalog.analyze(make_join(d.plan, p.from, JoinType::kInner, on));
+    for (const auto& n : d.names) {
+      p.group_by.push_back(make_column(n));
+      items.push_back(make_column(n));
+    }
+    condition = domain_match(d);
+  }
+  items.push_back(make_alias(value, name));
+  // A group missing from the join gives NULL, but the value over no rows may not be NULL
+  // (count(*) is 0: the "count bug"). A bare count is coalesced to 0; any other expression over
+  // aggregates is evaluated once over no rows and used where the join found no group.
+  const bool bare = value->kind == ExprKind::kAggregate;
+  const bool counts = bare && (value->name == "count" || value->name == "count_if");
+  const bool needs_empty_value = !bare && !value_aggregates.empty();
+  const std::string matched = name + "_matched";
+  if (needs_empty_value) items.push_back(make_alias(make_literal(Value::boolean(true)), matched));
+  p.items = items;
+  plan = catalog.analyze(make_join(plan, plan_select(p, catalog), JoinType::kLeftOuter, condition));
+  if (counts) return make_call("coalesce", {make_column(name), make_literal(Value::int64(0))});
+  if (!needs_empty_value) return make_column(name);
+  SelectParts empty = *sq.parts;
+  empty.where = make_literal(Value::boolean(false));
+  empty.grouped = false;
+  empty.group_by.clear();
+  empty.grouping_sets.clear();
+  empty.having = nullptr;
+  empty.order_by.clear();
+  empty.items = {make_alias(value, name + "_empty")};
+  plan = catalog.analyze(make_join(plan, plan_select(empty, catalog), JoinType::kLeftOuter, nullptr));
+  return make_case(
+      {make_call("isnull", {make_column(matched)}), make_column(name + "_empty"), make_column(name)});
+}
+
+// Replaces each subquery of `e` with a column of a join onto `plan` (see the attach functions).
+ExprPtr attach_subqueries(PlanPtr& plan, const ExprPtr& e, const Subqueries& subs, const Catalog& catalog) {
   if (!e || !has_marker(e)) return e;
   return transform_up(e, [&](const ExprPtr& x) -> ExprPtr {
     if (!is_marker(x)) return x;
-    const size_t idx = marker_index(x);
-    const Subquery& sq = subs[idx];
-    if (sq.kind != Subquery::Kind::kScalar) return x;
-    const std::string name = "__sql_scalar_" + std::to_string(idx);
-    std::vector<ExprPtr> local, correlated;
-    if (sq.parts) split_correlated(*sq.parts, local, correlated);
-    PlanPtr right;
-    ExprPtr condition;
-    bool counts = false;
-    if (!sq.parts || correlated.empty()) {
-      right = single_column(sq.parts ? plan_select(*sq.parts, catalog) : sq.plan, name, catalog);
-      // One row whatever the subquery returns: its value, NULL for no rows, and the error Spark
-      // raises for more than one (never a silent duplication of the outer rows).
-      ExprPtr too_many = make_call(
-          ">", {make_aggregate("count", {make_literal(Value::int32(1))}), make_literal(Value::int64(1))});
-      ExprPtr fail = make_call(
-          "raise_error",
-          {make_literal(Value::string("[SCALAR_SUBQUERY_TOO_MANY_ROWS] More than one row returned by a "
-                                      "subquery used as an expression."))});
-      ExprPtr value = make_case({too_many, fail, make_aggregate("first", {make_column(name)})});
-      right = catalog.analyze(make_aggregate(right, {}, {make_alias(value, name)}));
-    } else {
-      SelectParts p = *sq.parts;
-      if (p.grouped || p.items.size() != 1) {
-        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                    "a correlated scalar subquery must select one aggregate without GROUP BY");
-      }
-      p.where = local.empty() ? nullptr : join_conjuncts(local);
-      p.grouped = true;
-      p.group_by.clear();
-      p.grouping_sets.clear();
-      p.order_by.clear();
-      std::vector<ExprPtr> items;
-      for (size_t j = 0; j < correlated.size(); ++j) {
-        const ExprPtr& c = correlated[j];
-        const bool equality = c->kind == ExprKind::kCall && c->name == "=" && c->children.size() == 2;
-        int inner_side = !equality                                    ? -1
-                         : reads_only(c->children[0], p.from->output) ? 0
-                         : reads_only(c->children[1], p.from->output) ? 1
-                                                                      : -1;
-        if (inner_side < 0) {
-          throw_error(
-              ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-              "a correlated scalar subquery may only correlate by equalities (inner = outer), not \"" +
-                  c->pretty_name() + "\"");
-        }
-        const ExprPtr& inner = c->children[static_cast<size_t>(inner_side)];
-        const ExprPtr& outer_side = c->children[static_cast<size_t>(1 - inner_side)];
-        const std::string key = name + "_key" + std::to_string(j);
-        p.group_by.push_back(inner);
-        items.push_back(make_alias(inner, key));
-        ExprPtr eq = make_call("=", {outer_side, make_column(key)});
-        condition = condition ? make_and(condition, eq) : eq;
-      }
-      const ExprPtr value = strip_alias(p.items[0]);
-      // A count over no rows is 0, but a group missing from the join gives NULL (the "count
-      // bug"): such a value is coalesced back to 0, as Spark's decorrelation does.
-      counts = value->kind == ExprKind::kAggregate && (value->name == "count" || value->name == "count_if");
-      items.push_back(make_alias(value, name));
-      p.items = items;
-      right = plan_select(p, catalog);
-    }
-    plan = catalog.analyze(make_join(plan, right, JoinType::kLeftOuter, condition));
-    if (counts) return make_call("coalesce", {make_column(name), make_literal(Value::int64(0))});
-    return make_column(name);
+    if (subs[marker_index(x)].kind == Subquery::Kind::kScalar)
+      return attach_scalar_subquery(plan, x, subs, catalog);
+    return attach_existence_subquery(plan, x, subs, catalog);
   });
 }
 
@@ -334,8 +603,7 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
         rest.push_back(c);
       }
     }
-    ExprPtr where =
-        rest.empty() ? nullptr : attach_scalar_subqueries(plan, join_conjuncts(rest), subs, catalog);
+    ExprPtr where = rest.empty() ? nullptr : attach_subqueries(plan, join_conjuncts(rest), subs, catalog);
     reject_markers(where);
     if (where) plan = catalog.analyze(make_filter(plan, where));
     plan = catalog.analyze(make_project(plan, parts.from->output));
@@ -363,7 +631,10 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
       }
     }
     items = std::move(expanded);
-    for (auto& item : items) item = attach_scalar_subqueries(plan, item, subs, catalog);
+    for (auto& item : items) {
+      if (item->kind != ExprKind::kAlias && has_marker(item)) item = make_alias(item, item_name(item, &subs));
+      item = attach_subqueries(plan, item, subs, catalog);
+    }
   }
   ExprPtr qualify = parts.qualify;
   std::vector<ExprPtr> order_by = parts.order_by;
@@ -469,7 +740,15 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
       for (size_t k = 0; k < keys.size(); ++k) {
         if (same_unresolved(e, keys[k])) return make_column(gk + std::to_string(k));
       }
-      if (is_marker(e)) return e;  // an uncorrelated scalar subquery, joined after the aggregate
+      if (is_marker(e)) {
+        // A subquery is joined after the aggregate; the values an IN tests read its results.
+        if (e->children.size() == 1) return e;
+        std::vector<ExprPtr> kids;
+        for (size_t i = 0; i + 1 < e->children.size(); ++i)
+          kids.push_back(post(e->children[i], aliases, depth));
+        kids.push_back(e->children.back());
+        return with_children(*e, std::move(kids));
+      }
       if (e->kind == ExprKind::kCall && (e->name == "grouping" || e->name == "grouping_id")) {
         // grouping(k): 1 when k is rolled up in the row's grouping set (tinyint); grouping_id(k...):
         // those bits, most significant first (bigint; all keys without arguments).
@@ -539,10 +818,10 @@ PlanPtr plan_select(const SelectParts& input, const Catalog& catalog) {
     };
     std::vector<ExprPtr> new_items;
     for (const auto& item : items)
-      new_items.push_back(make_alias(post(strip_alias(item), false, 0), item_name(item)));
-    for (auto& item : new_items) item = attach_scalar_subqueries(plan, item, subs, catalog);
+      new_items.push_back(make_alias(post(strip_alias(item), false, 0), item_name(item, &subs)));
+    for (auto& item : new_items) item = attach_subqueries(plan, item, subs, catalog);
     if (parts.having) {
-      ExprPtr having = attach_scalar_subqueries(plan, post(parts.having, true, 0), subs, catalog);
+      ExprPtr having = attach_subqueries(plan, post(parts.having, true, 0), subs, catalog);
       reject_markers(having);
       plan = catalog.analyze(make_filter(plan, having));
     }
