@@ -26,7 +26,9 @@ std::vector<std::unique_ptr<OptimizerRule>> all_rules() {
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_boolean_simplification_rule());
   rules.push_back(make_reorder_join_rule());
+  rules.push_back(make_eliminate_outer_join_rule());
   rules.push_back(make_push_down_predicates_rule());
+  rules.push_back(make_infer_filters_from_constraints_rule());
   rules.push_back(make_collapse_project_rule());
   rules.push_back(make_limit_push_down_rule());
   rules.push_back(make_column_pruning_rule());

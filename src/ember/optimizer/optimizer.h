@@ -42,5 +42,7 @@ std::unique_ptr<OptimizerRule> make_push_down_predicates_rule();
 std::unique_ptr<OptimizerRule> make_column_pruning_rule();
 std::unique_ptr<OptimizerRule> make_limit_push_down_rule();
 std::unique_ptr<OptimizerRule> make_reorder_join_rule();
+std::unique_ptr<OptimizerRule> make_infer_filters_from_constraints_rule();
+std::unique_ptr<OptimizerRule> make_eliminate_outer_join_rule();
 
 }  // namespace ember

@@ -9,6 +9,7 @@
 //                               this rule; a coalesce keeps its filter above)
 //   Filter over Union        -> Union of Filters, the condition rewritten per branch by position
 //   Filter over Aggregate    -> the conjuncts that only read grouping columns go below
+//   Filter over Window       -> the conjuncts that only read partition keys go below
 //   Filter over Join / a join's own condition -> into the side(s) where that keeps the answer
 //                               (see push_into_join; Spark's PushPredicateThroughJoin)
 //   Filter over Relation     -> stays (a CSV scan cannot skip rows), but the Relation records the
@@ -198,6 +199,37 @@ class PushDownPredicates : public OptimizerRule {
           if (references_only(c, pushable_ids, true)) pushed.push_back(substitute(c, outputs));
           else kept.push_back(c);
         }
+        if (pushed.empty()) return filter;
+        kept.insert(kept.end(), rest.begin(), rest.end());
+        return with_rest(rebuild(*child, {make_filter_over(child->child(), pushed)}), kept);
+      }
+      case PlanKind::kWindow: {
+        // Rows of one window partition are computed together and only from each other, so a
+        // conjunct over partition keys alone keeps or drops whole partitions: filtering before
+        // the window gives every kept row the same value (Spark's PushPredicateThroughNonJoin
+        // for Window). Any other conjunct (on an ORDER BY column or a window result) stays.
+        std::set<int64_t> keys;
+        bool first = true;
+        for (const auto& e : child->exprs) {
+          const ExprPtr& w = e->kind == ExprKind::kAlias ? e->children[0] : e;
+          if (w->kind != ExprKind::kWindow) return filter;
+          std::set<int64_t> mine;
+          for (int p = 1; p <= w->window_partitions; ++p) {
+            if (w->children[static_cast<size_t>(p)]->kind == ExprKind::kAttribute)
+              mine.insert(w->children[static_cast<size_t>(p)]->id);
+          }
+          if (first) keys = std::move(mine);
+          else {
+            std::set<int64_t> both;
+            for (int64_t id : keys) {
+              if (mine.count(id)) both.insert(id);
+            }
+            keys = std::move(both);
+          }
+          first = false;
+        }
+        std::vector<ExprPtr> pushed, kept;
+        for (const auto& c : movable) (references_only(c, keys, true) ? pushed : kept).push_back(c);
         if (pushed.empty()) return filter;
         kept.insert(kept.end(), rest.begin(), rest.end());
         return with_rest(rebuild(*child, {make_filter_over(child->child(), pushed)}), kept);

@@ -1,0 +1,32 @@
+#pragma once
+// Small plan and expression builders shared by the optimizer rules that add new nodes or calls
+// (inferred filters, simplified expressions). Rules only ever build resolved trees.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ember/plan/logical_plan.h"
+
+namespace ember {
+
+// A resolved call of the registered scalar function `name` on resolved `args`, bound exactly as
+// the analyzer binds it (same kernel, result type and nullability).
+ExprPtr resolved_call(const std::string& name, std::vector<ExprPtr> args, bool ansi);
+
+// A resolved Filter(AND of conjuncts) over `child`.
+PlanPtr filter_over(const PlanPtr& child, const std::vector<ExprPtr>& conjuncts);
+
+// Ids of the attributes `plan` outputs.
+std::set<int64_t> output_ids(const LogicalPlan& plan);
+
+// Does `e` reference at least one attribute, and only attributes in `allowed`?
+bool references_only_ids(const ExprPtr& e, const std::set<int64_t>& allowed);
+
+// A call of one of the comparison functions (=, <>, <, <=, >, >=), by the name it is bound under.
+bool is_comparison_call(const Expr& e, const char* op);
+
+// Null-intolerant: the result is null whenever any input is null (Spark's NullIntolerant). True
+// for attributes, comparisons (not <=>), arithmetic, NOT and casts built only of those.
+bool is_null_intolerant(const ExprPtr& e);
+
+}  // namespace ember

@@ -1,0 +1,102 @@
+// EliminateOuterJoin (Spark's rule of that name): an outer join under a filter that rejects the
+// null-padded rows of a side pads nothing that survives, so the join becomes a stricter one:
+//
+//   LEFT OUTER  + filter rejecting nulls of the right side           -> INNER
+//   RIGHT OUTER + filter rejecting nulls of the left side            -> INNER
+//   FULL OUTER  + rejecting both sides -> INNER; only the left side -> LEFT OUTER;
+//                 only the right side -> RIGHT OUTER
+//
+// A conjunct rejects a side's nulls when it is deterministic, reads only that side's columns, and
+// evaluates to null or false once every one of those columns is null (Spark's canFilterOutNull),
+// e.g. `b.y > 3` or `isnotnull(b.y)`, but not `b.y IS NULL` or `coalesce(b.y, 0) = 0`.
+// Why it matters: inner joins let PushDownPredicates move the filter into the formerly padded
+// side, and let the join planner pick either build side.
+#include <exception>
+
+#include "ember/expr/evaluator.h"
+#include "ember/optimizer/optimizer.h"
+#include "ember/optimizer/rule_helpers.h"
+
+namespace ember {
+
+namespace {
+
+bool rejects_nulls(const ExprPtr& conjunct, const std::set<int64_t>& side, const OptimizerContext& ctx) {
+  if (!is_deterministic(conjunct) || !references_only_ids(conjunct, side)) return false;
+  ExprPtr nulled = transform_up(conjunct, [](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kAttribute) return x;
+    auto lit = std::make_shared<Expr>(*make_literal(Value::null(x->type)));
+    lit->type = x->type;
+    lit->nullable = true;
+    return lit;
+  });
+  try {
+    Value v = evaluate_constant(*nulled, ctx.eval);
+    return v.is_null() || (v.type().id() == TypeId::kBoolean && !v.as_bool());
+  } catch (const std::exception&) {
+    return false;  // cannot tell: keep the outer join
+  }
+}
+
+class EliminateOuterJoin : public OptimizerRule {
+ public:
+  const char* name() const override { return "EliminateOuterJoin"; }
+
+  PlanPtr apply(const PlanPtr& plan, const OptimizerContext& ctx) const override {
+    return rewrite(plan, ctx);
+  }
+
+ private:
+  static PlanPtr rewrite(const PlanPtr& plan, const OptimizerContext& ctx) {
+    std::vector<PlanPtr> kids;
+    bool changed = false;
+    for (const auto& c : plan->children) {
+      kids.push_back(rewrite(c, ctx));
+      changed |= kids.back() != c;
+    }
+    PlanPtr node = plan;
+    if (changed) {
+      auto copy = clone(*plan);
+      copy->children = std::move(kids);
+      if (copy->kind != PlanKind::kRelation) derive_output(*copy);
+      node = copy;
+    }
+    if (node->kind != PlanKind::kFilter || node->child()->kind != PlanKind::kJoin) return node;
+    const LogicalPlan& join = *node->child();
+    const JoinType t = join.join_type;
+    if (t != JoinType::kLeftOuter && t != JoinType::kRightOuter && t != JoinType::kFullOuter) return node;
+    std::vector<ExprPtr> conjuncts;
+    split_conjuncts(node->condition, conjuncts);
+    const std::set<int64_t> left = output_ids(*join.children[0]), right = output_ids(*join.children[1]);
+    bool left_rejected = false, right_rejected = false;
+    for (const auto& c : conjuncts) {
+      left_rejected = left_rejected || rejects_nulls(c, left, ctx);
+      right_rejected = right_rejected || rejects_nulls(c, right, ctx);
+    }
+    JoinType next = t;
+    if (t == JoinType::kLeftOuter && right_rejected) next = JoinType::kInner;
+    if (t == JoinType::kRightOuter && left_rejected) next = JoinType::kInner;
+    if (t == JoinType::kFullOuter) {
+      next = left_rejected && right_rejected ? JoinType::kInner
+             : left_rejected                 ? JoinType::kLeftOuter
+             : right_rejected                ? JoinType::kRightOuter
+                                             : t;
+    }
+    if (next == t) return node;
+    auto new_join = clone(join);
+    new_join->join_type = next;
+    derive_output(*new_join);
+    auto filter = clone(*node);
+    filter->children = {new_join};
+    derive_output(*filter);
+    return filter;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<OptimizerRule> make_eliminate_outer_join_rule() {
+  return std::make_unique<EliminateOuterJoin>();
+}
+
+}  // namespace ember
