@@ -346,11 +346,12 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 // Driver
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
-  EXPECT_EQ(
-      Optimizer::rule_names(),
-      (std::vector<std::string>{"ConstantFolding", "CombineFilters", "BooleanSimplification", "ReorderJoin",
-                                "EliminateOuterJoin", "PushDownPredicates", "InferFiltersFromConstraints",
-                                "CollapseProject", "LimitPushDown", "ColumnPruning"}));
+  EXPECT_EQ(Optimizer::rule_names(),
+            (std::vector<std::string>{"ConstantFolding", "NullPropagation", "OptimizeIn",
+                                      "LikeSimplification", "SimplifyConditionals", "CombineFilters",
+                                      "BooleanSimplification", "ReorderJoin", "EliminateOuterJoin",
+                                      "PushDownPredicates", "InferFiltersFromConstraints", "CollapseProject",
+                                      "LimitPushDown", "ColumnPruning"}));
 }
 
 TEST(OptimizerDriver, ParseExcludedAcceptsShortAndSparkNames) {

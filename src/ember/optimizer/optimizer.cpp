@@ -23,6 +23,10 @@ std::vector<std::unique_ptr<OptimizerRule>> all_rules() {
   // plans it is), never the answer: every rule preserves the result on its own. Folding first lets
   // Filter(true) vanish before the filter rules look at it; pruning last sees the final shape.
   rules.push_back(make_constant_folding_rule());
+  rules.push_back(make_null_propagation_rule());
+  rules.push_back(make_optimize_in_rule());
+  rules.push_back(make_like_simplification_rule());
+  rules.push_back(make_simplify_conditionals_rule());
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_boolean_simplification_rule());
   rules.push_back(make_reorder_join_rule());

@@ -44,5 +44,9 @@ std::unique_ptr<OptimizerRule> make_limit_push_down_rule();
 std::unique_ptr<OptimizerRule> make_reorder_join_rule();
 std::unique_ptr<OptimizerRule> make_infer_filters_from_constraints_rule();
 std::unique_ptr<OptimizerRule> make_eliminate_outer_join_rule();
+std::unique_ptr<OptimizerRule> make_null_propagation_rule();
+std::unique_ptr<OptimizerRule> make_optimize_in_rule();
+std::unique_ptr<OptimizerRule> make_like_simplification_rule();
+std::unique_ptr<OptimizerRule> make_simplify_conditionals_rule();
 
 }  // namespace ember

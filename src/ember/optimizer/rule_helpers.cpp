@@ -44,19 +44,47 @@ bool is_comparison_call(const Expr& e, const char* op) {
   return (wanted == "=" && e.name == "==") || (wanted == "<>" && e.name == "!=");
 }
 
-bool is_null_intolerant(const ExprPtr& e) {
-  switch (e->kind) {
-    case ExprKind::kAttribute: return true;
-    case ExprKind::kNot:
-    case ExprKind::kCast: break;
-    case ExprKind::kCall: {
-      static const std::set<std::string> kNames = {
-          "=", "==", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "negative", "abs"};
-      if (!kNames.count(e->name)) return false;
-      break;
-    }
-    default: return false;
+PlanPtr transform_plan_expressions(const PlanPtr& plan, const std::function<ExprPtr(const ExprPtr&)>& fn) {
+  // A relation's expressions are its own attributes and pushed-filter notes: nothing to rewrite.
+  if (plan->kind == PlanKind::kRelation) return plan;
+  std::vector<PlanPtr> kids;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    kids.push_back(transform_plan_expressions(c, fn));
+    changed |= kids.back() != c;
   }
+  auto rewrite_list = [&](std::vector<ExprPtr> list) {
+    for (auto& e : list) {
+      ExprPtr r = transform_up(e, fn);
+      changed |= r != e;
+      e = std::move(r);
+    }
+    return list;
+  };
+  std::vector<ExprPtr> exprs = rewrite_list(plan->exprs);
+  std::vector<ExprPtr> grouping = rewrite_list(plan->grouping);
+  ExprPtr condition = plan->condition ? transform_up(plan->condition, fn) : nullptr;
+  changed |= condition != plan->condition;
+  if (!changed) return plan;
+  auto out = clone(*plan);
+  out->children = std::move(kids);
+  out->exprs = std::move(exprs);
+  out->grouping = std::move(grouping);
+  out->condition = std::move(condition);
+  derive_output(*out);
+  return out;
+}
+
+bool is_null_intolerant_call(const Expr& e) {
+  if (e.kind == ExprKind::kNot || e.kind == ExprKind::kCast) return true;
+  if (e.kind != ExprKind::kCall) return false;
+  static const std::set<std::string> kNames = {
+      "=", "==", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "negative", "abs"};
+  return kNames.count(e.name) > 0;
+}
+
+bool is_null_intolerant(const ExprPtr& e) {
+  if (e->kind != ExprKind::kAttribute && !is_null_intolerant_call(*e)) return false;
   for (const auto& c : e->children) {
     if (c->kind != ExprKind::kLiteral && !is_null_intolerant(c)) return false;
   }

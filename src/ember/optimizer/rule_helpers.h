@@ -1,6 +1,7 @@
 #pragma once
 // Small plan and expression builders shared by the optimizer rules that add new nodes or calls
 // (inferred filters, simplified expressions). Rules only ever build resolved trees.
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,16 @@ bool references_only_ids(const ExprPtr& e, const std::set<int64_t>& allowed);
 
 // A call of one of the comparison functions (=, <>, <, <=, >, >=), by the name it is bound under.
 bool is_comparison_call(const Expr& e, const char* op);
+
+// Applies `fn` bottom-up (transform_up) to every expression of every node: projections,
+// aggregate outputs and grouping keys (rewritten by the same function, so they stay equal),
+// filter and join conditions, sort orders, window and generator expressions. Nodes whose
+// expressions did not change keep their identity, so the driver sees a fixed point. `fn` must
+// keep each expression's type (its nullability may only get looser or stay).
+PlanPtr transform_plan_expressions(const PlanPtr& plan, const std::function<ExprPtr(const ExprPtr&)>& fn);
+
+// Calls whose result is null whenever any argument is null (comparisons except <=>, arithmetic).
+bool is_null_intolerant_call(const Expr& e);
 
 // Null-intolerant: the result is null whenever any input is null (Spark's NullIntolerant). True
 // for attributes, comparisons (not <=>), arithmetic, NOT and casts built only of those.

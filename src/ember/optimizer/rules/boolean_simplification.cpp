@@ -9,13 +9,31 @@
 // branch is still evaluated only on rows where they hold (ANSI errors cannot appear). When one
 // branch has nothing left, the OR is true wherever the common part holds and disappears.
 // Non-deterministic conditions are left alone.
+//
+// It also pushes NOT down to the leaves (Spark's BooleanSimplification does the same):
+// NOT NOT x -> x; De Morgan, NOT (a AND b) -> NOT a OR NOT b and NOT (a OR b) -> NOT a AND NOT b;
+// NOT of a comparison -> the complementary comparison (NOT a < b -> a >= b, NOT a = b -> a <> b);
+// NOT isnull(x) -> isnotnull(x) and back. Each is exact in three-valued logic (null stays null)
+// and keeps evaluation order, so short-circuiting skips the same rows. The leaves it leaves
+// behind are what PushDownPredicates, constraint inference and Parquet pruning understand.
+#include <map>
 #include <set>
 
 #include "ember/optimizer/optimizer.h"
+#include "ember/optimizer/rule_helpers.h"
 
 namespace ember {
 
 namespace {
+
+ExprPtr negate(const ExprPtr& inner, bool ansi);
+
+// NOT x with the NOT pushed into x as far as it goes.
+ExprPtr negate_or_wrap(const ExprPtr& x, bool ansi) {
+  ExprPtr pushed = negate(x, ansi);
+  if (!pushed) return make_not(x);
+  return pushed;
+}
 
 void split_disjuncts(const ExprPtr& e, std::vector<ExprPtr>& out) {
   if (e->kind == ExprKind::kOr) {
@@ -24,6 +42,42 @@ void split_disjuncts(const ExprPtr& e, std::vector<ExprPtr>& out) {
   } else {
     out.push_back(e);
   }
+}
+
+// NOT pushed one level into `inner` (the operand of a NOT), or nullptr when it cannot move.
+ExprPtr negate(const ExprPtr& inner, bool ansi) {
+  static const std::map<std::string, std::string> kComplement = {{"=", "<>"},
+                                                                 {"==", "<>"},
+                                                                 {"<>", "="},
+                                                                 {"!=", "="},
+                                                                 {"<", ">="},
+                                                                 {">=", "<"},
+                                                                 {">", "<="},
+                                                                 {"<=", ">"},
+                                                                 {"isnull", "isnotnull"},
+                                                                 {"isnotnull", "isnull"}};
+  switch (inner->kind) {
+    case ExprKind::kNot: return inner->children[0];
+    case ExprKind::kAnd:
+      return make_or(negate_or_wrap(inner->children[0], ansi), negate_or_wrap(inner->children[1], ansi));
+    case ExprKind::kOr:
+      return make_and(negate_or_wrap(inner->children[0], ansi), negate_or_wrap(inner->children[1], ansi));
+    case ExprKind::kCall: {
+      auto it = kComplement.find(inner->name);
+      if (it == kComplement.end()) return nullptr;
+      ExprPtr out = resolved_call(it->second, inner->children, ansi);
+      return out->type == inner->type ? out : nullptr;
+    }
+    default: return nullptr;
+  }
+}
+
+ExprPtr push_not(const ExprPtr& e, bool ansi) {
+  return transform_up(e, [ansi](const ExprPtr& x) -> ExprPtr {
+    if (x->kind != ExprKind::kNot) return x;
+    ExprPtr pushed = negate(x->children[0], ansi);
+    return pushed ? pushed : x;
+  });
 }
 
 ExprPtr factor(const ExprPtr& e) {
@@ -74,20 +128,22 @@ class BooleanSimplification : public OptimizerRule {
  public:
   const char* name() const override { return "BooleanSimplification"; }
 
-  PlanPtr apply(const PlanPtr& plan, const OptimizerContext&) const override { return rewrite(plan); }
+  PlanPtr apply(const PlanPtr& plan, const OptimizerContext& ctx) const override {
+    return rewrite(plan, ctx.eval.ansi);
+  }
 
  private:
-  static PlanPtr rewrite(const PlanPtr& plan) {
+  static PlanPtr rewrite(const PlanPtr& plan, bool ansi) {
     std::vector<PlanPtr> kids;
     bool changed = false;
     for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
+      kids.push_back(rewrite(c, ansi));
       changed |= kids.back() != c;
     }
     ExprPtr condition = plan->condition;
     if ((plan->kind == PlanKind::kFilter || plan->kind == PlanKind::kJoin) && condition &&
         is_deterministic(condition)) {
-      ExprPtr factored = factor(condition);
+      ExprPtr factored = factor(push_not(condition, ansi));
       // transform_up rebuilds nodes along changed paths only; compare text to see a real rewrite.
       if (factored != condition && factored->to_string() != condition->to_string()) {
         condition = factored;
