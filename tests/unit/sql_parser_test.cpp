@@ -92,8 +92,14 @@ TEST(SqlParserTest, SpecialForms) {
   EXPECT_EQ(parse("x IS DISTINCT FROM y")->to_string(), "NOT ('x <=> 'y)");
   EXPECT_EQ(parse("EXTRACT(YEAR FROM d)")->to_string(), "year('d)");
   EXPECT_EQ(parse("SUBSTRING(s FROM 2 FOR 3)")->to_string(), "substring('s, 2, 3)");
-  EXPECT_EQ(parse("d + INTERVAL '3' MONTH")->to_string(), "add_months('d, 3)");
-  EXPECT_EQ(parse("d - INTERVAL 2 DAYS")->to_string(), "date_add('d, -2)");
+  // x ± INTERVAL: (months, days, microseconds, class: 0 year-month, 1 whole days, 3 with a time part)
+  EXPECT_EQ(parse("d + INTERVAL '3' MONTH")->to_string(), "__interval_add('d, 3, 0, 0, 0)");
+  EXPECT_EQ(parse("d - INTERVAL 2 DAYS")->to_string(), "__interval_add('d, 0, -2, 0, 1)");
+  EXPECT_EQ(parse("INTERVAL '1-2' YEAR TO MONTH + d")->to_string(), "__interval_add('d, 14, 0, 0, 0)");
+  // 02:03:04.5 = 7384.5 seconds
+  EXPECT_EQ(parse("t - INTERVAL '1 02:03:04.5' DAY TO SECOND")->to_string(),
+            "__interval_add('t, 0, -1, -7384500000, 3)");
+  EXPECT_EQ(parse("t + INTERVAL 1 DAY 90 MINUTES")->to_string(), "__interval_add('t, 0, 1, 5400000000, 3)");
   EXPECT_EQ(parse("TRY_CAST(s AS DECIMAL(10, 2))")->to_string(), "TRY_CAST('s AS DECIMAL(10,2))");
   ExprPtr w =
       parse("sum(x) OVER (PARTITION BY g ORDER BY t DESC ROWS BETWEEN 1 PRECEDING AND UNBOUNDED FOLLOWING)");

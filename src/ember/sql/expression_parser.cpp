@@ -42,29 +42,26 @@ ExprPtr lit(Value v) { return make_literal(std::move(v)); }
 ExprPtr call(const char* name, std::vector<ExprPtr> args) { return make_call(name, std::move(args)); }
 
 // Interval literals have no type of their own in ember: an INTERVAL is kept as this marker call
-// (months, days, microseconds) and folded into date arithmetic by + and -.
+// (months, days, microseconds, and the class Spark's type for it would have: 0 year-month, 1
+// whole days, 2 calendar (both kinds), 3 day-time with a time part) and folded into date and
+// timestamp arithmetic by + and -.
 constexpr const char* kIntervalMarker = "__sql_interval";
 
 bool is_interval(const ExprPtr& e) { return e->kind == ExprKind::kCall && e->name == kIntervalMarker; }
 
-// x + interval / x - interval as Spark computes it for dates: months first, then days.
+// x + interval / x - interval: __interval_add (functions/scalar/datetime_functions_extra.cpp)
+// computes it with Spark's rules for dates and timestamps.
 ExprPtr add_interval(ExprPtr x, const ExprPtr& interval, bool subtract) {
   int64_t months = interval->children[0]->literal.as_int64();
   int64_t days = interval->children[1]->literal.as_int64();
   int64_t micros = interval->children[2]->literal.as_int64();
-  if (micros != 0) {
-    throw_error(
-        ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-        "interval arithmetic with hours, minutes or seconds is not supported yet; use whole days, months "
-        "or years");
-  }
   if (subtract) {
     months = -months;
     days = -days;
+    micros = -micros;
   }
-  if (months != 0) x = call("add_months", {x, lit(Value::int32(static_cast<int32_t>(months)))});
-  if (days != 0) x = call("date_add", {x, lit(Value::int32(static_cast<int32_t>(days)))});
-  return x;
+  return call("__interval_add", {std::move(x), lit(Value::int32(static_cast<int32_t>(months))),
+                                 lit(Value::int64(days)), lit(Value::int64(micros)), interval->children[3]});
 }
 
 }  // namespace
@@ -146,7 +143,8 @@ ExprPtr Parser::parse_standalone_expression() {
   expect_end();
   if (is_interval(e)) {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                "INTERVAL values are supported only in date arithmetic");
+                "INTERVAL values are supported only in date and timestamp arithmetic (x + INTERVAL ..., "
+                "x - INTERVAL ...); ember has no interval type yet");
   }
   return e;
 }
@@ -539,7 +537,12 @@ ExprPtr Parser::parse_primary() {
       return parse_cast(word == "TRY_CAST");
     }
     if (word == "EXTRACT" && is_op("(", 1)) return next(), parse_extract();
-    if (word == "INTERVAL" && peek(1).kind != TokenKind::kOperator) return next(), parse_interval();
+    if (word == "INTERVAL" &&
+        (peek(1).kind != TokenKind::kOperator ||
+         (is_op("-", 1) && (peek(2).kind == TokenKind::kString || peek(2).kind == TokenKind::kInteger ||
+                            peek(2).kind == TokenKind::kDecimal)))) {
+      return next(), parse_interval();
+    }
     if ((word == "DATE" || word == "TIMESTAMP" || word == "TIMESTAMP_LTZ" || word == "TIMESTAMP_NTZ") &&
         peek(1).kind == TokenKind::kString) {
       next();
@@ -682,24 +685,34 @@ ExprPtr Parser::parse_extract() {
           "; supported fields: YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DOY, HOUR, MINUTE, SECOND");
 }
 
-// INTERVAL '3' MONTH, INTERVAL 2 DAYS, INTERVAL 1 YEAR 2 MONTHS, INTERVAL '1 day'.
+// INTERVAL '3' MONTH, INTERVAL 2 DAYS, INTERVAL 1 YEAR 2 MONTHS, INTERVAL '1 day',
+// INTERVAL '1-2' YEAR TO MONTH, INTERVAL '1 02:03:04.5' DAY TO SECOND, INTERVAL '1.5' SECOND.
 ExprPtr Parser::parse_interval() {
   int64_t months = 0, days = 0, micros = 0;
-  auto add_unit = [&](int64_t n, const std::string& unit_word, const Token& at) {
-    std::string unit = upper(unit_word);
+  bool year_month = false, whole_days = false, time_part = false;
+  // Units in Spark's order; a unit's index says which class it belongs to.
+  static const char* const kUnits[] = {"YEAR",   "MONTH",  "WEEK",        "DAY",        "HOUR",
+                                       "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"};
+  constexpr int kSecond = 6, kMicrosecond = 8;
+  auto unit_index = [&](const std::string& word, const Token& at) {
+    std::string unit = upper(word);
     if (unit.size() > 1 && unit.back() == 'S') unit.pop_back();
-    if (unit == "YEAR") months += 12 * n;
-    else if (unit == "MONTH") months += n;
-    else if (unit == "WEEK") days += 7 * n;
-    else if (unit == "DAY") days += n;
-    else if (unit == "HOUR") micros += n * 3600 * kMicrosPerSecond;
-    else if (unit == "MINUTE") micros += n * 60 * kMicrosPerSecond;
-    else if (unit == "SECOND") micros += n * kMicrosPerSecond;
-    else if (unit == "MILLISECOND") micros += n * 1000;
-    else if (unit == "MICROSECOND") micros += n;
-    else
-      throw_syntax_error(at.line, at.column, "expected an interval unit (YEAR, MONTH, WEEK, DAY, HOUR, ...)",
-                         at.raw);
+    for (int k = 0; k < 9; ++k) {
+      if (unit == kUnits[k]) return k;
+    }
+    throw_syntax_error(at.line, at.column, "expected an interval unit (YEAR, MONTH, WEEK, DAY, HOUR, ...)",
+                       at.raw);
+  };
+  // n units of `unit` (microseconds for kMicrosecond, which seconds with a fraction use).
+  auto add_unit = [&](int64_t n, int unit, const Token& at) {
+    static const int64_t kScale[] = {
+        12, 1, 7, 1, 3600 * kMicrosPerSecond, 60 * kMicrosPerSecond, kMicrosPerSecond, 1000, 1};
+    int64_t* target = unit <= 1 ? &months : unit <= 3 ? &days : &micros;
+    int64_t v;
+    if (__builtin_mul_overflow(n, kScale[unit], &v) || __builtin_add_overflow(*target, v, target)) {
+      throw_syntax_error(at.line, at.column, "the interval is out of range", at.raw);
+    }
+    (unit <= 1 ? year_month : unit <= 3 ? whole_days : time_part) = true;
   };
   auto number = [&](const std::string& s, const Token& at) -> int64_t {
     try {
@@ -710,24 +723,110 @@ ExprPtr Parser::parse_interval() {
     }
     throw_syntax_error(at.line, at.column, "expected a whole number in the interval", at.raw);
   };
+  // "12.5" seconds as microseconds (at most six fraction digits).
+  auto seconds = [&](const std::string& s, const Token& at) -> int64_t {
+    size_t dot = s.find('.');
+    if (dot == std::string::npos) return number(s, at) * kMicrosPerSecond;
+    const std::string whole = s.substr(0, dot), frac = s.substr(dot + 1);
+    if (frac.empty() || frac.size() > 6 || frac.find_first_not_of("0123456789") != std::string::npos) {
+      throw_syntax_error(at.line, at.column, "expected seconds with at most six fraction digits", at.raw);
+    }
+    const bool minus = !whole.empty() && whole[0] == '-';
+    const int64_t w = whole.empty() || whole == "-" || whole == "+" ? 0 : number(whole, at);
+    int64_t f = std::stoll(frac);
+    for (size_t k = frac.size(); k < 6; ++k) f *= 10;
+    return w * kMicrosPerSecond + (minus ? -f : f);
+  };
+  auto trimmed = [](std::string s) {
+    s.erase(0, s.find_first_not_of(' '));
+    s.erase(s.find_last_not_of(' ') + 1);
+    return s;
+  };
+  // n units; seconds may have a fraction.
+  auto add_number = [&](const std::string& text, int unit, bool negative, const Token& at) {
+    if (unit == kSecond) {
+      int64_t us = seconds(text, at);
+      add_unit(negative ? -us : us, kMicrosecond, at);
+    } else {
+      int64_t n = number(text, at);
+      add_unit(negative ? -n : n, unit, at);
+    }
+  };
+  // 'value' FROM TO FROM: one number per field from `from` to `to`, as Spark's ANSI forms:
+  // 'y-m' YEAR TO MONTH, 'd h:m:s.f' DAY TO SECOND, 'h:m' HOUR TO MINUTE, ...
+  auto parse_fields = [&](const std::string& text, int from, int to, bool negative, const Token& at) {
+    std::string s = trimmed(text);
+    bool minus = negative;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+      minus = minus != (s[0] == '-');
+      s.erase(0, 1);
+    }
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t k = 0; k <= s.size(); ++k) {
+      if (k == s.size() || s[k] == ' ' || s[k] == ':' || (from <= 1 && s[k] == '-')) {
+        parts.push_back(s.substr(start, k - start));
+        start = k + 1;
+      }
+    }
+    std::vector<int> fields;
+    for (int f = from; f <= to; ++f) {
+      if (f != 2) fields.push_back(f);
+    }
+    if (parts.size() != fields.size()) {
+      throw_syntax_error(at.line, at.column,
+                         std::string("the interval string does not match the ") + kUnits[from] +
+                             (from == to ? "" : std::string(" TO ") + kUnits[to]) + " format",
+                         at.raw);
+    }
+    static const int64_t kLimit[] = {0, 11, 0, 0, 23, 59, 59};
+    for (size_t k = 0; k < fields.size(); ++k) {
+      const int f = fields[k];
+      if (parts[k].empty() || parts[k][0] == '-' || parts[k][0] == '+') {
+        throw_syntax_error(at.line, at.column, "the interval string has a misplaced sign or an empty field",
+                           at.raw);
+      }
+      // Fields after the first stay within their range (months 0-11, minutes 0-59, ...).
+      const int64_t v = f == kSecond ? seconds(parts[k], at) : number(parts[k], at);
+      if (k > 0 && (f == kSecond ? v >= 60 * kMicrosPerSecond : v > kLimit[f])) {
+        throw_syntax_error(at.line, at.column,
+                           std::string("the ") + kUnits[f] + " field of the interval is out of range",
+                           at.raw);
+      }
+      add_unit(minus ? -v : v, f == kSecond ? kMicrosecond : f, at);
+    }
+  };
   bool any = false;
   for (;;) {
-    const Token value = peek();
     bool negative = false;
-    if (is_op("-") && (peek(1).kind == TokenKind::kInteger || peek(1).kind == TokenKind::kString)) {
+    if (is_op("-") && (peek(1).kind == TokenKind::kInteger || peek(1).kind == TokenKind::kDecimal ||
+                       peek(1).kind == TokenKind::kString)) {
       negative = true;
       next();
     }
     const Token v = peek();
     if (v.kind == TokenKind::kString) {
       next();
-      // '3' MONTH, or a whole interval in the string: '1 day', '2 years 3 months'.
       if (peek().kind == TokenKind::kIdentifier && !at_reserved_word()) {
-        std::string s = v.text;
-        s.erase(0, s.find_first_not_of(' '));
-        int64_t n = number(s.substr(0, s.find_last_not_of(' ') + 1), v);
-        add_unit(negative ? -n : n, next().text, peek());
+        // '3' MONTH, '1.5' SECOND, or '1 02:03' DAY TO MINUTE.
+        const Token unit_token = next();
+        const int from = unit_index(unit_token.text, unit_token);
+        int to = from;
+        if (accept_keyword("TO")) {
+          const Token to_token = next();
+          to = unit_index(to_token.text, to_token);
+          if (to <= from || (from <= 1) != (to <= 1) || from == 2 || to > kSecond) {
+            throw_syntax_error(to_token.line, to_token.column, "not a valid interval qualifier",
+                               to_token.raw);
+          }
+        }
+        if (from == to) {
+          add_number(trimmed(v.text), from, negative, v);
+        } else {
+          parse_fields(v.text, from, to, negative, v);
+        }
       } else {
+        // A whole interval in the string: '1 day', '2 years 3 months'.
         size_t i = 0;
         const std::string& s = v.text;
         while (i < s.size()) {
@@ -741,27 +840,26 @@ ExprPtr Parser::parse_interval() {
           while (j < s.size() && s[j] != ' ') ++j;
           if (n.empty() || j == i)
             throw_syntax_error(v.line, v.column, "cannot parse the interval string", v.raw);
-          int64_t count = number(n, v);
-          add_unit(negative ? -count : count, s.substr(i, j - i), v);
+          add_number(n, unit_index(s.substr(i, j - i), v), negative, v);
           i = j;
         }
       }
       any = true;
-    } else if (v.kind == TokenKind::kInteger) {
+    } else if (v.kind == TokenKind::kInteger || v.kind == TokenKind::kDecimal) {
       next();
-      int64_t n = number(v.text, v);
       const Token unit = peek();
       if (unit.kind != TokenKind::kIdentifier) fail("expected an interval unit");
       next();
-      add_unit(negative ? -n : n, unit.text, unit);
+      add_number(v.text, unit_index(unit.text, unit), negative, v);
       any = true;
     } else {
-      if (!any) (void)value, fail("expected an interval value");
+      if (!any) fail("expected an interval value");
       break;
     }
   }
-  return call(kIntervalMarker,
-              {lit(Value::int64(months)), lit(Value::int64(days)), lit(Value::int64(micros))});
+  const int32_t cls = year_month && (whole_days || time_part) ? 2 : year_month ? 0 : time_part ? 3 : 1;
+  return call(kIntervalMarker, {lit(Value::int64(months)), lit(Value::int64(days)), lit(Value::int64(micros)),
+                                lit(Value::int32(cls))});
 }
 
 ExprPtr Parser::parse_function_call(const std::string& written_name) {

@@ -3,6 +3,7 @@
 // in the session time zone (EvalContext::time_zone, UTC when unset); patterns are Spark's datetime
 // patterns (types/temporal.h's DateTimePattern), compiled once when the pattern is a literal.
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 #include "ember/functions/scalar/kernel_templates.h"
@@ -254,6 +255,98 @@ BoundFunction bind_add_months(const std::vector<DataType>& args, const BindConte
   return bound(DataType::date(), {d, k}, kernel, true);
 }
 
+// ---- date / timestamp ± INTERVAL literal -----------------------------------------------------------
+
+// What an interval literal's units make it, as Spark types it: year-month (YEAR, MONTH), day-time
+// of whole days (DAY, WEEK), day-time with hours/minutes/seconds, or both kinds (a calendar
+// interval). The SQL parser passes it with the literal's months, days and microseconds.
+enum IntervalClass : int32_t { kYearMonth = 0, kWholeDays = 1, kCalendar = 2, kDayTime = 3 };
+
+[[noreturn]] void interval_overflow() { throw_arith_overflow("Datetime operation overflow", nullptr); }
+
+int64_t checked_add(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) interval_overflow();
+  return r;
+}
+
+// A timestamp's wall clock in `tz` moved by whole months then days (java.time's
+// LocalDateTime.plusMonths(m).plusDays(d)), back to an instant: Spark's timestampAddInterval.
+int64_t add_local_months_days(int64_t t, int32_t months, int32_t days, const TimeZone& tz) {
+  CivilDateTime c = micros_to_civil(t, tz);
+  int64_t d = int64_t{add_months(days_from_civil(c.date.year, c.date.month, c.date.day), months)} + days;
+  if (d < INT32_MIN || d > INT32_MAX) interval_overflow();
+  c.date = civil_from_days(static_cast<int32_t>(d));
+  return civil_to_micros(c, tz);
+}
+
+// x + INTERVAL ..., with Spark's result types: a date stays a date for year-month intervals, whole
+// days and calendar intervals without a time part (DateAddYMInterval, DateAdd, DateAddInterval),
+// and becomes a timestamp (midnight in the session zone) for a day-time interval with hours,
+// minutes or seconds (TimeAdd); a timestamp moves by its wall clock for months and calendar days
+// and by exact microseconds for day-time intervals.
+BoundFunction bind_interval_add(const std::vector<DataType>& args, const BindContext& ctx) {
+  for (size_t i = 1; i < 5; ++i) {
+    if (i >= ctx.literals.size() || !ctx.literals[i] || ctx.literals[i]->is_null()) {
+      throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                  "the interval of __interval_add must be literals (it is written as x + INTERVAL ...)");
+    }
+  }
+  const int32_t months = static_cast<int32_t>(ctx.literals[1]->as_int64());
+  const int64_t days = ctx.literals[2]->as_int64();
+  const int64_t micros = ctx.literals[3]->as_int64();
+  const int32_t cls = static_cast<int32_t>(ctx.literals[4]->as_int64());
+  const std::vector<DataType> arg_types{args[0], DataType::int32(), DataType::int64(), DataType::int64(),
+                                        DataType::int32()};
+  const TypeId x = args[0].id() == TypeId::kNull ? TypeId::kDate : args[0].id();
+  if (x == TypeId::kDate && cls != kDayTime) {
+    if (cls == kCalendar && micros != 0) {
+      throw_error(
+          ErrorKind::kIllegalArgument, "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+          "Cannot add hours, minutes or seconds, milliseconds, microseconds to a date; cast the date to "
+          "a timestamp first");
+    }
+    std::vector<DataType> types = arg_types;
+    types[0] = DataType::date();
+    auto kernel = make_kernel([months, days](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
+      return unary_map<int32_t, int32_t>(v[0], n, DataType::date(), [&](int32_t d) {
+        int64_t r = int64_t{months != 0 ? add_months(d, months) : d} + days;
+        if (r < INT32_MIN || r > INT32_MAX) interval_overflow();
+        return static_cast<int32_t>(r);
+      });
+    });
+    return bound(DataType::date(), types, kernel);
+  }
+  if (x != TypeId::kDate && x != TypeId::kTimestamp) {
+    throw_input_type("+", 1, "\"DATE\" or \"TIMESTAMP\"", args[0]);
+  }
+  std::vector<DataType> types = arg_types;
+  types[0] = DataType::timestamp();  // a date reads as midnight in the session zone
+  const bool exact = cls == kWholeDays || cls == kDayTime;
+  auto kernel = make_kernel(
+      [months, days, micros, exact](const std::vector<VectorPtr>& v, size_t n, const EvalContext& ctx) {
+        const TimeZone& tz = zone(ctx);
+        return unary_map<int64_t, int64_t>(v[0], n, DataType::timestamp(), [&](int64_t t) {
+          if (exact) {
+            int64_t span;
+            if (__builtin_mul_overflow(days, kMicrosPerDay, &span)) interval_overflow();
+            return checked_add(t, checked_add(span, micros));
+          }
+          if (days < INT32_MIN || days > INT32_MAX) interval_overflow();
+          return checked_add(add_local_months_days(t, months, static_cast<int32_t>(days), tz), micros);
+        });
+      });
+  return bound(DataType::timestamp(), types, kernel);
+}
+
+// An INTERVAL literal the SQL parser could not fold into date arithmetic (sql/expression_parser.cpp
+// keeps it as this marker call): ember has no interval type to hold it.
+BoundFunction bind_interval_value(const std::vector<DataType>&, const BindContext&) {
+  throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+              "INTERVAL values are supported only in date and timestamp arithmetic (x + INTERVAL ..., "
+              "x - INTERVAL ...); ember has no interval type yet");
+}
+
 BoundFunction bind_last_day(const std::vector<DataType>& args, const BindContext&) {
   DataType d = date_arg("last_day", 1, args[0]);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
@@ -395,6 +488,9 @@ void register_datetime_extra_functions(FunctionRegistry& r) {
   r.add(FunctionDef{"unix_timestamp", 0, 2, &bind_unix_timestamp});
   r.add(FunctionDef{"from_unixtime", 1, 2, &bind_from_unixtime});
   r.add(FunctionDef{"add_months", 2, 2, &bind_add_months});
+  // x ± INTERVAL literal (the SQL parser writes it; not a Spark function name).
+  r.add(FunctionDef{"__interval_add", 5, 5, &bind_interval_add});
+  r.add(FunctionDef{"__sql_interval", 4, 4, &bind_interval_value});
   r.add(FunctionDef{"months_between", 2, 3, &bind_months_between});
   r.add(FunctionDef{"last_day", 1, 1, &bind_last_day});
   r.add(FunctionDef{"next_day", 2, 2, &bind_next_day});
