@@ -2,7 +2,8 @@
 # ember's front door. `./dev.sh help` lists the commands.
 #
 #   ./dev.sh run     set up, build (Release), run every program in examples/
-#   ./dev.sh test    set up, build, run ctest and then pytest tests/integration
+#   ./dev.sh test    set up, build, run ctest, pytest tests/integration, then the fuzz target (60 s)
+#   ./dev.sh fuzz    build the libFuzzer target (clang, ASan+UBSan, build-fuzz/) and run it
 #   ./dev.sh bench   set up, build, run bench/run_benchmarks.sh
 #   ./dev.sh format  clang-format in place (--check: report only, exit 1 on differences)
 #   ./dev.sh lint    clang-tidy over src/ (slow; not part of test)
@@ -15,6 +16,7 @@
 #   EMBER_PYTHON       interpreter that creates .venv (default python3)
 #   EMBER_CMAKE_ARGS   extra cmake configure arguments (forces a re-configure)
 #   EMBER_JOBS         build parallelism (default nproc)
+#   EMBER_FUZZ_SECONDS how long `test` and `fuzz` run the Parquet fuzz target (default 60; 0 skips it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +35,9 @@ OPTIONAL_DEB_PACKAGES=(chromium)
 # A Java runtime for PySpark (tests/integration/test_pyspark_interop.py), installed only when no
 # `java` is on the PATH; the first package the distribution has wins (Spark 4 runs on Java 17 or 21).
 JAVA_DEB_PACKAGES=(openjdk-17-jre-headless default-jre-headless)
+# The Parquet reader's libFuzzer target (tests/fuzz/) builds with clang and its runtime libraries.
+FUZZ_DEB_PACKAGES=(clang-14 libclang-rt-14-dev)
+FUZZ_BUILD_DIR="build-fuzz"
 
 # ----------------------------------------------------------------------------------------------------------
 # output helpers
@@ -268,14 +273,65 @@ cmd_test() {
     esac
   fi
 
+  local fuzz_rc=0 fuzz_status="skipped (EMBER_FUZZ_SECONDS=0)"
+  if [[ "${EMBER_FUZZ_SECONDS:-60}" != 0 ]]; then
+    # A subshell: a finding (die) is reported in the summary with the other results.
+    if (run_fuzz); then fuzz_status="passed"; else fuzz_rc=1 fuzz_status="FAILED"; fi
+  fi
+
   echo
   step "Summary"
   if ((ctest_rc == 0)); then info "ctest:  passed"; else info "ctest:  FAILED (exit $ctest_rc)"; fi
   info "pytest: $pytest_status"
-  if ((ctest_rc != 0 || pytest_rc != 0)); then
+  info "fuzz:   $fuzz_status"
+  if ((ctest_rc != 0 || pytest_rc != 0 || fuzz_rc != 0)); then
     die "tests failed"
   fi
   ok "all tests passed"
+}
+
+# Builds the Parquet reader fuzz target in build-fuzz/ (clang, -fsanitize=fuzzer,address,undefined;
+# only the sources the reader needs) and runs it for EMBER_FUZZ_SECONDS (default 60) from the
+# committed seed corpus. The working corpus grows in build-fuzz/corpus/ between runs; a crashing
+# input lands in build-fuzz/artifacts/ and fails the command.
+run_fuzz() {
+  local seconds="${1:-${EMBER_FUZZ_SECONDS:-60}}"
+  ensure_deb_packages "${FUZZ_DEB_PACKAGES[@]}"
+  command -v clang++-14 >/dev/null 2>&1 || die "clang++-14 not found (${FUZZ_DEB_PACKAGES[*]})"
+  export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}"
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+  if [[ ! -f "$FUZZ_BUILD_DIR/build.ninja" ]]; then
+    step "Configuring $FUZZ_BUILD_DIR/ (clang, EMBER_FUZZ=ON)"
+    cmake -S . -B "$FUZZ_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+      -DEMBER_FUZZ=ON -DEMBER_BUILD_TESTS=OFF -DEMBER_BUILD_BENCH=OFF >/dev/null || die "fuzz configure failed"
+  fi
+  step "Building parquet_reader_fuzz ($FUZZ_BUILD_DIR/, -j$(jobs_count))"
+  cmake --build "$FUZZ_BUILD_DIR" -j"$(jobs_count)" --target parquet_reader_fuzz || die "fuzz build failed"
+  local corpus="$FUZZ_BUILD_DIR/corpus/parquet_reader" artifacts="$FUZZ_BUILD_DIR/artifacts/"
+  mkdir -p "$corpus" "$artifacts"
+  local seed
+  for seed in tests/fuzz/corpus/parquet_reader/*; do
+    [[ -e "$corpus/${seed##*/}" ]] || cp "$seed" "$corpus/"
+  done
+  step "Fuzzing the Parquet reader for ${seconds}s (crashes go to $artifacts)"
+  # -malloc_limit_mb: a single allocation beyond it is a finding (a length taken from the file
+  # unchecked); -timeout: one input taking longer is a hang.
+  if ! "$FUZZ_BUILD_DIR/parquet_reader_fuzz" "$corpus" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -malloc_limit_mb=512 -artifact_prefix="$artifacts" -print_final_stats=1 \
+    >"$FUZZ_BUILD_DIR/last-fuzz.log" 2>&1; then
+    grep -E 'ERROR|runtime error|SUMMARY|internal error|Test unit written' "$FUZZ_BUILD_DIR/last-fuzz.log" | head -n 20 >&2
+    die "the fuzz target found a crash (log: $FUZZ_BUILD_DIR/last-fuzz.log). Fix it, and add the input to" \
+      "tests/fuzz/regressions/parquet_reader/ (replayed by ember_tests)"
+  fi
+  ok "fuzzing: $(grep -oE 'stat::number_of_executed_units: [0-9]+' "$FUZZ_BUILD_DIR/last-fuzz.log" |
+    awk '{print $2}') inputs in ${seconds}s, no crash"
+}
+
+cmd_fuzz() {
+  local seconds="${1:-${EMBER_FUZZ_SECONDS:-60}}"
+  [[ "$seconds" =~ ^[0-9]+$ ]] || die "fuzz: seconds must be a number, got '$seconds'"
+  ensure_deb_packages "${DEB_PACKAGES[@]}"
+  run_fuzz "$seconds"
 }
 
 cmd_bench() {
@@ -359,8 +415,11 @@ usage: ./dev.sh <command> [args]
 
 commands:
   run            set up, build (Release) and run every program in examples/ from the repo root
-  test           set up, build, then ctest (build/) and pytest tests/integration; non-zero on failure
+  test           set up, build, then ctest (build/), pytest tests/integration and 60 s of fuzzing;
+                 non-zero on failure
   bench [args]   set up, build, then bench/run_benchmarks.sh [args]
+  fuzz [seconds] build the Parquet reader fuzz target (clang, ASan+UBSan, build-fuzz/) and run it
+                 (default 60 s; \`test\` runs it too unless EMBER_FUZZ_SECONDS=0)
   format         clang-format all C++ sources in place
   format --check report files that are not formatted (exit 1 if any)
   lint [files]   clang-tidy over src/**/*.cpp (or the given files); slow, not part of test
@@ -381,6 +440,7 @@ main() {
     run) cmd_run "$@" ;;
     test) cmd_test "$@" ;;
     bench) cmd_bench "$@" ;;
+    fuzz) cmd_fuzz "$@" ;;
     format) cmd_format "$@" ;;
     lint) cmd_lint "$@" ;;
     help | -h | --help) usage ;;

@@ -179,7 +179,8 @@ uint8_t* Vector::mutable_validity() {
   if (!validity_) {
     size_t n = constant_ ? 1 : size_;
     validity_ = make_buffer(bitmap_bytes(n));
-    std::memset(validity_->data(), 0xff, validity_->size());
+    // An empty vector's buffer has no storage (data() is null): memset must not see it.
+    if (validity_->size() > 0) std::memset(validity_->data(), 0xff, validity_->size());
   }
   return validity_->data();
 }
