@@ -1,13 +1,19 @@
-"""TPC-H on ember beside DuckDB and Polars: same Parquet files, same query text, same run.
+"""TPC-H on ember beside DuckDB, Polars and Spark: same Parquet files, same query text, same run.
 
 Each engine runs each query `--runs` times and keeps the fastest. DuckDB and Polars run in this
 process (Polars through its SQL context over lazy Parquet scans); ember runs `ember sql --timer`
 once per query with the views and the query repeated, and its own per-statement times are read
-back, so process start-up and view creation are not counted for any engine. ember's answer is
-compared value by value with DuckDB's (rules in answers.py); a difference is printed on the line.
+back, so process start-up and view creation are not counted for any engine. Spark (PySpark in
+local[threads] mode, on the machine's Java; `--engines ...,spark`) keeps one session for the whole
+run, its views over the same files created once, and each query is timed as `spark.sql(q).collect()`
+in this process, so JVM start-up is not counted either (the first runs do warm its JIT: with
+`--runs 1` Spark pays for that). ember's and Spark's answers are compared value by value with
+DuckDB's (rules in answers.py); a difference is printed on the line.
 """
 import argparse
 import csv
+import datetime
+import decimal
 import io
 import math
 import os
@@ -61,6 +67,54 @@ def time_polars(data, text, runs):
     return best, rows
 
 
+def spark_available():
+    import importlib.util
+    import shutil
+    return (shutil.which("java") is not None or "JAVA_HOME" in os.environ) and \
+        importlib.util.find_spec("pyspark") is not None
+
+
+def start_spark(data, threads):
+    from pyspark.sql import SparkSession
+    # Spark's defaults (adaptive execution on, 200 shuffle partitions that AQE coalesces) except
+    # the UI, and a driver heap large enough for SF1-SF10 on one machine.
+    spark = (SparkSession.builder.master(f"local[{threads}]").appName("tpch")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "6g"))
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    for t in TABLES:
+        spark.read.parquet(f"{data}/{t}.parquet").createOrReplaceTempView(t)
+    return spark
+
+
+def spark_text(value):
+    """A value Spark returned, as `ember sql --mode csv` would print it (what answers.py reads)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def time_spark(spark, text, runs):
+    best, rows = math.inf, None
+    query = text.rstrip().rstrip(";")
+    try:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            df = spark.sql(query)
+            rows = df.collect()
+            best = min(best, time.perf_counter() - t0)
+    except Exception as e:  # noqa: BLE001 - the error is printed on the query's line
+        return None, str(e).strip().splitlines()[0][:100]
+    return best, (df.columns, [[spark_text(v) for v in r] for r in rows])
+
+
 TIME_TAKEN = re.compile(r"Time taken: ([0-9.]+) seconds(?:, Fetched (\d+) row)?")
 
 
@@ -86,19 +140,27 @@ def main():
     ap.add_argument("--scale", default="1")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--engines", default="ember,duckdb,polars")
+    ap.add_argument("--engines", default=None,
+                    help="comma-separated from ember, duckdb, polars, spark (default: all four, spark only "
+                         "where Java and pyspark are present)")
     ap.add_argument("--queries", default="", help="comma-separated, e.g. q01,q06 (default: all 22)")
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
     args = ap.parse_args()
-    engines = args.engines.split(",")
+    engines = args.engines.split(",") if args.engines else ["ember", "duckdb", "polars"] + (
+        ["spark"] if spark_available() else [])
+    unknown = set(engines) - {"ember", "duckdb", "polars", "spark"}
+    if unknown:
+        ap.error(f"unknown engine(s): {', '.join(sorted(unknown))}")
     wanted = set(args.queries.split(",")) if args.queries else None
     if "polars" in engines:
         os.environ.setdefault("POLARS_MAX_THREADS", str(args.threads))
     data = generate(args.scale, pathlib.Path(args.data))
+    spark = start_spark(data, args.threads) if "spark" in engines else None
+    peers = [p for p in ("duckdb", "polars", "spark") if p in engines]
     cmd = " ".join(["bench/tpch/run", *sys.argv[1:]])
     print(f"TPC-H SF{args.scale}, {args.threads} threads, best of {args.runs}; reproduce: {cmd}")
-    print(f"{'query':6} " + " ".join(f"{e + ' s':>10}" for e in engines) + f" {'ember/duckdb':>13} {'ember/polars':>13}")
-    ratios = {"duckdb": [], "polars": []}
+    print(f"{'query':6} " + " ".join(f"{e + ' s':>10}" for e in engines) + "".join(f" {'ember/' + p:>13}" for p in peers))
+    ratios = {p: [] for p in peers}
     for q in QUERIES:
         if wanted and q.stem not in wanted:
             continue
@@ -108,6 +170,8 @@ def main():
             res["duckdb"] = time_duckdb(data, text, args.runs, args.threads)
         if "polars" in engines:
             res["polars"] = time_polars(data, text, args.runs)
+        if "spark" in engines:
+            res["spark"] = time_spark(spark, text, args.runs)
         if "ember" in engines:
             res["ember"] = time_ember(data, text, args.runs, args.threads)
         cells = []
@@ -116,8 +180,8 @@ def main():
             cells.append(f"{t:10.3f}" if t is not None else f"{'error':>10}")
         line = f"{q.stem:6} " + " ".join(cells)
         ember_t, ember_rows = res.get("ember", (None, None))
-        for peer in ("duckdb", "polars"):
-            if ember_t is not None and peer in res:
+        for peer in peers:
+            if ember_t is not None and res[peer][0] is not None:
                 r = ember_t / res[peer][0]
                 ratios[peer].append(r)
                 line += f" {r:13.2f}"
@@ -128,11 +192,21 @@ def main():
         elif "duckdb" in res and ember_t is not None:
             difference = first_difference(ember_rows[0], ember_rows[1], res["duckdb"][1])
             line += "   answer = DuckDB's" if difference is None else f"   WRONG ANSWER: {difference}"
+        if "spark" in res and "duckdb" in res:
+            spark_t, spark_rows = res["spark"]
+            if spark_t is None:
+                line += f"   spark: {spark_rows}"
+            else:
+                difference = first_difference(spark_rows[0], spark_rows[1], res["duckdb"][1])
+                line += "" if difference is None else f"   SPARK DIFFERS: {difference}"
         print(line, flush=True)
     for peer, rs in ratios.items():
         if rs:
             geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
-            print(f"geometric mean ember/{peer} over {len(rs)} queries: {geo:.2f}")
+            print(f"geometric mean ember/{peer} over {len(rs)} queries: {geo:.2f}"
+                  + (f" (slowest relative to Spark: {max(rs):.2f})" if peer == "spark" else ""))
+    if spark is not None:
+        spark.stop()
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def spark():
         if not binary.exists():
             pytest.fail(f"{binary} is missing: build first (./dev.sh test builds it)")
     session = (SparkSession.builder.master("local[2]").appName("ember-interop")
-               .config("spark.ui.enabled", "false")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.memory", "512m")
                .config("spark.sql.shuffle.partitions", "2")
                .config("spark.sql.session.timeZone", "UTC")
