@@ -96,6 +96,8 @@ class Runner {
       : spark_(ember::Session::builder()
                    .master("local[2]")
                    .config("spark.sql.shuffle.partitions", "2")
+                   // Every optimizer rule application is checked (plan_validation.h).
+                   .config("spark.sql.planChangeValidation", "true")
                    .get_or_create()
                    .new_session()) {}
 

@@ -15,6 +15,7 @@
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/common/error.h"
+#include "ember/optimizer/plan_validation.h"
 
 namespace ember {
 namespace {
@@ -58,6 +59,11 @@ ExprPtr call(const std::string& op, ExprPtr x, ExprPtr y) {
 ExprPtr as(ExprPtr e, const std::string& name) { return make_alias(std::move(e), name); }
 
 PlanPtr analyze(const PlanPtr& unresolved) { return Analyzer(AnalyzerOptions{}).analyze(unresolved); }
+
+// `attr > 1`, resolved against `attr` itself.
+ExprPtr call_resolved_gt(const ExprPtr& attr) {
+  return Analyzer(AnalyzerOptions{}).resolve_expression(call(">", attr, lit(1)), {attr}, false);
+}
 
 OptimizerContext context() { return OptimizerContext{EvalContext{}}; }
 
@@ -346,12 +352,32 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 // Driver
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
-  EXPECT_EQ(Optimizer::rule_names(),
-            (std::vector<std::string>{"ConstantFolding", "NullPropagation", "OptimizeIn",
-                                      "LikeSimplification", "SimplifyConditionals", "CombineFilters",
-                                      "BooleanSimplification", "ReorderJoin", "EliminateOuterJoin",
-                                      "PushDownPredicates", "InferFiltersFromConstraints", "CollapseProject",
-                                      "LimitPushDown", "ColumnPruning"}));
+  EXPECT_EQ(
+      Optimizer::rule_names(),
+      (std::vector<std::string>{"ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
+                                "SimplifyConditionals", "CombineFilters", "BooleanSimplification",
+                                "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "CollapseProject",
+                                "LimitPushDown", "ColumnPruning", "InferFiltersFromConstraints"}));
+}
+
+TEST(OptimizerDriver, BatchesRunInSparksOrder) {
+  std::vector<std::string> batches = Optimizer::batch_descriptions();
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(
+      batches[0].rfind("Operator Optimization before Inferring Filters (fixed point): ConstantFolding, ", 0),
+      0u);
+  EXPECT_EQ(batches[1], "Infer Filters (once): InferFiltersFromConstraints");
+  EXPECT_EQ(
+      batches[2].rfind("Operator Optimization after Inferring Filters (fixed point): ConstantFolding, ", 0),
+      0u);
+  Optimizer optimizer;
+  optimizer.optimize(plan_everything(), context());
+  ASSERT_EQ(optimizer.last_batches().size(), 3u);
+  EXPECT_EQ(optimizer.last_batches()[1].iterations, 1);  // a once batch
+  EXPECT_GE(optimizer.last_batches()[0].iterations, 2);  // changed, then a pass that changed nothing
+  const std::string report = Optimizer::rule_report(optimizer.last_batches(), optimizer.last_run());
+  EXPECT_NE(report.find("Batch 'Infer Filters' (once): 1 iteration, "), std::string::npos) << report;
+  EXPECT_NE(report.find("  PushDownPredicates: changed the plan "), std::string::npos) << report;
 }
 
 TEST(OptimizerDriver, ParseExcludedAcceptsShortAndSparkNames) {
@@ -392,7 +418,8 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
   PlanPtr out;
   for (PlanPtr plan : {plan_comma_join(), plan_everything()}) {
     out = optimizer.optimize(plan, context());
-    ASSERT_EQ(optimizer.last_run().size(), Optimizer::rule_names().size());
+    // One entry per rule and batch: the operator-optimization rules run in two batches.
+    ASSERT_EQ(optimizer.last_run().size(), 2 * Optimizer::rule_names().size() - 1);
     for (const auto& run : optimizer.last_run()) {
       changed[run.rule] += run.times_changed;
       EXPECT_GE(run.nanos, 0);
@@ -737,6 +764,47 @@ TEST(OptimizerInvariants, EveryRuleKeepsOutputsConsistentAndTheResultSchema) {
       EXPECT_EQ(again, out) << text(out) << "became\n" << text(again);
     }
   }
+}
+
+TEST(OptimizerInvariants, ValidationPassesEveryRuleOnEveryPlanAndNamesABrokenOne) {
+  OptimizerOptions options;
+  options.validate = true;
+  for (const auto& [name, build] : plan_builders()) {
+    SCOPED_TRACE(name);
+    PlanPtr out;
+    EXPECT_NO_THROW(out = Optimizer({}, options).optimize(build(), context()));
+    EXPECT_EQ(plan_validation_error(out), "");
+  }
+  // A filter over another table's column: the attribute is not produced below it.
+  PlanPtr t = analyze(table_t());
+  PlanPtr other = analyze(table_kv("x"));
+  auto broken = clone(*analyze(make_filter(t, call(">", col("a"), lit(1)))));
+  broken->condition = call_resolved_gt(other->output[0]);
+  const std::string problem = plan_validation_error(broken);
+  EXPECT_NE(problem.find("references xk#"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("which its children do not output"), std::string::npos) << problem;
+}
+
+TEST(OptimizerDriver, PlanChangeLogKeepsEachChangeOfTheChosenRules) {
+  OptimizerOptions options;
+  options.log_changes = true;
+  options.log_rules = {"PushDownPredicates"};
+  Optimizer optimizer({}, options);
+  optimizer.optimize(plan_everything(), context());
+  ASSERT_FALSE(optimizer.last_changes().empty());
+  for (const auto& change : optimizer.last_changes()) {
+    EXPECT_EQ(change.rule, "PushDownPredicates");
+    EXPECT_NE(change.before, change.after);
+  }
+  const std::string log = Optimizer::change_log(optimizer.last_changes());
+  EXPECT_EQ(log.rfind("=== Applying Rule PushDownPredicates (batch 'Operator Optimization before Inferring "
+                      "Filters') ===\n",
+                      0),
+            0u)
+      << log;
+  Optimizer quiet;
+  quiet.optimize(plan_everything(), context());
+  EXPECT_TRUE(quiet.last_changes().empty());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <iostream>
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/common/error.h"
@@ -59,11 +60,50 @@ void collect_cached(const PlanPtr& plan, std::vector<std::shared_ptr<CachedData>
   for (const auto& c : plan->children) collect_cached(c, out);
 }
 
+// The driver's switches from the session: validation (debug builds, or Spark's
+// spark.sql.planChangeValidation) and the plan change log (spark.sql.planChangeLog.level, with
+// .rules and .batches narrowing it).
+OptimizerOptions optimizer_options(const SessionState& session) {
+  OptimizerOptions options = Optimizer::default_options();
+  const std::string validate = to_lower(session.setting("spark.sql.planChangeValidation", ""));
+  if (validate == "true") options.validate = true;
+  else if (validate == "false") options.validate = false;
+  else if (!validate.empty()) {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                "The value '" + validate +
+                    "' in the config \"spark.sql.planChangeValidation\" is invalid: expected true or false");
+  }
+  const std::string level = to_lower(session.setting("spark.sql.planChangeLog.level", ""));
+  if (!level.empty()) {
+    if (level != "trace" && level != "debug" && level != "info" && level != "warn" && level != "error") {
+      throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                  "The value '" + level +
+                      "' in the config \"spark.sql.planChangeLog.level\" is invalid: expected one of "
+                      "TRACE, DEBUG, INFO, WARN, ERROR");
+    }
+    options.log_changes = true;
+    options.log_rules = Optimizer::parse_excluded(session.setting("spark.sql.planChangeLog.rules", ""));
+    const std::string batches = session.setting("spark.sql.planChangeLog.batches", "");
+    size_t start = 0;
+    while (start <= batches.size()) {
+      size_t comma = batches.find(',', start);
+      if (comma == std::string::npos) comma = batches.size();
+      std::string name = batches.substr(start, comma - start);
+      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.erase(0, 1);
+      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+      if (!name.empty()) options.log_batches.insert(name);
+      start = comma + 1;
+    }
+  }
+  return options;
+}
+
 }  // namespace
 
 const PlanPtr& QueryExecution::optimized() {
   if (!optimized_) {
-    Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")));
+    Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")),
+                        optimizer_options(*session_));
     OptimizerContext ctx{eval_};
     std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
     {
@@ -72,6 +112,12 @@ const PlanPtr& QueryExecution::optimized() {
     }
     if (computing_cached_) cache.erase(computing_cached_);
     optimized_ = optimizer.optimize(use_cached_data(analyzed(), cache), ctx);
+    rule_runs_ = optimizer.last_run();
+    batch_runs_ = optimizer.last_batches();
+    plan_changes_ = optimizer.last_changes();
+    // Spark writes the plan change log to its logger at the configured level; ember has no
+    // logger, so a set level means "show it": on stderr here, and in EXPLAIN EXTENDED.
+    if (!plan_changes_.empty()) std::cerr << Optimizer::change_log(plan_changes_) << std::flush;
   }
   return optimized_;
 }
@@ -259,6 +305,12 @@ std::string QueryExecution::explain_string(ExplainMode mode) {
     case ExplainMode::kFormatted: return "== Physical Plan ==\n" + physical_formatted_string(physical());
   }
   out += "== Physical Plan ==\n" + physical_tree_string(physical());
+  if (mode == ExplainMode::kExtended) {
+    // Not in Spark's output: what the optimizer's batches and rules did, and, with the plan
+    // change log on, every rule's before/after plans.
+    out += "\n== Optimizer Rules ==\n" + Optimizer::rule_report(batch_runs_, rule_runs_);
+    if (!plan_changes_.empty()) out += "\n== Plan Changes ==\n" + Optimizer::change_log(plan_changes_);
+  }
   return out;
 }
 

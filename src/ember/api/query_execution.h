@@ -6,6 +6,7 @@
 
 #include "ember/api/dataframe.h"
 #include "ember/api/session_state.h"
+#include "ember/optimizer/optimizer.h"
 #include "ember/runtime/job_runner.h"
 
 namespace ember {
@@ -39,6 +40,10 @@ class QueryExecution {
   PhysPtr physical_;
   EvalContext eval_;
   std::unique_ptr<JobRunner> runner_;
+  // What the optimizer did for optimized_ (EXPLAIN EXTENDED's footer).
+  std::vector<RuleRun> rule_runs_;
+  std::vector<BatchRun> batch_runs_;
+  std::vector<PlanChange> plan_changes_;
 };
 
 void summarize_metrics(const JobSummary& summary, QueryMetrics* out);

@@ -1,9 +1,12 @@
 #include "ember/optimizer/optimizer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 
 #include "ember/common/error.h"
+#include "ember/optimizer/plan_validation.h"
 
 namespace ember {
 
@@ -17,11 +20,14 @@ constexpr std::string_view kSparkRulePrefix = "org.apache.spark.sql.catalyst.opt
 // error: the plan is correct after every single rule application, just possibly less optimized.
 constexpr int kMaxIterations = 100;
 
-std::vector<std::unique_ptr<OptimizerRule>> all_rules() {
+// The operator-optimization rules: everything that rewrites operators and expressions, run to a
+// fixed point. The order only affects how quickly the fixed point is reached (and which of
+// several equivalent plans it is), never the answer: every rule preserves the result on its own.
+// Folding and the expression rules come first so literal conditions vanish before the filter
+// rules look at them; EliminateOuterJoin before PushDownPredicates so a filter it makes pushable
+// moves in the same iteration; pruning last sees the final shape.
+std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   std::vector<std::unique_ptr<OptimizerRule>> rules;
-  // The order only affects how quickly the fixed point is reached (and which of several equivalent
-  // plans it is), never the answer: every rule preserves the result on its own. Folding first lets
-  // Filter(true) vanish before the filter rules look at it; pruning last sees the final shape.
   rules.push_back(make_constant_folding_rule());
   rules.push_back(make_null_propagation_rule());
   rules.push_back(make_optimize_in_rule());
@@ -32,11 +38,30 @@ std::vector<std::unique_ptr<OptimizerRule>> all_rules() {
   rules.push_back(make_reorder_join_rule());
   rules.push_back(make_eliminate_outer_join_rule());
   rules.push_back(make_push_down_predicates_rule());
-  rules.push_back(make_infer_filters_from_constraints_rule());
   rules.push_back(make_collapse_project_rule());
   rules.push_back(make_limit_push_down_rule());
   rules.push_back(make_column_pruning_rule());
   return rules;
+}
+
+struct BatchSpec {
+  const char* name;
+  bool fixed_point;
+  std::vector<std::unique_ptr<OptimizerRule>> rules;
+};
+
+// The batches in the order they run, named as Spark's Optimizer names them. Inferring filters is
+// a once batch between two operator-optimization batches, as in Spark: the first batch puts
+// filters where the inference sees them, the second pushes what it inferred down to the scans
+// (inference itself is not idempotent enough to sit inside a fixed-point loop).
+std::vector<BatchSpec> all_batches() {
+  std::vector<BatchSpec> batches;
+  batches.push_back({"Operator Optimization before Inferring Filters", true, operator_optimization_rules()});
+  std::vector<std::unique_ptr<OptimizerRule>> infer;
+  infer.push_back(make_infer_filters_from_constraints_rule());
+  batches.push_back({"Infer Filters", false, std::move(infer)});
+  batches.push_back({"Operator Optimization after Inferring Filters", true, operator_optimization_rules()});
+  return batches;
 }
 
 std::string trim(const std::string& s) {
@@ -63,18 +88,55 @@ std::string canonical_rule_name(const std::string& raw) {
 
 }  // namespace
 
-Optimizer::Optimizer(const std::set<std::string>& excluded) {
+struct Optimizer::Batch {
+  std::string name;
+  bool fixed_point = false;
+  std::vector<std::unique_ptr<OptimizerRule>> rules;
+};
+
+Optimizer::Optimizer(const std::set<std::string>& excluded, OptimizerOptions options)
+    : options_(std::move(options)) {
   std::set<std::string> skip;
   for (const auto& name : excluded) skip.insert(canonical_rule_name(name));
-  for (auto& rule : all_rules()) {
-    if (skip.count(rule->name()) == 0) rules_.push_back(std::move(rule));
+  for (auto& spec : all_batches()) {
+    Batch batch{spec.name, spec.fixed_point, {}};
+    for (auto& rule : spec.rules) {
+      if (skip.count(rule->name()) == 0) batch.rules.push_back(std::move(rule));
+    }
+    batches_.push_back(std::move(batch));
   }
+}
+
+Optimizer::~Optimizer() = default;
+
+OptimizerOptions Optimizer::default_options() {
+  OptimizerOptions options;
+#ifndef NDEBUG
+  options.validate = true;
+#endif
+  return options;
 }
 
 std::vector<std::string> Optimizer::rule_names() {
   std::vector<std::string> names;
-  for (const auto& rule : all_rules()) names.emplace_back(rule->name());
+  for (const auto& batch : all_batches()) {
+    for (const auto& rule : batch.rules) {
+      if (std::find(names.begin(), names.end(), rule->name()) == names.end())
+        names.emplace_back(rule->name());
+    }
+  }
   return names;
+}
+
+std::vector<std::string> Optimizer::batch_descriptions() {
+  std::vector<std::string> out;
+  for (const auto& batch : all_batches()) {
+    std::string line = std::string(batch.name) + (batch.fixed_point ? " (fixed point): " : " (once): ");
+    for (size_t i = 0; i < batch.rules.size(); ++i)
+      line += (i ? ", " : "") + std::string(batch.rules[i]->name());
+    out.push_back(line);
+  }
+  return out;
 }
 
 std::set<std::string> Optimizer::parse_excluded(const std::string& value) {
@@ -93,26 +155,92 @@ std::set<std::string> Optimizer::parse_excluded(const std::string& value) {
 
 PlanPtr Optimizer::optimize(const PlanPtr& plan, const OptimizerContext& ctx) const {
   last_run_.clear();
-  for (const auto& rule : rules_) last_run_.push_back(RuleRun{rule->name(), 0, 0});
+  last_batches_.clear();
+  last_changes_.clear();
   PlanPtr current = plan;
-  for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
-    bool changed = false;
-    for (size_t i = 0; i < rules_.size(); ++i) {
-      auto start = std::chrono::steady_clock::now();
-      PlanPtr next = rules_[i]->apply(current, ctx);
-      last_run_[i].nanos +=
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-              .count();
-      // Rules return the very same pointer when they did nothing; any new root means a rewrite.
-      if (next != current) {
-        ++last_run_[i].times_changed;
+  for (const auto& batch : batches_) {
+    const size_t first_run = last_run_.size();
+    for (const auto& rule : batch.rules) last_run_.push_back(RuleRun{rule->name(), 0, 0, batch.name, 0});
+    BatchRun batch_run{batch.name, batch.fixed_point, 0, 0};
+    const auto batch_start = std::chrono::steady_clock::now();
+    const int max_iterations = batch.fixed_point ? kMaxIterations : 1;
+    for (int iteration = 0; iteration < max_iterations; ++iteration) {
+      ++batch_run.iterations;
+      bool changed = false;
+      for (size_t i = 0; i < batch.rules.size(); ++i) {
+        RuleRun& run = last_run_[first_run + i];
+        auto start = std::chrono::steady_clock::now();
+        PlanPtr next = batch.rules[i]->apply(current, ctx);
+        run.nanos +=
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+                .count();
+        ++run.runs;
+        // Rules return the very same pointer when they did nothing; any new root means a rewrite.
+        if (next == current) continue;
+        ++run.times_changed;
         changed = true;
+        if (options_.validate) {
+          std::string problem = plan_validation_error(next);
+          if (!problem.empty()) {
+            throw_error(ErrorKind::kInternal, "PLAN_VALIDATION_FAILED",
+                        "optimizer rule " + run.rule + " (batch '" + batch.name +
+                            "') produced an invalid plan: " + problem + "\nplan before the rule:\n" +
+                            plan_tree_string(current) + "plan after the rule:\n" + plan_tree_string(next));
+          }
+        }
+        if (options_.log_changes && (options_.log_rules.empty() || options_.log_rules.count(run.rule)) &&
+            (options_.log_batches.empty() || options_.log_batches.count(batch.name))) {
+          last_changes_.push_back(
+              PlanChange{batch.name, run.rule, plan_tree_string(current), plan_tree_string(next)});
+        }
         current = std::move(next);
       }
+      if (!changed) break;
     }
-    if (!changed) break;
+    batch_run.nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - batch_start)
+            .count();
+    last_batches_.push_back(batch_run);
   }
   return current;
+}
+
+namespace {
+
+std::string millis(int64_t nanos) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3f ms", static_cast<double>(nanos) / 1e6);
+  return buf;
+}
+
+}  // namespace
+
+std::string Optimizer::rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs) {
+  std::string out;
+  int64_t total = 0;
+  for (const auto& b : batches) {
+    total += b.nanos;
+    out += "Batch '" + b.batch + "' (" + (b.fixed_point ? "fixed point" : "once") +
+           "): " + std::to_string(b.iterations) + (b.iterations == 1 ? " iteration, " : " iterations, ") +
+           millis(b.nanos) + "\n";
+    for (const auto& r : runs) {
+      if (r.batch != b.batch || r.times_changed == 0) continue;
+      out += "  " + r.rule + ": changed the plan " + std::to_string(r.times_changed) +
+             (r.times_changed == 1 ? " time in " : " times in ") + std::to_string(r.runs) +
+             (r.runs == 1 ? " run, " : " runs, ") + millis(r.nanos) + "\n";
+    }
+  }
+  out += "Total: " + millis(total) + "\n";
+  return out;
+}
+
+std::string Optimizer::change_log(const std::vector<PlanChange>& changes) {
+  std::string out;
+  for (const auto& c : changes) {
+    out += "=== Applying Rule " + c.rule + " (batch '" + c.batch + "') ===\n" + c.before + "=== Result of " +
+           c.rule + " ===\n" + c.after + "\n";
+  }
+  return out;
 }
 
 }  // namespace ember

@@ -1,6 +1,9 @@
 #pragma once
-// The optimizer driver: runs the rules in order, repeatedly, until the plan stops changing (or an
-// iteration cap is hit), skipping rules the user excluded, and records what each rule did.
+// The optimizer driver: runs the rules in batches, in a fixed order (as Spark's RuleExecutor):
+// a fixed-point batch repeats its rules until the plan stops changing (or an iteration cap is
+// hit), a once batch runs them one time. Rules the user excluded are skipped. It records what
+// each rule did and how long it took, can check the plan after every change, and can keep each
+// change's before/after plans (spark.sql.planChangeLog.*).
 #include <memory>
 #include <set>
 #include <string>
@@ -10,27 +13,74 @@
 
 namespace ember {
 
+// One rule within one batch (a rule in two batches has two entries).
 struct RuleRun {
   std::string rule;
-  int times_changed = 0;
+  int times_changed = 0;  // applications that changed the plan
+  int64_t nanos = 0;      // total time in the rule
+  std::string batch;
+  int runs = 0;  // applications
+};
+
+struct BatchRun {
+  std::string batch;
+  bool fixed_point = false;
+  int iterations = 0;
   int64_t nanos = 0;
+};
+
+// One effective rule application, kept when the plan change log is on.
+struct PlanChange {
+  std::string batch;
+  std::string rule;
+  std::string before;  // plan_tree_string of the plan before and after the rule
+  std::string after;
+};
+
+struct OptimizerOptions {
+  // Check the plan after every change (plan_validation.h); a broken plan throws kInternal naming
+  // the rule. On in debug builds; spark.sql.planChangeValidation=true turns it on anywhere.
+  bool validate = false;
+  // Keep before/after plans of each change (spark.sql.planChangeLog.level set), limited to these
+  // rules / batches when not empty (spark.sql.planChangeLog.rules / .batches).
+  bool log_changes = false;
+  std::set<std::string> log_rules;
+  std::set<std::string> log_batches;
 };
 
 class Optimizer {
  public:
   // `excluded` holds rule names as given in spark.sql.optimizer.excludedRules.
-  explicit Optimizer(const std::set<std::string>& excluded = {});
+  explicit Optimizer(const std::set<std::string>& excluded = {},
+                     OptimizerOptions options = default_options());
+  ~Optimizer();
   PlanPtr optimize(const PlanPtr& plan, const OptimizerContext& ctx) const;
   const std::vector<RuleRun>& last_run() const { return last_run_; }
-  // Names of every rule, in the order they run.
+  const std::vector<BatchRun>& last_batches() const { return last_batches_; }
+  const std::vector<PlanChange>& last_changes() const { return last_changes_; }
+  // Names of every rule, in the order they first run.
   static std::vector<std::string> rule_names();
+  // "Batch name (fixed point|once): rule, rule, ..." per batch, in order.
+  static std::vector<std::string> batch_descriptions();
   // Parses a comma-separated excludedRules value; unknown names throw kIllegalArgument listing
   // the known rules.
   static std::set<std::string> parse_excluded(const std::string& value);
+  // Validation on in debug builds, off in release builds; no change log.
+  static OptimizerOptions default_options();
+
+  // EXPLAIN EXTENDED's "== Optimizer Rules ==" section: per batch, its iterations and time, and
+  // every rule that changed the plan with its count and time.
+  static std::string rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs);
+  // The plan change log as Spark prints it ("=== Applying Rule X ===" with old and new plans).
+  static std::string change_log(const std::vector<PlanChange>& changes);
 
  private:
-  std::vector<std::unique_ptr<OptimizerRule>> rules_;
+  struct Batch;
+  std::vector<Batch> batches_;
+  OptimizerOptions options_;
   mutable std::vector<RuleRun> last_run_;
+  mutable std::vector<BatchRun> last_batches_;
+  mutable std::vector<PlanChange> last_changes_;
 };
 
 // Factories, one per rule file in optimizer/rules/.
