@@ -98,5 +98,7 @@ std::unique_ptr<OptimizerRule> make_null_propagation_rule();
 std::unique_ptr<OptimizerRule> make_optimize_in_rule();
 std::unique_ptr<OptimizerRule> make_like_simplification_rule();
 std::unique_ptr<OptimizerRule> make_simplify_conditionals_rule();
+std::unique_ptr<OptimizerRule> make_eliminate_sorts_rule();
+std::unique_ptr<OptimizerRule> make_remove_redundant_aggregates_rule();
 
 }  // namespace ember
