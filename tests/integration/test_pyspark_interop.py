@@ -19,6 +19,7 @@ import decimal
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -466,6 +467,20 @@ def test_spark_reads_ember_parquet_values_and_types(tmp_path, spark, rows, flags
     assert_rows_equal(got, canon_rows(rows, SCHEMA))
 
 
+def test_spark_row_reader_reads_ember_parquet(tmp_path, spark, rows):
+    # parquet-mr's record reader (Spark's fallback when the vectorized reader is off) assembles
+    # rows from the levels itself: a second, stricter reader of ember's nested shredding.
+    out = tmp_path / "ember"
+    out.mkdir()
+    ember_write(out / "part-0.parquet", rows, SCHEMA, EMBER_DDL, "--row-group-rows", "1000", "--page-rows", "64")
+    spark.conf.set("spark.sql.parquet.enableVectorizedReader", "false")
+    try:
+        got = spark.read.parquet(str(out)).collect()
+    finally:
+        spark.conf.unset("spark.sql.parquet.enableVectorizedReader")
+    assert_rows_equal(canon_rows(sorted(got, key=lambda r: r["id"]), SCHEMA), canon_rows(rows, SCHEMA))
+
+
 def test_spark_reads_ember_partitioned_dataset(tmp_path, spark):
     rows = partition_rows()
     src = ember_write(tmp_path / "src.parquet", rows, PART_SCHEMA,
@@ -507,3 +522,78 @@ def test_spark_reads_ember_csv_and_json(tmp_path, spark, rows, fmt, options):
         if fmt == "csv" and r[s] == "":
             r[s] = None
     assert_rows_equal(got, want)
+
+
+# ---------------------------------------------------------------------------------------------
+# statistics and page indexes: each engine prunes with the other's, and must lose no row
+
+SORTED_SCHEMA = T.StructType([
+    T.StructField("id", T.LongType()),
+    T.StructField("k", T.StringType()),
+    T.StructField("dt", T.DateType()),
+    T.StructField("amount", T.DecimalType(18, 2)),
+    T.StructField("ts", T.TimestampType()),
+    T.StructField("grp", T.IntegerType()),
+])
+SORTED_N = 5000
+
+
+def sorted_rows():
+    # Sorted on every column but grp, with nulls sprinkled in: min/max statistics and the page
+    # index can rule out most row groups and pages for a range predicate.
+    return [(i, None if i % 97 == 5 else f"k{i:06d}", datetime.date(2000, 1, 1) + datetime.timedelta(days=i // 3),
+             decimal.Decimal(i * 25 - 40000).scaleb(-2),
+             datetime.datetime(2020, 1, 1, tzinfo=UTC) + datetime.timedelta(minutes=i * 7), i * 7919 % 13)
+            for i in range(SORTED_N)]
+
+
+# (Spark SQL predicate, the same test in Python)
+PREDICATES = [
+    ("id = 1234", lambda r: r[0] == 1234),
+    ("id BETWEEN 2000 AND 2100", lambda r: 2000 <= r[0] <= 2100),
+    ("id IN (0, 999, 1000, 4999)", lambda r: r[0] in (0, 999, 1000, 4999)),
+    ("k = 'k004321'", lambda r: r[1] == "k004321"),
+    ("k >= 'k004990'", lambda r: r[1] is not None and r[1] >= "k004990"),
+    ("k IS NULL AND id < 1000", lambda r: r[1] is None and r[0] < 1000),
+    ("dt < DATE '2000-02-01'", lambda r: r[2] < datetime.date(2000, 2, 1)),
+    ("amount > 800.00", lambda r: r[3] > 800),
+    ("ts <= TIMESTAMP '2020-01-02 00:00:00'", lambda r: r[4] <= datetime.datetime(2020, 1, 2, tzinfo=UTC)),
+    ("grp = 3 AND id > 4500", lambda r: r[5] == 3 and r[0] > 4500),
+]
+
+
+def test_spark_filters_with_embers_statistics_and_page_index(tmp_path, spark):
+    rows = sorted_rows()
+    out = tmp_path / "sorted"
+    out.mkdir()
+    ember_write(out / "part-0.parquet", rows, SORTED_SCHEMA,
+                "id BIGINT, k STRING, dt DATE, amount DECIMAL(18,2), ts TIMESTAMP, grp INT",
+                "--row-group-rows", "1000", "--page-rows", "100")
+    md = pq.ParquetFile(out / "part-0.parquet").metadata
+    assert md.num_row_groups == 5 and md.row_group(0).column(0).has_column_index
+    df = spark.read.parquet(str(out))
+    # Spark pushes each filter into parquet-mr, which skips row groups by ember's statistics and
+    # pages by ember's column index: a wrong bound would lose rows.
+    for predicate, test in PREDICATES:
+        assert df.filter(predicate).count() == sum(1 for r in rows if test(r)), predicate
+
+
+def test_ember_filters_with_sparks_statistics_and_page_index(tmp_path, spark):
+    rows = sorted_rows()
+    out = tmp_path / "sorted"
+    (spark.createDataFrame(rows, SORTED_SCHEMA).coalesce(1).write
+     .option("parquet.block.size", "32768").option("parquet.page.size", "1024")
+     .option("parquet.page.row.count.limit", "100").parquet(str(out)))
+    md = pq.ParquetFile(only_part_file(out)).metadata
+    assert md.num_row_groups > 1 and md.row_group(0).column(0).has_column_index
+    view = f"CREATE TEMP VIEW sorted USING parquet OPTIONS (path '{out}')"
+    union = " UNION ALL ".join(f"SELECT {i} AS p, count(*) AS n FROM sorted WHERE {p}"
+                               for i, (p, _) in enumerate(PREDICATES))
+    got = {r["p"]: r["n"] for r in ember_sql(tmp_path / "warehouse", view, union)}
+    assert got == {i: sum(1 for r in rows if test(r)) for i, (_, test) in enumerate(PREDICATES)}
+    # And the pruning happened: Spark's statistics and column index ruled out row groups and pages.
+    plan = run(EMBER, "sql", "--master", "local[2]", "--warehouse", tmp_path / "warehouse", "-e",
+               f"{view}; EXPLAIN SELECT count(*) FROM sorted WHERE id = 1234")
+    selected = re.search(r"SelectedRowGroups: (\d+) of (\d+)", plan)
+    assert selected and selected.group(1) == "1" and int(selected.group(2)) == md.num_row_groups, plan
+    assert "PageIndexSelectedRows" in plan, plan
