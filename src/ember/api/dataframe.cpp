@@ -154,15 +154,18 @@ DataFrame DataFrame::coalesce(int num_partitions) const {
 }
 
 DataFrame DataFrame::persist(const std::string& storage_level) const {
+  return persist(StorageLevel::parse(storage_level));
+}
+
+DataFrame DataFrame::persist(const StorageLevel& storage_level) const {
   const PlanPtr& plan = analyzed();
   std::lock_guard<std::mutex> lock(session_->mu);
   auto& entry = session_->cache[plan.get()];
   if (!entry) {
     entry = std::make_shared<CachedData>();
     entry->plan = plan;
-    std::string level;
-    for (char c : storage_level) level += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    entry->storage_level = level;
+    entry->storage_level = storage_level;
+    entry->rdd_id = session_->blocks->new_rdd_id();
   }
   return *this;
 }
@@ -170,7 +173,10 @@ DataFrame DataFrame::persist(const std::string& storage_level) const {
 DataFrame DataFrame::unpersist() const {
   const PlanPtr& plan = analyzed();
   std::lock_guard<std::mutex> lock(session_->mu);
-  session_->cache.erase(plan.get());
+  if (auto it = session_->cache.find(plan.get()); it != session_->cache.end()) {
+    session_->blocks->remove_rdd(it->second->rdd_id);
+    session_->cache.erase(it);
+  }
   return *this;
 }
 
@@ -178,6 +184,13 @@ bool DataFrame::is_cached() const {
   const PlanPtr& plan = analyzed();
   std::lock_guard<std::mutex> lock(session_->mu);
   return session_->cache.count(plan.get()) > 0;
+}
+
+StorageLevel DataFrame::storage_level() const {
+  const PlanPtr& plan = analyzed();
+  std::lock_guard<std::mutex> lock(session_->mu);
+  auto it = session_->cache.find(plan.get());
+  return it == session_->cache.end() ? StorageLevel::none() : it->second->storage_level;
 }
 
 DataFrame DataFrame::alias(const std::string& name) const { return derive(make_subquery_alias(analyzed(), name)); }

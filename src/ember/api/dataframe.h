@@ -27,6 +27,10 @@ struct QueryMetrics {
   int64_t bad_records = 0;
   // Bytes the job's Parquet scans read from their files (what row-group and page pruning save).
   int64_t bytes_read = 0;
+  // Cached relations the action read: partitions it had to compute (first use, or blocks that
+  // were evicted or lost) and the tasks of the jobs that computed them.
+  int cached_partitions_computed = 0;
+  int cache_tasks = 0;
   struct OperatorTotals {
     std::string name;
     int64_t rows_out = 0;
@@ -139,14 +143,20 @@ class DataFrame {
   DataFrame repartition(const std::vector<ColumnOrName>& cols) const;
   DataFrame coalesce(int num_partitions) const;
   // Marks this DataFrame's plan as cached: the next action that reads it computes its partitions
-  // and keeps them in memory; later actions (of this DataFrame or any derived from it) read them
-  // instead of recomputing; explain() shows InMemoryRelation / InMemoryTableScan. Returns this
-  // DataFrame, as Spark does. storage_level is recorded and shown (ember keeps data in memory).
-  DataFrame cache() const { return persist("MEMORY_AND_DISK"); }
+  // and stores them as blocks in the session's block manager at `storage_level` (Spark's names:
+  // MEMORY_ONLY, MEMORY_AND_DISK, DISK_ONLY, the _SER and _2 forms, OFF_HEAP; an unknown name is
+  // "Invalid StorageLevel"); later actions (of this DataFrame or any derived from it) read them
+  // instead of recomputing, and recompute from the plan only the partitions whose blocks were
+  // evicted or lost. explain() shows InMemoryRelation / InMemoryTableScan. Returns this DataFrame,
+  // as Spark does; persisting cached data again keeps its first level, as Spark does.
+  DataFrame cache() const { return persist(StorageLevel::memory_and_disk()); }
   DataFrame persist(const std::string& storage_level = "MEMORY_AND_DISK") const;
-  // Drops the cached data; later actions recompute from the plan.
+  DataFrame persist(const StorageLevel& storage_level) const;
+  // Drops the cached data and frees its blocks (memory and files); later actions recompute.
   DataFrame unpersist() const;
   bool is_cached() const;
+  // Spark's Dataset.storageLevel: the level this DataFrame is cached at, NONE when it is not.
+  StorageLevel storage_level() const;
   // Spark's describe/summary: a DataFrame of strings with a `summary` column naming the statistic
   // and one column per numeric or string column (other types are left out, as in Spark).
   // describe: count, mean, stddev, min, max of `cols` (all columns when empty). summary: the given

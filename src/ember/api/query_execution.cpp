@@ -1,5 +1,6 @@
 #include "ember/api/query_execution.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <iostream>
@@ -122,24 +123,55 @@ const PlanPtr& QueryExecution::optimized() {
   return optimized_;
 }
 
-// The first action over a cached DataFrame computes its partitions (a job of its own, before
-// this one is planned) and keeps them; later actions read them.
+// Spark's CacheManager and BlockManager.getOrElseUpdate, one job per cached relation before this
+// query runs: the first action over a cached DataFrame computes every partition and stores each
+// as a block; later actions ask the block manager which blocks are gone (an evicted MEMORY_ONLY
+// block, a disk file that was removed or damaged) and run the cached plan for those partitions
+// only. Every cached relation the query reads is pinned first, so storing one cannot evict
+// another the query is about to scan; what the block manager does not keep (a MEMORY_ONLY block
+// that did not fit) stays with this query in unstored_.
 void QueryExecution::materialize_cached_data() {
   std::vector<std::shared_ptr<CachedData>> cached;
   collect_cached(optimized(), cached);
+  std::sort(cached.begin(), cached.end());
+  cached.erase(std::unique(cached.begin(), cached.end()), cached.end());
   bad_records_while_caching_ = 0;
+  cached_partitions_computed_ = 0;
+  cache_tasks_ = 0;
+  pins_.clear();
+  unstored_->partitions.clear();
+  if (cached.empty()) return;
+  BlockManager& blocks = *session_->blocks;
+  blocks.set_memory_limit(session_->storage_memory_limit());
+  blocks.set_compress(session_->rdd_compress());
+  for (const auto& data : cached) pins_.push_back(blocks.pin(data->rdd_id));
   for (const auto& data : cached) {
+    int known = -1;
     {
       std::lock_guard<std::mutex> lock(data->mu);
-      if (data->materialized) continue;
+      known = data->num_partitions;
     }
+    std::vector<int> missing;
+    for (int p = 0; p < known; ++p) {
+      if (!blocks.contains(BlockId{data->rdd_id, p})) missing.push_back(p);
+    }
+    if (known >= 0 && missing.empty()) continue;
     QueryExecution inner(session_, data->plan);
     inner.computing_cached_ = data->plan.get();
+    inner.materialize_cached_data();  // cached relations inside this one, before it is planned
     const int partitions = inner.physical()->num_partitions;
-    std::vector<std::vector<Batch>> parts(static_cast<size_t>(std::max(partitions, 1)));
-    std::mutex parts_mu;
-    QueryMetrics inner_metrics;
-    inner.run(
+    if (known >= 0 && partitions != known) {
+      // The plan no longer has the partitioning its blocks were cut by (a setting such as
+      // spark.sql.shuffle.partitions changed): the surviving blocks cannot be completed, so
+      // every partition is computed again.
+      blocks.remove_rdd(data->rdd_id);
+      missing.clear();
+    }
+    if (missing.empty()) {
+      for (int p = 0; p < partitions; ++p) missing.push_back(p);
+    }
+    std::mutex unstored_mu;
+    JobSummary summary = inner.run_job(
         [&](TaskContext& task, Operator& pipeline) {
           std::vector<Batch> mine;
           Batch b;
@@ -147,17 +179,38 @@ void QueryExecution::materialize_cached_data() {
             task.check_cancelled();
             mine.push_back(flatten_batch(std::move(b)));
           }
-          std::lock_guard<std::mutex> lock(parts_mu);
-          parts[static_cast<size_t>(task.partition)] = std::move(mine);
+          const BlockId id{data->rdd_id, task.partition};
+          if (!blocks.put(id, mine, data->storage_level)) {
+            std::lock_guard<std::mutex> lock(unstored_mu);
+            unstored_->partitions[id.rdd_id][id.partition] = std::move(mine);
+          }
         },
-        &inner_metrics);
+        missing);
     // Malformed records met while filling the cache count for the action that filled it: later
     // actions read the cached rows and never see them again.
-    bad_records_while_caching_ += inner_metrics.bad_records;
+    bad_records_while_caching_ += summary.bad_records + inner.bad_records_while_caching_;
+    cached_partitions_computed_ += static_cast<int>(missing.size()) + inner.cached_partitions_computed_;
+    cache_tasks_ += summary.num_tasks + inner.cache_tasks_;
+    // The query keeps what inner computed for the relations inside this one but did not store.
+    for (auto& [rdd, parts] : inner.unstored_->partitions) {
+      for (auto& [p, batches] : parts) unstored_->partitions[rdd][p] = std::move(batches);
+    }
     std::lock_guard<std::mutex> lock(data->mu);
-    data->partitions = std::move(parts);
-    data->materialized = true;
+    data->num_partitions = partitions;
   }
+}
+
+JobSummary QueryExecution::run_job(const ResultSink& sink, const std::vector<int>& final_partitions) {
+  const PhysPtr& plan = physical();
+  std::lock_guard<std::mutex> lock(session_->job_mu);
+  return runner().run(plan, sink, final_partitions);
+}
+
+void QueryExecution::add_cache_metrics(QueryMetrics* metrics) const {
+  if (metrics == nullptr) return;
+  metrics->bad_records += bad_records_while_caching_;
+  metrics->cached_partitions_computed = cached_partitions_computed_;
+  metrics->cache_tasks = cache_tasks_;
 }
 
 JobRunner& QueryExecution::runner() {
@@ -172,6 +225,8 @@ JobRunner& QueryExecution::runner() {
     }
     env.next_stage_id = &session_->next_stage_id;
     env.next_shuffle_id = &session_->next_shuffle_id;
+    env.blocks = session_->blocks.get();
+    env.unstored = unstored_;
     runner_ = std::make_unique<JobRunner>(env);
   }
   return *runner_;
@@ -214,11 +269,9 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
 void QueryExecution::run(const ResultSink& sink, QueryMetrics* metrics) {
   session_->ensure_running();
   materialize_cached_data();
-  const PhysPtr& plan = physical();
-  std::lock_guard<std::mutex> lock(session_->job_mu);
-  JobSummary summary = runner().run(plan, sink);
+  JobSummary summary = run_job(sink, {});
   summarize_metrics(summary, metrics);
-  if (metrics) metrics->bad_records += bad_records_while_caching_;
+  add_cache_metrics(metrics);
 }
 
 std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
@@ -229,7 +282,7 @@ std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
   JobSummary summary;
   std::vector<Batch> out = runner().collect(plan, &summary);
   summarize_metrics(summary, metrics);
-  if (metrics) metrics->bad_records += bad_records_while_caching_;
+  add_cache_metrics(metrics);
   return out;
 }
 

@@ -29,10 +29,20 @@ class QueryExecution {
  private:
   JobRunner& runner();
   void materialize_cached_data();
+  // Runs the planned job (cached data already materialised); see JobRunner::run.
+  JobSummary run_job(const ResultSink& sink, const std::vector<int>& final_partitions);
   // The cached plan this execution computes (materialize_cached_data), which must not be
   // replaced by its own, not yet computed, cache entry.
   const LogicalPlan* computing_cached_ = nullptr;
   int64_t bad_records_while_caching_ = 0;  // malformed input records met by materialize_cached_data
+  int cached_partitions_computed_ = 0;     // partitions materialize_cached_data computed
+  int cache_tasks_ = 0;                    // tasks of the jobs that computed them
+  // Computed partitions the block manager did not keep, read by this query's scans (shared with
+  // the job runner's environment).
+  std::shared_ptr<UnstoredPartitions> unstored_ = std::make_shared<UnstoredPartitions>();
+  // The cached relations this query reads stay in memory until it ends (BlockManager::Pin).
+  std::vector<BlockManager::Pin> pins_;
+  void add_cache_metrics(QueryMetrics* metrics) const;
   std::shared_ptr<SessionState> session_;
   PlanPtr logical_;
   PlanPtr analyzed_;

@@ -72,6 +72,7 @@ std::shared_ptr<SessionState> start_session(std::map<std::string, std::string> s
       parse_int_setting("spark.task.maxFailures", state->setting("spark.task.maxFailures", std::to_string(master.max_failures))));
   options.show_progress = parse_bool_setting("spark.ui.showConsoleProgress", state->setting("spark.ui.showConsoleProgress", "true"));
   state->scheduler = std::make_unique<Scheduler>(*state->backend, *state->shuffle, options);
+  state->blocks = std::make_unique<BlockManager>(state->storage_memory_limit());
   return state;
 }
 
@@ -87,6 +88,8 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.ember.join.maxBuildBytes", "4294967296"},
       {"spark.ui.showConsoleProgress", "true"},
       {"spark.ember.shuffle.memoryLimitBytes", "1073741824"},
+      {"spark.ember.storage.memoryLimitBytes", "2147483648"},
+      {"spark.rdd.compress", "false"},
   };
   return kDefaults;
 }
@@ -128,6 +131,15 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.join_max_build_bytes = parse_bytes_setting("spark.ember.join.maxBuildBytes",
                                              setting("spark.ember.join.maxBuildBytes", "4294967296"));
   return o;
+}
+
+int64_t SessionState::storage_memory_limit() const {
+  return parse_bytes_setting("spark.ember.storage.memoryLimitBytes",
+                             setting("spark.ember.storage.memoryLimitBytes", "2147483648"));
+}
+
+bool SessionState::rdd_compress() const {
+  return parse_bool_setting("spark.rdd.compress", setting("spark.rdd.compress", "false"));
 }
 
 EvalContext SessionState::new_eval_context() const {

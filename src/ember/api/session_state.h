@@ -7,6 +7,7 @@
 
 #include "ember/functions/function.h"
 #include "ember/physical/physical_plan.h"
+#include "ember/runtime/block_manager.h"
 #include "ember/runtime/executor_backend.h"
 #include "ember/runtime/scheduler.h"
 #include "ember/runtime/shuffle/local_shuffle_manager.h"
@@ -24,6 +25,7 @@ struct SessionState {
   std::unique_ptr<LocalExecutorBackend> backend;
   std::unique_ptr<LocalShuffleManager> shuffle;
   std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<BlockManager> blocks;  // cached DataFrames' partitions
   int next_job_id = 0;
   int next_stage_id = 0;
   int next_shuffle_id = 0;
@@ -44,6 +46,10 @@ struct SessionState {
   const TimeZone& time_zone() const;
   int shuffle_partitions() const;
   PhysicalPlannerOptions planner_options() const;
+  // The block manager's settings as they are now: spark.ember.storage.memoryLimitBytes and
+  // spark.rdd.compress (applied before each action that reads cached data).
+  int64_t storage_memory_limit() const;
+  bool rdd_compress() const;
   // The evaluation context of a new query: ANSI flag, time zone, and the query's start instant
   // (current_date() and current_timestamp() return the same value for every row of a query).
   EvalContext new_eval_context() const;

@@ -345,6 +345,7 @@ DataFrame Session::sql(const std::string& query) const {
       const PlanPtr& plan = it->second.plan;
       if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
         PlanPtr original = plan->source->cached->plan;
+        state_->blocks->remove_rdd(plan->source->cached->rdd_id);
         state_->cache.erase(original.get());
         it->second.plan = original;
       }

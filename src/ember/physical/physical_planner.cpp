@@ -471,8 +471,8 @@ class Planner {
         // One task per cached partition; before the first action materialises the data
         // (explain only), the partition count is not known yet.
         std::lock_guard<std::mutex> lock(p.source->cached->mu);
-        s->num_partitions = p.source->cached->materialized
-                                ? std::max<int>(1, static_cast<int>(p.source->cached->partitions.size()))
+        s->num_partitions = p.source->cached->num_partitions >= 0
+                                ? std::max(1, p.source->cached->num_partitions)
                                 : options_.default_parallelism;
         s->label = "InMemoryTableScan [" + cols + "]";
         break;

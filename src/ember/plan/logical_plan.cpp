@@ -51,7 +51,7 @@ std::string DataSource::describe() const {
       return "Range (" + std::to_string(start) + ", " + std::to_string(end) + ", step=" + std::to_string(step) +
              ", splits=" + std::to_string(num_partitions) + ")";
     case SourceKind::kLocalRows: return "LocalRelation";
-    case SourceKind::kCached: return "InMemoryRelation, StorageLevel(" + cached->storage_level + ")";
+    case SourceKind::kCached: return "InMemoryRelation, " + cached->storage_level.to_string();
     case SourceKind::kJson: {
       std::string s = "json [";
       for (size_t i = 0; i < paths.size(); ++i) s += (i ? ", " : "") + paths[i];

@@ -15,6 +15,7 @@
 
 #include "ember/exec/operators/join_type.h"
 #include "ember/expr/expression.h"
+#include "ember/plan/storage_level.h"
 #include "ember/types/data_type.h"
 #include "ember/vector/batch.h"
 
@@ -50,15 +51,18 @@ enum class SourceKind { kCsv, kRange, kLocalRows, kParquet, kCached, kJson };
 
 struct LogicalPlan;
 
-// The data of a cached DataFrame (cache() / persist()): computed by the first action that reads
-// it, one list of batches per partition, and read by every later action instead of recomputing
-// `plan`. Shared by the session's cache registry and every plan that scans it.
+// A cached DataFrame (cache() / persist()), Spark's CachedData: its partitions are blocks
+// rdd_<rdd_id>_<p> of the session's block manager (runtime/block_manager.h), computed by the first
+// action that reads it and read by every later action instead of recomputing `plan`; a block
+// that is lost is recomputed from `plan` (QueryExecution::materialize_cached_data). Shared by the
+// session's cache registry and every plan that scans it.
 struct CachedData {
   std::shared_ptr<const LogicalPlan> plan;  // the analyzed plan that was cached
-  std::string storage_level = "MEMORY_AND_DISK";
+  StorageLevel storage_level = StorageLevel::memory_and_disk();
+  int rdd_id = 0;
   std::mutex mu;
-  bool materialized = false;
-  std::vector<std::vector<Batch>> partitions;
+  // How many partitions `plan` had when it was first computed; -1 until then. Guarded by mu.
+  int num_partitions = -1;
 };
 
 // Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader

@@ -8,23 +8,24 @@
 #include "ember/exec/hashtable/join_hash_table.h"
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/exec/operators/batch_source_operator.h"
-#include "ember/io/bad_records.h"
-#include "ember/io/csv/csv_reader.h"
-#include "ember/io/json/json_reader.h"
 #include "ember/exec/operators/filter_operator.h"
 #include "ember/exec/operators/generate_operator.h"
 #include "ember/exec/operators/hash_aggregate_operator.h"
 #include "ember/exec/operators/hash_join_operator.h"
-#include "ember/exec/operators/nested_loop_join_operator.h"
 #include "ember/exec/operators/limit_operator.h"
+#include "ember/exec/operators/nested_loop_join_operator.h"
 #include "ember/exec/operators/project_operator.h"
 #include "ember/exec/operators/range_scan_operator.h"
 #include "ember/exec/operators/sample_operator.h"
 #include "ember/exec/operators/sort_operator.h"
 #include "ember/exec/operators/window_operator.h"
 #include "ember/exec/sort/row_comparator.h"
+#include "ember/io/bad_records.h"
 #include "ember/io/csv/csv_options.h"
+#include "ember/io/csv/csv_reader.h"
+#include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_scan_operator.h"
+#include "ember/runtime/block_manager.h"
 #include "ember/runtime/scheduler.h"
 #include "ember/runtime/shuffle/shuffle_manager.h"
 #include "ember/types/time_zone.h"
@@ -52,10 +53,13 @@ struct BroadcastState {
   std::shared_ptr<const std::vector<Batch>> batches;   // nested-loop join
 };
 
-// Exchange state shared by the tasks of one job, by shuffle id.
+// Exchange state shared by the tasks of one job, by shuffle id, and where its cached relations'
+// partitions are (JobEnvironment::blocks and unstored).
 struct JobExchanges {
   std::map<int, std::shared_ptr<RangeExchangeState>> ranges;
   std::map<int, std::shared_ptr<BroadcastState>> broadcasts;
+  BlockManager* blocks = nullptr;
+  const UnstoredPartitions* unstored = nullptr;
 };
 
 std::vector<DataType> types_of(const std::vector<ExprPtr>& attrs) {
@@ -235,8 +239,15 @@ class CancellationPoint final : public Operator {
 
 class PipelineBuilder {
  public:
-  PipelineBuilder(TaskContext& task, const EvalContext& eval, const JobExchanges& exchanges, TaskBuildState& state)
-      : task_(task), eval_(eval), ranges_(exchanges.ranges), broadcasts_(exchanges.broadcasts), state_(state) {
+  PipelineBuilder(TaskContext& task, const EvalContext& eval, const JobExchanges& exchanges,
+                  TaskBuildState& state)
+      : task_(task),
+        eval_(eval),
+        ranges_(exchanges.ranges),
+        broadcasts_(exchanges.broadcasts),
+        blocks_(exchanges.blocks),
+        unstored_(exchanges.unstored),
+        state_(state) {
     eval_.partition_index = task.partition;
   }
 
@@ -359,13 +370,27 @@ class PipelineBuilder {
         return std::make_unique<BatchSourceOperator>("LocalTableScan", std::move(mine), node.read_columns);
       }
       case SourceKind::kCached: {
-        std::vector<Batch> mine;
+        // QueryExecution computed every block this query lacked just before it ran, and pinned
+        // the memory ones; what is neither here nor in the block manager now was lost meanwhile.
+        int cached_partitions = 0;
         {
           std::lock_guard<std::mutex> lock(src.cached->mu);
-          EMBER_CHECK(src.cached->materialized, "a cached relation is scanned before it was materialised");
-          const auto& parts = src.cached->partitions;
-          for (size_t i = static_cast<size_t>(partition); i < parts.size(); i += static_cast<size_t>(node.num_partitions)) {
-            mine.insert(mine.end(), parts[i].begin(), parts[i].end());
+          cached_partitions = src.cached->num_partitions;
+        }
+        EMBER_CHECK(cached_partitions >= 0 && blocks_ != nullptr,
+                    "a cached relation is scanned before it was materialised");
+        std::vector<Batch> mine;
+        for (int i = partition; i < cached_partitions; i += node.num_partitions) {
+          const BlockId id{src.cached->rdd_id, i};
+          if (const std::vector<Batch>* computed = unstored_ != nullptr ? unstored_->find(id) : nullptr) {
+            mine.insert(mine.end(), computed->begin(), computed->end());
+          } else if (std::optional<std::vector<Batch>> block = blocks_->get(id)) {
+            mine.insert(mine.end(), block->begin(), block->end());
+          } else {
+            throw_error(ErrorKind::kIo,
+                        "cached block " + id.name() +
+                            " was lost while the query ran (its disk copy was removed or damaged, or "
+                            "the DataFrame was unpersisted); run the action again to recompute it");
           }
         }
         return std::make_unique<BatchSourceOperator>("InMemoryTableScan", std::move(mine), node.read_columns);
@@ -470,6 +495,8 @@ class PipelineBuilder {
   EvalContext eval_;  // the job's context with this task's partition index
   const std::map<int, std::shared_ptr<RangeExchangeState>>& ranges_;
   const std::map<int, std::shared_ptr<BroadcastState>>& broadcasts_;
+  BlockManager* blocks_;
+  const UnstoredPartitions* unstored_;
   TaskBuildState& state_;
 };
 
@@ -512,9 +539,12 @@ void verify_csv_boundaries(CsvBoundaryCheck& check) {
 
 }  // namespace
 
-JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
+JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
+                          const std::vector<int>& final_partitions) {
   if (stages_.empty() || stages_.back().root != root) assign_stages(root);
   JobExchanges exchanges;
+  exchanges.blocks = env_.blocks;
+  exchanges.unstored = env_.unstored.get();
   auto& ranges = exchanges.ranges;
   for (const auto& s : stages_) {
     if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kRange) {
@@ -624,6 +654,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
         range->bounds = all.select(picks.data(), picks.size());
       };
     } else {
+      spec.partitions = final_partitions;
       spec.run_task = [stage_root, check, &exchanges, eval, &sink](TaskContext& task) {
         TaskBuildState state;
         PipelineBuilder builder(task, eval, exchanges, state);
@@ -638,7 +669,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink) {
   }
   JobSummary summary;
   summary.num_stages = static_cast<int>(specs.size());
-  for (const auto& s : specs) summary.num_tasks += s.num_partitions;
+  for (const auto& s : specs) summary.num_tasks += stage_task_count(s);
   std::vector<int> shuffle_ids;
   for (const auto& s : stages_) {
     if (s.exchange) shuffle_ids.push_back(s.exchange->shuffle_id);

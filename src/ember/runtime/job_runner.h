@@ -15,8 +15,10 @@
 
 namespace ember {
 
+class BlockManager;
 class Scheduler;
 class ShuffleManager;
+struct UnstoredPartitions;
 
 struct JobEnvironment {
   Scheduler* scheduler = nullptr;
@@ -25,6 +27,10 @@ struct JobEnvironment {
   int job_id = 0;
   int* next_stage_id = nullptr;    // session-wide counters (Spark numbers stages across jobs)
   int* next_shuffle_id = nullptr;
+  // Where scans of cached relations read their partitions: the query's own unstored ones first,
+  // then the block manager. Both may be null for a plan without cached relations.
+  BlockManager* blocks = nullptr;
+  std::shared_ptr<const UnstoredPartitions> unstored;
 };
 
 // Per-task output sink for the final stage: receives the task's pipeline root to drain.
@@ -46,9 +52,10 @@ class JobRunner {
   // per plan; call once before explain or run.
   void assign_stages(const PhysPtr& root);
 
-  // Runs the job; `sink` consumes each final-stage task's pipeline. `on_job_end` runs on the
-  // driver after every stage has completed (e.g. an output commit).
-  JobSummary run(const PhysPtr& root, const ResultSink& sink);
+  // Runs the job; `sink` consumes each final-stage task's pipeline. `final_partitions`, when not
+  // empty, limits the final stage to those partitions (recomputing lost cached blocks); earlier
+  // stages always run whole, as their shuffle output is not kept between jobs.
+  JobSummary run(const PhysPtr& root, const ResultSink& sink, const std::vector<int>& final_partitions = {});
 
   // Convenience: runs the job and returns all result batches, in partition order.
   std::vector<Batch> collect(const PhysPtr& root, JobSummary* summary = nullptr);

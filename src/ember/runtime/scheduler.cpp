@@ -25,7 +25,8 @@ struct TaskEvent {
   enum class Kind { kSucceeded, kFailed, kSkipped };
   Kind kind = Kind::kSkipped;
   size_t stage_index = 0;
-  int partition = 0;
+  int slot = 0;       // the task's index within its stage (StageSpec::partitions)
+  int partition = 0;  // the partition it computed
   int attempt = 0;
   TaskMetrics metrics;
   std::exception_ptr error;
@@ -118,6 +119,9 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
                 "duplicate stage id " + std::to_string(stages[i].stage_id) + " in job " + std::to_string(job_id));
     EMBER_CHECK(stages[i].num_partitions >= 0, "negative partition count");
     EMBER_CHECK(stages[i].num_partitions == 0 || stages[i].run_task, "stage without a task function");
+    for (int p : stages[i].partitions) {
+      EMBER_CHECK(p >= 0 && p < stages[i].num_partitions, "stage partition out of range");
+    }
   }
   std::vector<std::vector<size_t>> children(n);
   std::vector<int> pending_parents(n, 0);
@@ -154,10 +158,10 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
   for (size_t i = 0; i < n; ++i) {
     result.stages[i].stage_id = stages[i].stage_id;
     result.stages[i].name = stages[i].name;
-    result.stages[i].num_tasks = stages[i].num_partitions;
+    result.stages[i].num_tasks = stage_task_count(stages[i]);
     result.stages[i].first_task = total_tasks;
-    total_tasks += static_cast<size_t>(stages[i].num_partitions);
-    failures[i].assign(static_cast<size_t>(stages[i].num_partitions), 0);
+    total_tasks += static_cast<size_t>(stage_task_count(stages[i]));
+    failures[i].assign(static_cast<size_t>(stage_task_count(stages[i])), 0);
   }
   result.task_metrics.resize(total_tasks);
 
@@ -167,12 +171,14 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
   size_t stages_done = 0;
   std::exception_ptr failure;
 
-  auto launch = [&](size_t stage_index, int partition, int attempt) {
+  auto launch = [&](size_t stage_index, int slot, int attempt) {
     const int max_attempts = opts_.max_task_attempts;
-    backend_.launch([shared, stage_index, partition, attempt, job_id, shuffle, progress, max_attempts] {
+    backend_.launch([shared, stage_index, slot, attempt, job_id, shuffle, progress, max_attempts] {
       const StageSpec& spec = shared->stages[stage_index];
+      const int partition = spec.partitions.empty() ? slot : spec.partitions[static_cast<size_t>(slot)];
       TaskEvent ev;
       ev.stage_index = stage_index;
+      ev.slot = slot;
       ev.partition = partition;
       ev.attempt = attempt;
       // A task queued behind the failure is skipped outright: no point starting work whose result
@@ -199,7 +205,8 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
           // When this failure is certain to fail the job (the driver applies the same rule),
           // cancel right here rather than after the driver wakes up: otherwise this very worker
           // would go on to start queued siblings whose work is already lost.
-          if (!is_retryable_task_error(ev.error) || attempt + 1 >= max_attempts) shared->cancelled.store(true);
+          if (!is_retryable_task_error(ev.error) || attempt + 1 >= max_attempts)
+            shared->cancelled.store(true);
         }
         if (progress) progress->task_ended(job_id, spec.stage_id, ev.kind == TaskEvent::Kind::kSucceeded);
       }
@@ -224,9 +231,10 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
       size_t s = ready.back();
       ready.pop_back();
       stage_start[s] = Clock::now();
-      if (progress) progress->stage_submitted(job_id, stages[s].stage_id, stages[s].num_partitions);
-      if (stages[s].num_partitions > 0) {
-        for (int p = 0; p < stages[s].num_partitions; ++p) launch(s, p, 0);
+      const int tasks = stage_task_count(stages[s]);
+      if (progress) progress->stage_submitted(job_id, stages[s].stage_id, tasks);
+      if (tasks > 0) {
+        for (int slot = 0; slot < tasks; ++slot) launch(s, slot, 0);
         continue;
       }
       if (stages[s].on_stage_complete) stages[s].on_stage_complete();
@@ -253,8 +261,9 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
       case TaskEvent::Kind::kSkipped: return;
       case TaskEvent::Kind::kSucceeded:
         if (failure) return;
-        result.task_metrics[result.stages[s].first_task + static_cast<size_t>(ev.partition)] = std::move(ev.metrics);
-        if (++completed[s] == spec.num_partitions) complete_stage(s);
+        result.task_metrics[result.stages[s].first_task + static_cast<size_t>(ev.slot)] =
+            std::move(ev.metrics);
+        if (++completed[s] == stage_task_count(spec)) complete_stage(s);
         return;
       case TaskEvent::Kind::kFailed: {
         // The attempt is over; its uncommitted shuffle blocks must not leak into a retry.
@@ -263,11 +272,11 @@ JobResult Scheduler::run_job(std::vector<StageSpec> stage_specs, int job_id) {
         // A cancellation caused by a failure whose event is still in flight (the failing worker
         // raises the flag before it reports): not the error to report; the original follows.
         if (shared->cancelled.load() && is_cancellation(ev.error)) return;
-        int& failed = failures[s][static_cast<size_t>(ev.partition)];
+        int& failed = failures[s][static_cast<size_t>(ev.slot)];
         ++failed;
         if (is_retryable_task_error(ev.error) && failed < opts_.max_task_attempts) {
           ++result.stages[s].failed_attempts;
-          launch(s, ev.partition, ev.attempt + 1);
+          launch(s, ev.slot, ev.attempt + 1);
           return;
         }
         fail(ev.error);

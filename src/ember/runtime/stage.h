@@ -14,6 +14,10 @@ struct StageSpec {
   int stage_id = 0;  // unique within one run_job call; shown in the progress bar
   std::string name;  // for humans: "csv at sales.csv", "hash aggregate"
   int num_partitions = 0;  // one task per partition; 0 is allowed (the stage completes at once)
+  // When not empty, only these partitions (distinct, each in [0, num_partitions)) run, one task
+  // each: recomputing the lost blocks of a cached relation needs only those. Task metrics and
+  // StageResult::num_tasks then follow this list's order and size.
+  std::vector<int> partitions;
   // Stages that must have completed (every task succeeded and on_stage_complete returned) before
   // any task of this stage starts. Must name stages of the same run_job call; no cycles.
   std::vector<int> parent_stage_ids;
@@ -32,5 +36,10 @@ struct StageSpec {
   // themselves when they have written everything.
   int shuffle_write_id = -1;
 };
+
+// How many tasks the stage runs: partitions.size() when a subset is given, else num_partitions.
+inline int stage_task_count(const StageSpec& spec) {
+  return spec.partitions.empty() ? spec.num_partitions : static_cast<int>(spec.partitions.size());
+}
 
 }  // namespace ember
