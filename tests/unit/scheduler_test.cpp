@@ -120,6 +120,38 @@ TEST(SchedulerTest, DiamondDependenciesRunInOrder) {
   EXPECT_GE(r.wall_nanos, 0);
 }
 
+TEST(SchedulerTest, AStageCanRunASubsetOfItsPartitions) {
+  // Recomputing lost cached blocks runs only those partitions of the final stage; the tasks see
+  // the real partition numbers and the stage's full partition count, and a retried task keeps
+  // its partition.
+  SchedulerOptions opts;
+  opts.max_task_attempts = 2;
+  Fixture f(2, opts);
+  std::mutex mu;
+  std::multiset<int> seen;
+  std::atomic<bool> failed_once{false};
+  std::vector<StageSpec> stages;
+  stages.push_back(make_stage(0, 3, {}, [](TaskContext&) {}));
+  stages.push_back(make_stage(1, 8, {0}, [&](TaskContext& ctx) {
+    EXPECT_EQ(ctx.num_partitions, 8);
+    if (ctx.partition == 6 && !failed_once.exchange(true)) throw_error(ErrorKind::kIo, "transient");
+    std::lock_guard<std::mutex> lock(mu);
+    seen.insert(ctx.partition);
+  }));
+  stages.back().partitions = {6, 2};
+  JobResult r = f.scheduler.run_job(std::move(stages), 9);
+  EXPECT_EQ(seen, (std::multiset<int>{2, 6}));
+  EXPECT_EQ(r.stage(0)->num_tasks, 3);
+  EXPECT_EQ(r.stage(1)->num_tasks, 2);
+  EXPECT_EQ(r.stage(1)->failed_attempts, 1);
+  EXPECT_EQ(r.task_metrics.size(), 5u);
+  // A partition outside the stage is a bug in the caller.
+  std::vector<StageSpec> bad;
+  bad.push_back(make_stage(0, 2, {}, [](TaskContext&) {}));
+  bad.back().partitions = {2};
+  EXPECT_THROW(f.scheduler.run_job(std::move(bad), 10), EmberError);
+}
+
 TEST(SchedulerTest, TasksOfAStageRunConcurrently) {
   Fixture f(4);
   Rendezvous all(4);
