@@ -375,8 +375,11 @@ TEST(OptimizerDriver, BatchesRunInSparksOrder) {
   ASSERT_EQ(optimizer.last_batches().size(), 3u);
   EXPECT_EQ(optimizer.last_batches()[1].iterations, 1);  // a once batch
   EXPECT_GE(optimizer.last_batches()[0].iterations, 2);  // changed, then a pass that changed nothing
-  const std::string report = Optimizer::rule_report(optimizer.last_batches(), optimizer.last_run());
+  const std::string report = Optimizer::rule_report(optimizer.last_batches(), optimizer.last_run(), true);
   EXPECT_NE(report.find("Batch 'Infer Filters' (once): 1 iteration, "), std::string::npos) << report;
+  const std::string plain = Optimizer::rule_report(optimizer.last_batches(), optimizer.last_run(), false);
+  EXPECT_NE(plain.find("Batch 'Infer Filters' (once): 1 iteration\n"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find(" ms"), std::string::npos) << plain;
   EXPECT_NE(report.find("  PushDownPredicates: changed the plan "), std::string::npos) << report;
 }
 

@@ -116,6 +116,7 @@ const PlanPtr& QueryExecution::optimized() {
     rule_runs_ = optimizer.last_run();
     batch_runs_ = optimizer.last_batches();
     plan_changes_ = optimizer.last_changes();
+    log_level_set_ = !session_->setting("spark.sql.planChangeLog.level", "").empty();
     // Spark writes the plan change log to its logger at the configured level; ember has no
     // logger, so a set level means "show it": on stderr here, and in EXPLAIN EXTENDED.
     if (!plan_changes_.empty()) std::cerr << Optimizer::change_log(plan_changes_) << std::flush;
@@ -361,7 +362,9 @@ std::string QueryExecution::explain_string(ExplainMode mode) {
   if (mode == ExplainMode::kExtended) {
     // Not in Spark's output: what the optimizer's batches and rules did, and, with the plan
     // change log on, every rule's before/after plans.
-    out += "\n== Optimizer Rules ==\n" + Optimizer::rule_report(batch_runs_, rule_runs_);
+    // Times only with the plan change log on: they differ from run to run.
+    out += "\n== Optimizer Rules ==\n" +
+           Optimizer::rule_report(batch_runs_, rule_runs_, !plan_changes_.empty() || log_level_set_);
     if (!plan_changes_.empty()) out += "\n== Plan Changes ==\n" + Optimizer::change_log(plan_changes_);
   }
   return out;

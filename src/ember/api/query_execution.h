@@ -54,6 +54,7 @@ class QueryExecution {
   std::vector<RuleRun> rule_runs_;
   std::vector<BatchRun> batch_runs_;
   std::vector<PlanChange> plan_changes_;
+  bool log_level_set_ = false;  // spark.sql.planChangeLog.level was set: EXPLAIN shows rule times
 };
 
 void summarize_metrics(const JobSummary& summary, QueryMetrics* out);

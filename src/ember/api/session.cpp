@@ -130,6 +130,9 @@ PhysicalPlannerOptions SessionState::planner_options() const {
                                                  setting("spark.sql.autoBroadcastJoinThreshold", "10485760"));
   o.join_max_build_bytes = parse_bytes_setting("spark.ember.join.maxBuildBytes",
                                              setting("spark.ember.join.maxBuildBytes", "4294967296"));
+  o.subexpression_elimination =
+      parse_bool_setting("spark.sql.subexpressionElimination.enabled",
+                         setting("spark.sql.subexpressionElimination.enabled", "true"));
   return o;
 }
 

@@ -217,22 +217,23 @@ std::string millis(int64_t nanos) {
 
 }  // namespace
 
-std::string Optimizer::rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs) {
+std::string Optimizer::rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs,
+                                   bool with_times) {
   std::string out;
   int64_t total = 0;
   for (const auto& b : batches) {
     total += b.nanos;
     out += "Batch '" + b.batch + "' (" + (b.fixed_point ? "fixed point" : "once") +
-           "): " + std::to_string(b.iterations) + (b.iterations == 1 ? " iteration, " : " iterations, ") +
-           millis(b.nanos) + "\n";
+           "): " + std::to_string(b.iterations) + (b.iterations == 1 ? " iteration" : " iterations") +
+           (with_times ? ", " + millis(b.nanos) : "") + "\n";
     for (const auto& r : runs) {
       if (r.batch != b.batch || r.times_changed == 0) continue;
       out += "  " + r.rule + ": changed the plan " + std::to_string(r.times_changed) +
              (r.times_changed == 1 ? " time in " : " times in ") + std::to_string(r.runs) +
-             (r.runs == 1 ? " run, " : " runs, ") + millis(r.nanos) + "\n";
+             (r.runs == 1 ? " run" : " runs") + (with_times ? ", " + millis(r.nanos) : "") + "\n";
     }
   }
-  out += "Total: " + millis(total) + "\n";
+  if (with_times) out += "Total: " + millis(total) + "\n";
   return out;
 }
 

@@ -68,9 +68,11 @@ class Optimizer {
   // Validation on in debug builds, off in release builds; no change log.
   static OptimizerOptions default_options();
 
-  // EXPLAIN EXTENDED's "== Optimizer Rules ==" section: per batch, its iterations and time, and
-  // every rule that changed the plan with its count and time.
-  static std::string rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs);
+  // EXPLAIN EXTENDED's "== Optimizer Rules ==" section: per batch, its iterations, and every
+  // rule that changed the plan with its count; `with_times` adds each one's time (left out by
+  // default so that EXPLAIN's text is the same from run to run).
+  static std::string rule_report(const std::vector<BatchRun>& batches, const std::vector<RuleRun>& runs,
+                                 bool with_times);
   // The plan change log as Spark prints it ("=== Applying Rule X ===" with old and new plans).
   static std::string change_log(const std::vector<PlanChange>& changes);
 

@@ -77,6 +77,9 @@ struct PhysicalPlan {
   // kFilter: predicate; kProject: exprs. Both bound to the child's output.
   ExprPtr predicate;
   std::vector<ExprPtr> exprs;
+  // kProject: common subexpressions computed once per batch (common_subexpressions.h); exprs
+  // read them as columns after the child's.
+  std::vector<ExprPtr> shared_exprs;
 
   // kHashAggregate
   AggregateMode mode = AggregateMode::kComplete;
@@ -130,6 +133,7 @@ struct PhysicalPlannerOptions {
   bool ansi = true;
   int64_t auto_broadcast_threshold = 10LL << 20;  // spark.sql.autoBroadcastJoinThreshold; -1: never
   int64_t join_max_build_bytes = 4LL << 30;       // spark.ember.join.maxBuildBytes
+  bool subexpression_elimination = true;          // spark.sql.subexpressionElimination.enabled
 };
 
 // Spark's sizeInBytes estimate of a logical plan (no column statistics): file sizes for scans,

@@ -4,12 +4,13 @@
 #include <optional>
 
 #include "ember/common/error.h"
+#include "ember/expr/common_subexpressions.h"
+#include "ember/expr/evaluator.h"
 #include "ember/io/csv/csv_options.h"
 #include "ember/io/csv/csv_reader.h"
 #include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/io/parquet/row_group_pruning.h"
-#include "ember/expr/evaluator.h"
 #include "ember/physical/physical_plan.h"
 
 namespace ember {
@@ -101,6 +102,17 @@ class Planner {
         for (const auto& e : p->exprs) pr->exprs.push_back(bind_to_input(e, child->output));
         pr->output = p->output;
         pr->label = "Project [" + expr_list(p->exprs) + "]";
+        if (options_.subexpression_elimination) {
+          SharedSubexpressions cse =
+              share_common_subexpressions(pr->exprs, static_cast<int>(child->output.size()));
+          if (!cse.shared.empty()) {
+            pr->exprs = std::move(cse.exprs);
+            pr->shared_exprs = std::move(cse.shared);
+            const size_t n = pr->shared_exprs.size();
+            pr->label += ", " + std::to_string(n) +
+                         (n == 1 ? " common subexpression" : " common subexpressions") + " computed once";
+          }
+        }
         keep_properties_through(*pr);
         return pr;
       }

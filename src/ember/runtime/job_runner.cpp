@@ -258,7 +258,9 @@ class PipelineBuilder {
       case PhysKind::kFilter:
         return std::make_unique<FilterOperator>(build(node->children[0], partition), node->predicate, eval_);
       case PhysKind::kProject:
-        return std::make_unique<ProjectOperator>(build(node->children[0], partition), node->exprs, eval_);
+        return std::make_unique<ProjectOperator>(build(node->children[0], partition), node->exprs, eval_,
+                                                 node->shared_exprs,
+                                                 static_cast<int>(node->children[0]->output.size()));
       case PhysKind::kHashAggregate: {
         HashAggregateOperator::Spec spec{node->mode, node->group_keys, node->aggregates, node->intermediate_offsets,
                                          node->result_exprs};

@@ -6,10 +6,17 @@ namespace ember {
 
 // Computes bound expressions over each batch. Column references pass their vectors through
 // without copying; constants are flattened so downstream operators see plain columns.
+// `shared` (common_subexpressions.h) are computed first, once per batch, as extra columns after
+// the first `input_width` input columns; `exprs` read them as BoundRefs.
 class ProjectOperator final : public UnaryOperator {
  public:
-  ProjectOperator(OperatorPtr child, std::vector<ExprPtr> exprs, const EvalContext& ctx)
-      : UnaryOperator("Project", std::move(child)), exprs_(std::move(exprs)), evaluator_(ctx) {}
+  ProjectOperator(OperatorPtr child, std::vector<ExprPtr> exprs, const EvalContext& ctx,
+                  std::vector<ExprPtr> shared = {}, int input_width = 0)
+      : UnaryOperator("Project", std::move(child)),
+        exprs_(std::move(exprs)),
+        shared_(std::move(shared)),
+        input_width_(static_cast<size_t>(input_width)),
+        evaluator_(ctx) {}
 
  protected:
   bool produce(Batch& out) override {
@@ -17,6 +24,11 @@ class ProjectOperator final : public UnaryOperator {
     if (!child_->next(in)) return false;
     out.columns.clear();
     out.num_rows = in.num_rows;
+    if (!shared_.empty()) {
+      // The input's columns (pointers, not copies) followed by each shared subexpression.
+      in.columns.resize(input_width_);
+      for (const auto& e : shared_) in.columns.push_back(evaluator_.eval(*e, in));
+    }
     for (const auto& e : exprs_) out.columns.push_back(flatten(evaluator_.eval(*e, in)));
     evaluator_.advance_rows(in.num_rows);
     return true;
@@ -24,6 +36,8 @@ class ProjectOperator final : public UnaryOperator {
 
  private:
   std::vector<ExprPtr> exprs_;
+  std::vector<ExprPtr> shared_;
+  size_t input_width_;
   ExpressionEvaluator evaluator_;
 };
 
