@@ -683,3 +683,37 @@ def test_ember_filters_with_sparks_statistics_and_page_index(tmp_path, spark):
     selected = re.search(r"SelectedRowGroups: (\d+) of (\d+)", plan)
     assert selected and selected.group(1) == "1" and int(selected.group(2)) == md.num_row_groups, plan
     assert "PageIndexSelectedRows" in plan, plan
+
+
+def test_ember_merges_spark_schemas_like_spark(tmp_path, spark):
+    out = tmp_path / "evolving"
+    spark.createDataFrame([(i, i * 10) for i in range(5)], "id long, a int").coalesce(1) \
+        .write.parquet(str(out / "k=1"))
+    spark.createDataFrame([(i, f"s{i}", i / 2) for i in range(5, 8)], "id long, b string, c double").coalesce(1) \
+        .write.parquet(str(out / "k=2"))
+    merged = spark.read.option("mergeSchema", "true").parquet(str(out))
+    spark_types = [(f.name, f.dataType.simpleString()) for f in merged.schema.fields]
+    want = sorted([list(r) for r in merged.collect()])
+    view = f"CREATE TEMP VIEW evolving USING parquet OPTIONS (path '{out}', mergeSchema 'true')"
+    assert [(r["col_name"], r["data_type"]) for r in ember_sql(tmp_path / "wh", view, "DESCRIBE evolving")] == \
+        spark_types == [("id", "bigint"), ("a", "int"), ("b", "string"), ("c", "double"), ("k", "int")]
+    got = ember_sql(tmp_path / "wh", view, "SELECT * FROM evolving ORDER BY id")
+    assert [[r.get(n) for n, _ in spark_types] for r in got] == want
+
+    # A column whose type differs between files: Spark refuses to merge; ember reads without
+    # merging and fails on the file that disagrees with Spark's error class, naming file and column.
+    conflict = tmp_path / "conflict"
+    spark.createDataFrame([(1, 2)], "id long, a int").write.parquet(str(conflict / "k=1"))
+    spark.createDataFrame([(1, "x")], "id long, a string").write.parquet(str(conflict / "k=2"))
+    with pytest.raises(Exception, match="(?i)merge"):
+        spark.read.option("mergeSchema", "true").parquet(str(conflict)).schema
+    result = subprocess.run([str(EMBER), "sql", "--master", "local[2]", "--warehouse", str(tmp_path / "wh"), "-e",
+                             f"SELECT * FROM parquet.`{conflict}`"], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "PARQUET_COLUMN_DATA_TYPE_MISMATCH" in result.stderr and "Column: [a]" in result.stderr, result.stderr
+    assert str(conflict) in result.stderr and ".parquet" in result.stderr, result.stderr
+    result = subprocess.run([str(EMBER), "sql", "--master", "local[2]", "--warehouse", str(tmp_path / "wh"), "-e",
+                             f"CREATE TEMP VIEW c USING parquet OPTIONS (path '{conflict}', mergeSchema 'true'); "
+                             "SELECT * FROM c"], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "CANNOT_MERGE_SCHEMAS" in result.stderr and "column 'a' is int" in result.stderr, result.stderr
