@@ -352,12 +352,13 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 // Driver
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
-  EXPECT_EQ(Optimizer::rule_names(),
-            (std::vector<std::string>{
-                "ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
-                "SimplifyConditionals", "CombineFilters", "BooleanSimplification", "ReorderJoin",
-                "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts", "RemoveRedundantAggregates",
-                "CollapseProject", "LimitPushDown", "ColumnPruning", "InferFiltersFromConstraints"}));
+  EXPECT_EQ(
+      Optimizer::rule_names(),
+      (std::vector<std::string>{"ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
+                                "SimplifyConditionals", "CombineFilters", "BooleanSimplification",
+                                "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts",
+                                "RemoveRedundantAggregates", "PushAggregateThroughJoin", "CollapseProject",
+                                "LimitPushDown", "ColumnPruning", "InferFiltersFromConstraints"}));
 }
 
 TEST(OptimizerDriver, BatchesRunInSparksOrder) {

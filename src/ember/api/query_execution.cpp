@@ -106,6 +106,8 @@ const PlanPtr& QueryExecution::optimized() {
     Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")),
                         optimizer_options(*session_));
     OptimizerContext ctx{eval_};
+    ctx.eager_aggregation =
+        to_lower(session_->setting("spark.ember.optimizer.eagerAggregation", "false")) == "true";
     std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
     {
       std::lock_guard<std::mutex> lock(session_->mu);

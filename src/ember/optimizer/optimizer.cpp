@@ -40,6 +40,7 @@ std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   rules.push_back(make_push_down_predicates_rule());
   rules.push_back(make_eliminate_sorts_rule());
   rules.push_back(make_remove_redundant_aggregates_rule());
+  rules.push_back(make_push_aggregate_through_join_rule());
   rules.push_back(make_collapse_project_rule());
   rules.push_back(make_limit_push_down_rule());
   rules.push_back(make_column_pruning_rule());

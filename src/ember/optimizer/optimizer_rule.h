@@ -12,6 +12,9 @@ namespace ember {
 
 struct OptimizerContext {
   EvalContext eval;  // for constant folding (ANSI flag, time zone, current date)
+  // spark.ember.optimizer.eagerAggregation: PushAggregateThroughJoin runs only when asked for,
+  // since without row estimates it cannot tell whether pre-aggregating shrinks a side.
+  bool eager_aggregation = false;
 };
 
 class OptimizerRule {
