@@ -404,7 +404,11 @@ void DataFrame::print_schema() const { std::cout << schema_tree_string() << "\n"
 std::vector<Row> DataFrame::collect() const {
   QueryExecution qe(session_, analyzed());
   Schema schema = qe.analyzed()->schema();
-  return to_rows(qe.collect(metrics_.get()), schema);
+  auto rows = to_rows(qe.collect(metrics_.get()), schema);
+  std::string executed = qe.adaptive_plan_string();
+  std::lock_guard<std::mutex> lock(analyzed_->mu);
+  analyzed_->executed_plan = std::move(executed);
+  return rows;
 }
 
 int64_t DataFrame::count() const {
@@ -458,7 +462,18 @@ std::string DataFrame::explain_string(bool extended) const {
 
 std::string DataFrame::explain_string(ExplainMode mode) const {
   QueryExecution qe(session_, plan_);
-  return qe.explain_string(mode);
+  std::string text = qe.explain_string(mode);
+  // Once collect() ran the query adaptively, explain shows the plan it finally ran (Spark's
+  // QueryExecution keeps the executed AdaptiveSparkPlan).
+  std::lock_guard<std::mutex> lock(analyzed_->mu);
+  const size_t at = text.find("== Physical Plan ==\n");
+  if (!analyzed_->executed_plan.empty() && at != std::string::npos && mode != ExplainMode::kFormatted) {
+    // Only the physical section: sections after it (EXTENDED's rule report) stay.
+    const size_t next = text.find("\n== ", at + 1);
+    text = text.substr(0, at) + "== Physical Plan ==\n" + analyzed_->executed_plan +
+           (next == std::string::npos ? std::string() : text.substr(next));
+  }
+  return text;
 }
 
 void DataFrame::explain(bool extended) const { std::cout << explain_string(extended) << "\n" << std::flush; }

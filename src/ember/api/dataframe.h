@@ -231,6 +231,7 @@ class DataFrame {
   struct AnalyzedPlan {
     std::mutex mu;
     PlanPtr plan;
+    std::string executed_plan;  // adaptive final plan text of the last collect(), for explain
   };
   DataFrame derive(PlanPtr plan) const { return DataFrame(session_, std::move(plan)); }
   DataFrame set_operation(const DataFrame& other, const char* name, bool keep_matches, bool all) const;

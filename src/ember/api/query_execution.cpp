@@ -230,6 +230,11 @@ JobRunner& QueryExecution::runner() {
     env.next_shuffle_id = &session_->next_shuffle_id;
     env.blocks = session_->blocks.get();
     env.unstored = unstored_;
+    env.adaptive = session_->adaptive_options();
+    // A cached relation's blocks are cut by its planned partitions (and recomputed one partition
+    // at a time), so the job computing them keeps that partitioning, as Spark does by default
+    // (spark.sql.optimizer.canChangeCachedPlanOutputPartitioning=false).
+    if (computing_cached_ != nullptr) env.adaptive.enabled = false;
     runner_ = std::make_unique<JobRunner>(env);
   }
   return *runner_;
@@ -287,6 +292,25 @@ std::vector<Batch> QueryExecution::collect(QueryMetrics* metrics) {
   summarize_metrics(summary, metrics);
   add_cache_metrics(metrics);
   return out;
+}
+
+std::string QueryExecution::adaptive_plan_string() {
+  if (!runner_ || !runner_->final_plan()) return "";
+  // Spark's AdaptiveSparkPlan text after execution: the final plan, then the initial one.
+  auto indent = [](const std::string& tree) {
+    std::string out;
+    size_t at = 0;
+    while (at < tree.size()) {
+      size_t nl = tree.find('\n', at);
+      if (nl == std::string::npos) nl = tree.size();
+      out += "   " + tree.substr(at, nl - at) + "\n";
+      at = nl + 1;
+    }
+    return out;
+  };
+  return "AdaptiveSparkPlan isFinalPlan=true\n+- == Final Plan ==\n" +
+         indent(physical_tree_string(runner_->final_plan())) + "+- == Initial Plan ==\n" +
+         indent(physical_tree_string(physical()));
 }
 
 namespace {
@@ -360,7 +384,8 @@ std::string QueryExecution::explain_string(ExplainMode mode) {
       break;
     case ExplainMode::kFormatted: return "== Physical Plan ==\n" + physical_formatted_string(physical());
   }
-  out += "== Physical Plan ==\n" + physical_tree_string(physical());
+  const std::string adaptive = adaptive_plan_string();
+  out += "== Physical Plan ==\n" + (adaptive.empty() ? physical_tree_string(physical()) : adaptive);
   if (mode == ExplainMode::kExtended) {
     // Not in Spark's output: what the optimizer's batches and rules did, and, with the plan
     // change log on, every rule's before/after plans.

@@ -24,7 +24,11 @@ class QueryExecution {
   std::vector<Batch> collect(QueryMetrics* metrics);
   // Runs the plan, giving each final-stage task's pipeline to `sink`.
   void run(const ResultSink& sink, QueryMetrics* metrics);
+  // After an adaptive run, the physical part reads "AdaptiveSparkPlan isFinalPlan=true" with the
+  // final and the initial plan, as Spark's explain of an executed query.
   std::string explain_string(ExplainMode mode);
+  // That adaptive text alone, or "" when the query has not run adaptively.
+  std::string adaptive_plan_string();
 
  private:
   JobRunner& runner();

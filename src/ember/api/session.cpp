@@ -90,6 +90,14 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.ember.shuffle.memoryLimitBytes", "1073741824"},
       {"spark.ember.storage.memoryLimitBytes", "2147483648"},
       {"spark.rdd.compress", "false"},
+      {"spark.sql.adaptive.enabled", "true"},
+      {"spark.sql.adaptive.coalescePartitions.enabled", "true"},
+      {"spark.sql.adaptive.coalescePartitions.parallelismFirst", "true"},
+      {"spark.sql.adaptive.coalescePartitions.minPartitionSize", "1MB"},
+      {"spark.sql.adaptive.advisoryPartitionSizeInBytes", "64MB"},
+      {"spark.sql.adaptive.skewJoin.enabled", "true"},
+      {"spark.sql.adaptive.skewJoin.skewedPartitionFactor", "5.0"},
+      {"spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "256MB"},
   };
   return kDefaults;
 }
@@ -143,6 +151,54 @@ int64_t SessionState::storage_memory_limit() const {
 
 bool SessionState::rdd_compress() const {
   return parse_bool_setting("spark.rdd.compress", setting("spark.rdd.compress", "false"));
+}
+
+AdaptiveOptions SessionState::adaptive_options() const {
+  AdaptiveOptions o;
+  auto flag = [&](const char* key, const char* fallback) {
+    return parse_bool_setting(key, setting(key, fallback));
+  };
+  auto bytes = [&](const char* key, const char* fallback) {
+    return parse_bytes_setting(key, setting(key, fallback));
+  };
+  o.enabled = flag("spark.sql.adaptive.enabled", "true");
+  o.coalesce_partitions = flag("spark.sql.adaptive.coalescePartitions.enabled", "true");
+  o.advisory_partition_bytes = bytes("spark.sql.adaptive.advisoryPartitionSizeInBytes", "64MB");
+  o.min_partition_bytes = bytes("spark.sql.adaptive.coalescePartitions.minPartitionSize", "1MB");
+  // Spark's parallelismFirst: at least as many coalesced partitions as executor threads.
+  const std::string min_num = setting("spark.sql.adaptive.coalescePartitions.minPartitionNum", "");
+  if (!min_num.empty()) {
+    o.min_partition_num =
+        static_cast<int>(parse_int_setting("spark.sql.adaptive.coalescePartitions.minPartitionNum", min_num));
+  } else {
+    o.min_partition_num =
+        flag("spark.sql.adaptive.coalescePartitions.parallelismFirst", "true") ? backend->parallelism() : 1;
+  }
+  if (o.min_partition_num < 1 || o.advisory_partition_bytes <= 0) {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                "spark.sql.adaptive.advisoryPartitionSizeInBytes and coalescePartitions.minPartitionNum must "
+                "be positive");
+  }
+  o.skew_join = flag("spark.sql.adaptive.skewJoin.enabled", "true");
+  const std::string factor_key = "spark.sql.adaptive.skewJoin.skewedPartitionFactor";
+  const std::string factor = setting(factor_key, "5.0");
+  try {
+    size_t used = 0;
+    o.skewed_partition_factor = std::stod(factor, &used);
+    if (used != factor.size() || o.skewed_partition_factor < 0) throw std::invalid_argument(factor);
+  } catch (const std::exception&) {
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                "The value '" + factor + "' in the config \"" + factor_key +
+                    "\" is invalid: expected a non-negative number");
+  }
+  o.skewed_partition_threshold_bytes =
+      bytes("spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "256MB");
+  // Spark: defaults to spark.sql.autoBroadcastJoinThreshold.
+  const std::string broadcast = setting("spark.sql.adaptive.autoBroadcastJoinThreshold", "");
+  o.broadcast_threshold =
+      broadcast.empty() ? planner_options().auto_broadcast_threshold
+                        : parse_bytes_setting("spark.sql.adaptive.autoBroadcastJoinThreshold", broadcast);
+  return o;
 }
 
 EvalContext SessionState::new_eval_context() const {

@@ -13,23 +13,25 @@
 namespace ember {
 
 enum class PhysKind {
-  kScan,           // a DataSource (CSV splits, range slices, local batches)
-  kShuffleRead,    // leaf of a stage: the reduce side of `exchange`
+  kScan,         // a DataSource (CSV splits, range slices, local batches)
+  kShuffleRead,  // adaptive execution's read of a materialized exchange (its only child) by
+                 // `read_specs` (Spark's AQEShuffleRead): coalesced or map-split partitions,
+                 // or every partition at once as a broadcast join's build side
   kFilter,
   kProject,
   kHashAggregate,
-  kSort,           // per-partition sort, optionally keeping only the first `limit` rows (top-N)
-  kLimit,          // per-partition limit (the planner makes a global limit of local + single + local)
-  kUnion,          // partitions of all children, in order
-  kCoalesce,       // merges child partitions without a shuffle
-  kExchange,       // repartitions its child's rows: hash, range, round robin, single or broadcast
-  kHashJoin,       // children {left, right}; one side is the build side (a broadcast exchange, or
-                   // co-partitioned with the probe side by hash exchanges on the keys)
-  kNestedLoopJoin, // children {left, right}; the build side is a broadcast exchange
-  kSample,         // per-partition random sample (fraction, with_replacement, seed)
-  kGenerate,       // exprs[0]: the array (bound); explode / posexplode (with_position, generator_outer)
-  kWindow,         // exprs: window expressions AS names, bound to the child; the child is sorted
-                   // by (partition keys, order keys) within partitions hashed on the partition keys
+  kSort,            // per-partition sort, optionally keeping only the first `limit` rows (top-N)
+  kLimit,           // per-partition limit (the planner makes a global limit of local + single + local)
+  kUnion,           // partitions of all children, in order
+  kCoalesce,        // merges child partitions without a shuffle
+  kExchange,        // repartitions its child's rows: hash, range, round robin, single or broadcast
+  kHashJoin,        // children {left, right}; one side is the build side (a broadcast exchange, or
+                    // co-partitioned with the probe side by hash exchanges on the keys)
+  kNestedLoopJoin,  // children {left, right}; the build side is a broadcast exchange
+  kSample,          // per-partition random sample (fraction, with_replacement, seed)
+  kGenerate,        // exprs[0]: the array (bound); explode / posexplode (with_position, generator_outer)
+  kWindow,          // exprs: window expressions AS names, bound to the child; the child is sorted
+                    // by (partition keys, order keys) within partitions hashed on the partition keys
 };
 
 // kBroadcast: every row to one block that every task of the consuming stage reads whole (the
@@ -41,6 +43,17 @@ struct Partitioning {
   int num_partitions = 1;
   std::vector<ExprPtr> keys;  // bound to the exchange's input: hash keys, or sort orders for range
   std::string to_string() const;
+};
+
+// One reduce task's share of a materialized shuffle: reduce partitions [start_reduce,
+// end_reduce) from every map, or (a split skewed partition, end_reduce = start_reduce + 1) only
+// the blocks of maps [start_map, end_map).
+struct ShufflePartitionSpec {
+  int start_reduce = 0;
+  int end_reduce = 1;
+  int start_map = 0;
+  int end_map = -1;  // -1: every map
+  bool operator==(const ShufflePartitionSpec&) const = default;
 };
 
 enum class AggregateMode { kPartial, kFinal, kComplete };
@@ -113,6 +126,11 @@ struct PhysicalPlan {
   // kExchange / kShuffleRead
   Partitioning partitioning;
   int shuffle_id = -1;
+  bool user_partitions = false;  // kExchange: repartition(n) — adaptive execution keeps n
+  int query_stage = -1;          // kExchange: adaptive execution's query stage id once materialized
+  // kShuffleRead: one spec per task; empty with broadcast_read (the build side reads everything)
+  std::vector<ShufflePartitionSpec> read_specs;
+  bool broadcast_read = false;
   int stage_id = -1;  // the stage that runs this node (set by the stage builder, for explain)
 
   // What this node's output already satisfies, so the planner can skip an exchange or a sort

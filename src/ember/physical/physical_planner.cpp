@@ -169,7 +169,9 @@ class Planner {
           return c;
         }
         Partitioning part{p->exprs.empty() ? PartitioningKind::kRoundRobin : PartitioningKind::kHash, n, {}};
-        return make_exchange(child, part, p->exprs);
+        PhysPtr ex = make_exchange(child, part, p->exprs);
+        ex->user_partitions = p->num_partitions > 0;
+        return ex;
       }
       case PlanKind::kJoin: return plan_join(*p);
       case PlanKind::kWindow: return plan_window(*p);
@@ -730,10 +732,25 @@ class Planner {
 
 void physical_lines(const PhysPtr& p, const std::string& prefix, bool is_root, bool is_last, std::string& out) {
   std::string stage = p->kind == PhysKind::kExchange
-                          ? "  [stage " + std::to_string(p->children[0]->stage_id) + " -> " + std::to_string(p->stage_id) + "]"
+                          ? "  [stage " + std::to_string(p->children[0]->stage_id) + " -> " +
+                                std::to_string(p->stage_id) + "]"
                           : "  [stage " + std::to_string(p->stage_id) + "]";
-  out += (is_root ? "" : prefix + (is_last ? "+- " : ":- ")) + p->label + stage + "\n";
   std::string child_prefix = is_root ? "" : prefix + (is_last ? "   " : ":  ");
+  if (p->query_stage >= 0) {
+    // Adaptive execution ran this exchange as a query stage of its own (Spark's final plans show
+    // the stage above the exchange).
+    const bool broadcast = p->partitioning.kind == PartitioningKind::kBroadcast;
+    out += (is_root ? "" : prefix + (is_last ? "+- " : ":- ")) +
+           (broadcast ? "BroadcastQueryStage " : "ShuffleQueryStage ") + std::to_string(p->query_stage) +
+           "\n";
+    out += child_prefix + "+- " + p->label + stage + "\n";
+    child_prefix += "   ";
+    for (size_t i = 0; i < p->children.size(); ++i) {
+      physical_lines(p->children[i], child_prefix, false, i + 1 == p->children.size(), out);
+    }
+    return;
+  }
+  out += (is_root ? "" : prefix + (is_last ? "+- " : ":- ")) + p->label + stage + "\n";
   for (size_t i = 0; i < p->children.size(); ++i) {
     physical_lines(p->children[i], child_prefix, false, i + 1 == p->children.size(), out);
   }

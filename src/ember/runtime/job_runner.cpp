@@ -70,7 +70,24 @@ std::vector<DataType> types_of(const std::vector<ExprPtr>& attrs) {
 }
 
 bool is_broadcast(const PhysPtr& node) {
-  return node->kind == PhysKind::kExchange && node->partitioning.kind == PartitioningKind::kBroadcast;
+  return (node->kind == PhysKind::kExchange && node->partitioning.kind == PartitioningKind::kBroadcast) ||
+         (node->kind == PhysKind::kShuffleRead && node->broadcast_read);
+}
+
+// The shuffle a broadcast build side reads: its broadcast exchange's, or (adaptive execution
+// switched a shuffled join) the hash exchange's whose whole output it reads.
+int broadcast_shuffle_id(const PhysicalPlan& node) {
+  return node.kind == PhysKind::kShuffleRead ? node.children[0]->shuffle_id : node.shuffle_id;
+}
+
+std::vector<Batch> read_broadcast_rows(ShuffleManager& shuffle, const PhysicalPlan& node) {
+  if (node.kind != PhysKind::kShuffleRead) return shuffle.read(node.shuffle_id, 0);
+  const PhysicalPlan& exchange = *node.children[0];
+  std::vector<Batch> rows;
+  for (int r = 0; r < exchange.partitioning.num_partitions; ++r) {
+    for (Batch& b : shuffle.read(exchange.shuffle_id, r)) rows.push_back(std::move(b));
+  }
+  return rows;
 }
 
 // Stage-level record of CSV split boundaries, to catch a quoted line break that crosses a split.
@@ -297,7 +314,7 @@ class PipelineBuilder {
       case PhysKind::kWindow:
         return std::make_unique<WindowOperator>(build(node->children[0], partition), window_spec_from_exprs(node->exprs),
                                                 eval_);
-      case PhysKind::kShuffleRead: break;
+      case PhysKind::kShuffleRead: return build_adaptive_read(*node, partition);
     }
     throw_internal(__FILE__, __LINE__, "cannot build operator for " + node->label);
   }
@@ -416,10 +433,10 @@ class PipelineBuilder {
     if (is_broadcast(build_node)) {
       std::shared_ptr<const JoinHashTable> table;
       {
-        BroadcastState& state = *broadcasts_.at(build_node->shuffle_id);
+        BroadcastState& state = *broadcasts_.at(broadcast_shuffle_id(*build_node));
         std::lock_guard<std::mutex> lock(state.mu);
         if (!state.table) {
-          BatchSourceOperator rows("BroadcastRead", task_.shuffle->read(build_node->shuffle_id, 0));
+          BatchSourceOperator rows("BroadcastRead", read_broadcast_rows(*task_.shuffle, *build_node));
           state.table =
               JoinHashTable::build(rows, types_of(build_node->output), build_keys, eval_, limit, join.null_safe_keys);
         }
@@ -461,6 +478,21 @@ class PipelineBuilder {
     }
     return std::make_unique<NestedLoopJoinOperator>(build(probe_node, partition), std::move(batches), std::move(spec),
                                                     eval_);
+  }
+
+  // Adaptive execution's read of one task's share of a materialized shuffle.
+  OperatorPtr build_adaptive_read(const PhysicalPlan& read, int partition) {
+    const int shuffle_id = read.children[0]->shuffle_id;
+    const ShufflePartitionSpec& spec = read.read_specs.at(static_cast<size_t>(partition));
+    std::vector<Batch> rows;
+    if (spec.end_map >= 0) {
+      rows = task_.shuffle->read_maps(shuffle_id, spec.start_reduce, spec.start_map, spec.end_map);
+    } else {
+      for (int r = spec.start_reduce; r < spec.end_reduce; ++r) {
+        for (Batch& b : task_.shuffle->read(shuffle_id, r)) rows.push_back(std::move(b));
+      }
+    }
+    return std::make_unique<BatchSourceOperator>("ShuffleRead", std::move(rows));
   }
 
   OperatorPtr build_shuffle_read(const PhysicalPlan& exchange, int partition) {
@@ -541,133 +573,192 @@ void verify_csv_boundaries(CsvBoundaryCheck& check) {
 
 }  // namespace
 
+namespace {
+
+// Shared exchange state (range bounds, broadcast tables) for the exchange a stage feeds.
+void prepare_exchange_state(const PhysPtr& exchange, JobExchanges& exchanges) {
+  if (!exchange) return;
+  if (exchange->partitioning.kind == PartitioningKind::kRange &&
+      !exchanges.ranges.count(exchange->shuffle_id)) {
+    auto st = std::make_shared<RangeExchangeState>();
+    st->specs = specs_of(exchange->partitioning.keys);
+    exchanges.ranges[exchange->shuffle_id] = st;
+  }
+  if (exchange->partitioning.kind == PartitioningKind::kBroadcast &&
+      !exchanges.broadcasts.count(exchange->shuffle_id)) {
+    exchanges.broadcasts[exchange->shuffle_id] = std::make_shared<BroadcastState>();
+  }
+}
+
+// The scheduler's view of one stage: its tasks build the pipeline of `stage_root` and drain it
+// into the shuffle `exchange` feeds (registered here), or into `sink` for the final stage.
+StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr& exchange,
+                          std::vector<int> parents, JobExchanges& exchanges, const ResultSink& sink,
+                          const EvalContext& eval, ShuffleManager& shuffle) {
+  prepare_exchange_state(exchange, exchanges);
+  auto& ranges = exchanges.ranges;
+  StageSpec spec;
+  spec.stage_id = stage_id;
+  spec.parent_stage_ids = std::move(parents);
+  spec.num_partitions = stage_root->num_partitions;
+  spec.name = stage_root->label.substr(0, stage_root->label.find(' '));
+  auto check = std::make_shared<CsvBoundaryCheck>();
+  if (exchange) {
+    const Partitioning part = exchange->partitioning;
+    const int shuffle_id = exchange->shuffle_id;
+    const int reduces = part.kind == PartitioningKind::kRange ? 1 : part.num_partitions;
+    spec.shuffle_write_id = shuffle_id;
+    shuffle.register_shuffle(shuffle_id, spec.num_partitions, reduces);
+    std::shared_ptr<RangeExchangeState> range =
+        part.kind == PartitioningKind::kRange ? ranges[shuffle_id] : nullptr;
+    spec.run_task = [stage_root, part, shuffle_id, range, check, &exchanges, eval](TaskContext& task) {
+      TaskBuildState state;
+      PipelineBuilder builder(task, eval, exchanges, state);
+      OperatorPtr pipeline = builder.build(stage_root, task.partition);
+      ExpressionEvaluator ev(eval);
+      Batch b;
+      std::vector<uint64_t> hashes;
+      int64_t round_robin = task.partition;
+      std::vector<std::pair<int, Batch>> samples;
+      while (pipeline->next(b)) {
+        task.check_cancelled();
+        b = flatten_batch(std::move(b));
+        switch (part.kind) {
+          case PartitioningKind::kSingle:
+          case PartitioningKind::kBroadcast: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
+          case PartitioningKind::kRange: {
+            SelectionVector sel;
+            for (size_t r = 0; r < b.num_rows; r += RangeExchangeState::kSampleStride)
+              sel.push_back(static_cast<uint32_t>(r));
+            Batch keys(eval_keys(ev, part.keys, b), b.num_rows);
+            samples.emplace_back(task.partition, keys.select(sel.data(), sel.size()));
+            task.shuffle->write(shuffle_id, task.partition, 0, b);
+            break;
+          }
+          case PartitioningKind::kHash:
+          case PartitioningKind::kRoundRobin: {
+            const auto n = static_cast<uint32_t>(part.num_partitions);
+            std::vector<SelectionVector> targets(n);
+            if (part.kind == PartitioningKind::kHash) {
+              std::vector<VectorPtr> keys;
+              for (const auto& k : part.keys) keys.push_back(ev.eval(*k, b));
+              hashes.resize(b.num_rows);
+              hash_columns(keys, b.num_rows, hashes.data());
+              for (size_t r = 0; r < b.num_rows; ++r)
+                targets[partition_for_hash(hashes[r], n)].push_back(static_cast<uint32_t>(r));
+            } else {
+              for (size_t r = 0; r < b.num_rows; ++r)
+                targets[static_cast<uint32_t>(round_robin++ % n)].push_back(static_cast<uint32_t>(r));
+            }
+            for (uint32_t t = 0; t < n; ++t) {
+              if (targets[t].empty()) continue;
+              Batch part_rows =
+                  targets[t].size() == b.num_rows ? b : b.select(targets[t].data(), targets[t].size());
+              task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(part_rows));
+            }
+            break;
+          }
+        }
+      }
+      task.shuffle->commit_map_output(shuffle_id, task.partition);
+      if (range) {
+        std::lock_guard<std::mutex> lock(range->mu);
+        // A retried task replaces its earlier samples.
+        range->samples.erase(std::remove_if(range->samples.begin(), range->samples.end(),
+                                            [&](const auto& s2) { return s2.first == task.partition; }),
+                             range->samples.end());
+        for (auto& s2 : samples) range->samples.push_back(std::move(s2));
+      }
+      record_csv_boundaries(task, state, *check);
+      record_metrics(task, *pipeline);
+    };
+    const int num_reduce = part.num_partitions;
+    spec.on_stage_complete = [range, check, num_reduce] {
+      verify_csv_boundaries(*check);
+      if (!range) return;
+      std::sort(range->samples.begin(), range->samples.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<Batch> parts;
+      for (auto& s2 : range->samples) {
+        if (s2.second.num_rows > 0) parts.push_back(s2.second);
+      }
+      if (parts.empty()) {
+        range->bounds = Batch();
+        return;
+      }
+      Batch all = concat_batches(parts);
+      RowComparator cmp(all.columns, range->specs);
+      std::vector<uint32_t> order(all.num_rows);
+      std::iota(order.begin(), order.end(), 0u);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return cmp.compare(a, b) < 0; });
+      SelectionVector picks;
+      for (int i = 1; i < num_reduce; ++i)
+        picks.push_back(order[static_cast<size_t>(i) * order.size() / static_cast<size_t>(num_reduce)]);
+      range->bounds = all.select(picks.data(), picks.size());
+    };
+  } else {
+    spec.run_task = [stage_root, check, &exchanges, eval, &sink](TaskContext& task) {
+      TaskBuildState state;
+      PipelineBuilder builder(task, eval, exchanges, state);
+      OperatorPtr pipeline = builder.build(stage_root, task.partition);
+      sink(task, *pipeline);
+      record_csv_boundaries(task, state, *check);
+      record_metrics(task, *pipeline);
+    };
+    spec.on_stage_complete = [check] { verify_csv_boundaries(*check); };
+  }
+  return spec;
+}
+
+// Every exchange of the job's part that has not run (below the root, not below a materialized
+// exchange): the stages adaptive execution can still run or re-plan.
+void collect_ready_stages(const PhysPtr& stage_root, const PhysPtr& exchange,
+                          const std::map<int, MapOutputStatistics>& done,
+                          std::vector<std::pair<PhysPtr, PhysPtr>>& ready) {
+  bool inputs_done = true;
+  // The stage's nodes down to its inputs (the root itself may be one: a plan ending in a
+  // repartition).
+  std::function<void(const PhysPtr&)> walk = [&](const PhysPtr& node) {
+    const PhysPtr* ex = nullptr;
+    if (node->kind == PhysKind::kExchange) ex = &node;
+    else if (node->kind == PhysKind::kShuffleRead) ex = &node->children[0];
+    if (ex == nullptr) {
+      for (const auto& c : node->children) walk(c);
+      return;
+    }
+    if (done.count((*ex)->shuffle_id)) return;
+    inputs_done = false;
+    collect_ready_stages((*ex)->children[0], *ex, done, ready);
+  };
+  walk(stage_root);
+  if (inputs_done && exchange) ready.emplace_back(stage_root, exchange);
+}
+
+void add_broadcast_reads(const PhysPtr& node, JobExchanges& exchanges) {
+  if (node->kind == PhysKind::kShuffleRead && node->broadcast_read) {
+    const int id = node->children[0]->shuffle_id;
+    if (!exchanges.broadcasts.count(id)) exchanges.broadcasts[id] = std::make_shared<BroadcastState>();
+  }
+  for (const auto& c : node->children) add_broadcast_reads(c, exchanges);
+}
+
+}  // namespace
+
 JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
                           const std::vector<int>& final_partitions) {
   if (stages_.empty() || stages_.back().root != root) assign_stages(root);
+  final_plan_.reset();
+  // Recomputing some partitions of a cached plan needs the partitioning it was cached with.
+  if (env_.adaptive.enabled && stages_.size() > 1 && final_partitions.empty()) return run_adaptive(root, sink);
   JobExchanges exchanges;
   exchanges.blocks = env_.blocks;
   exchanges.unstored = env_.unstored.get();
-  auto& ranges = exchanges.ranges;
-  for (const auto& s : stages_) {
-    if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kRange) {
-      auto st = std::make_shared<RangeExchangeState>();
-      st->specs = specs_of(s.exchange->partitioning.keys);
-      ranges[s.exchange->shuffle_id] = st;
-    }
-    if (s.exchange && s.exchange->partitioning.kind == PartitioningKind::kBroadcast) {
-      exchanges.broadcasts[s.exchange->shuffle_id] = std::make_shared<BroadcastState>();
-    }
-  }
   std::vector<StageSpec> specs;
-  const EvalContext eval = env_.eval;
   for (const auto& s : stages_) {
-    StageSpec spec;
-    spec.stage_id = s.stage_id;
-    spec.parent_stage_ids = s.parents;
-    spec.num_partitions = s.root->num_partitions;
-    spec.name = s.root->label.substr(0, s.root->label.find(' '));
-    auto check = std::make_shared<CsvBoundaryCheck>();
-    PhysPtr stage_root = s.root;
-    PhysPtr exchange = s.exchange;
-    if (exchange) {
-      const Partitioning part = exchange->partitioning;
-      const int shuffle_id = exchange->shuffle_id;
-      const int reduces = part.kind == PartitioningKind::kRange ? 1 : part.num_partitions;
-      spec.shuffle_write_id = shuffle_id;
-      env_.shuffle->register_shuffle(shuffle_id, spec.num_partitions, reduces);
-      std::shared_ptr<RangeExchangeState> range = part.kind == PartitioningKind::kRange ? ranges[shuffle_id] : nullptr;
-      spec.run_task = [stage_root, part, shuffle_id, range, check, &exchanges, eval](TaskContext& task) {
-        TaskBuildState state;
-        PipelineBuilder builder(task, eval, exchanges, state);
-        OperatorPtr pipeline = builder.build(stage_root, task.partition);
-        ExpressionEvaluator ev(eval);
-        Batch b;
-        std::vector<uint64_t> hashes;
-        int64_t round_robin = task.partition;
-        std::vector<std::pair<int, Batch>> samples;
-        while (pipeline->next(b)) {
-          task.check_cancelled();
-          b = flatten_batch(std::move(b));
-          switch (part.kind) {
-            case PartitioningKind::kSingle:
-            case PartitioningKind::kBroadcast: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
-            case PartitioningKind::kRange: {
-              SelectionVector sel;
-              for (size_t r = 0; r < b.num_rows; r += RangeExchangeState::kSampleStride) sel.push_back(static_cast<uint32_t>(r));
-              Batch keys(eval_keys(ev, part.keys, b), b.num_rows);
-              samples.emplace_back(task.partition, keys.select(sel.data(), sel.size()));
-              task.shuffle->write(shuffle_id, task.partition, 0, b);
-              break;
-            }
-            case PartitioningKind::kHash:
-            case PartitioningKind::kRoundRobin: {
-              const auto n = static_cast<uint32_t>(part.num_partitions);
-              std::vector<SelectionVector> targets(n);
-              if (part.kind == PartitioningKind::kHash) {
-                std::vector<VectorPtr> keys;
-                for (const auto& k : part.keys) keys.push_back(ev.eval(*k, b));
-                hashes.resize(b.num_rows);
-                hash_columns(keys, b.num_rows, hashes.data());
-                for (size_t r = 0; r < b.num_rows; ++r) targets[partition_for_hash(hashes[r], n)].push_back(static_cast<uint32_t>(r));
-              } else {
-                for (size_t r = 0; r < b.num_rows; ++r) targets[static_cast<uint32_t>(round_robin++ % n)].push_back(static_cast<uint32_t>(r));
-              }
-              for (uint32_t t = 0; t < n; ++t) {
-                if (targets[t].empty()) continue;
-                Batch part_rows = targets[t].size() == b.num_rows ? b : b.select(targets[t].data(), targets[t].size());
-                task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(part_rows));
-              }
-              break;
-            }
-          }
-        }
-        task.shuffle->commit_map_output(shuffle_id, task.partition);
-        if (range) {
-          std::lock_guard<std::mutex> lock(range->mu);
-          // A retried task replaces its earlier samples.
-          range->samples.erase(std::remove_if(range->samples.begin(), range->samples.end(),
-                                              [&](const auto& s2) { return s2.first == task.partition; }),
-                               range->samples.end());
-          for (auto& s2 : samples) range->samples.push_back(std::move(s2));
-        }
-        record_csv_boundaries(task, state, *check);
-        record_metrics(task, *pipeline);
-      };
-      const int num_reduce = part.num_partitions;
-      spec.on_stage_complete = [range, check, num_reduce] {
-        verify_csv_boundaries(*check);
-        if (!range) return;
-        std::sort(range->samples.begin(), range->samples.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::vector<Batch> parts;
-        for (auto& s2 : range->samples) {
-          if (s2.second.num_rows > 0) parts.push_back(s2.second);
-        }
-        if (parts.empty()) {
-          range->bounds = Batch();
-          return;
-        }
-        Batch all = concat_batches(parts);
-        RowComparator cmp(all.columns, range->specs);
-        std::vector<uint32_t> order(all.num_rows);
-        std::iota(order.begin(), order.end(), 0u);
-        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return cmp.compare(a, b) < 0; });
-        SelectionVector picks;
-        for (int i = 1; i < num_reduce; ++i) picks.push_back(order[static_cast<size_t>(i) * order.size() / static_cast<size_t>(num_reduce)]);
-        range->bounds = all.select(picks.data(), picks.size());
-      };
-    } else {
-      spec.partitions = final_partitions;
-      spec.run_task = [stage_root, check, &exchanges, eval, &sink](TaskContext& task) {
-        TaskBuildState state;
-        PipelineBuilder builder(task, eval, exchanges, state);
-        OperatorPtr pipeline = builder.build(stage_root, task.partition);
-        sink(task, *pipeline);
-        record_csv_boundaries(task, state, *check);
-        record_metrics(task, *pipeline);
-      };
-      spec.on_stage_complete = [check] { verify_csv_boundaries(*check); };
-    }
-    specs.push_back(std::move(spec));
+    specs.push_back(make_stage_spec(s.stage_id, s.root, s.exchange, s.parents, exchanges, sink, env_.eval,
+                                    *env_.shuffle));
+    if (!s.exchange) specs.back().partitions = final_partitions;
   }
   JobSummary summary;
   summary.num_stages = static_cast<int>(specs.size());
@@ -691,7 +782,62 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
   return summary;
 }
 
+JobSummary JobRunner::run_adaptive(const PhysPtr& root, const ResultSink& sink) {
+  // A private copy: the rewrites below must not leak into a later run of the same plan.
+  PhysPtr plan = clone_physical_plan(root);
+  JobExchanges exchanges;
+  exchanges.blocks = env_.blocks;
+  exchanges.unstored = env_.unstored.get();
+  std::map<int, MapOutputStatistics> materialized;
+  std::vector<int> shuffle_ids;
+  JobSummary summary;
+  int next_query_stage = 0;
+  auto run_wave = [&](std::vector<StageSpec> specs) {
+    summary.num_stages += static_cast<int>(specs.size());
+    for (const auto& s : specs) summary.num_tasks += stage_task_count(s);
+    JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
+    for (auto& t : result.task_metrics) {
+      summary.bad_records += t.bad_records;
+      summary.bytes_read += t.bytes_read;
+      summary.tasks.push_back(std::move(t));
+    }
+  };
+  try {
+    while (true) {
+      // Every stage whose inputs are materialized runs now (independent ones concurrently); then
+      // the rest of the plan is re-planned with the sizes their shuffles wrote.
+      std::vector<std::pair<PhysPtr, PhysPtr>> ready;
+      collect_ready_stages(plan, nullptr, materialized, ready);
+      if (ready.empty()) break;
+      std::vector<StageSpec> specs;
+      for (const auto& [stage_root, exchange] : ready) {
+        shuffle_ids.push_back(exchange->shuffle_id);
+        specs.push_back(make_stage_spec(stage_root->stage_id, stage_root, exchange, {}, exchanges, sink,
+                                        env_.eval, *env_.shuffle));
+      }
+      run_wave(std::move(specs));
+      for (const auto& [stage_root, exchange] : ready) {
+        materialized[exchange->shuffle_id] = env_.shuffle->map_output_statistics(exchange->shuffle_id);
+        exchange->query_stage = next_query_stage++;
+      }
+      reoptimize_adaptive(plan, materialized, env_.adaptive);
+      add_broadcast_reads(plan, exchanges);
+    }
+    std::vector<StageSpec> last;
+    last.push_back(
+        make_stage_spec(plan->stage_id, plan, nullptr, {}, exchanges, sink, env_.eval, *env_.shuffle));
+    run_wave(std::move(last));
+  } catch (...) {
+    for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
+    throw;
+  }
+  for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
+  final_plan_ = plan;
+  return summary;
+}
+
 std::vector<Batch> JobRunner::collect(const PhysPtr& root, JobSummary* summary) {
+  // Adaptive execution may change the final stage's partition count: grow as tasks report.
   std::vector<std::vector<Batch>> per_partition(static_cast<size_t>(std::max(root->num_partitions, 0)));
   std::mutex mu;
   JobSummary s = run(root, [&](TaskContext& task, Operator& pipeline) {
@@ -702,6 +848,8 @@ std::vector<Batch> JobRunner::collect(const PhysPtr& root, JobSummary* summary) 
       mine.push_back(flatten_batch(std::move(b)));
     }
     std::lock_guard<std::mutex> lock(mu);
+    if (per_partition.size() <= static_cast<size_t>(task.partition))
+      per_partition.resize(static_cast<size_t>(task.partition) + 1);
     per_partition[static_cast<size_t>(task.partition)] = std::move(mine);
   });
   if (summary) *summary = std::move(s);

@@ -11,6 +11,7 @@
 #include "ember/exec/operator.h"
 #include "ember/functions/function.h"
 #include "ember/physical/physical_plan.h"
+#include "ember/runtime/adaptive_planner.h"
 #include "ember/runtime/task_context.h"
 
 namespace ember {
@@ -31,6 +32,9 @@ struct JobEnvironment {
   // then the block manager. Both may be null for a plan without cached relations.
   BlockManager* blocks = nullptr;
   std::shared_ptr<const UnstoredPartitions> unstored;
+  // Adaptive execution (runtime/adaptive_planner.h). Off unless the session turns it on
+  // (spark.sql.adaptive.enabled), so a bare JobRunner runs its plan exactly as given.
+  AdaptiveOptions adaptive = AdaptiveOptions{.enabled = false};
 };
 
 // Per-task output sink for the final stage: receives the task's pipeline root to drain.
@@ -60,6 +64,10 @@ class JobRunner {
   // Convenience: runs the job and returns all result batches, in partition order.
   std::vector<Batch> collect(const PhysPtr& root, JobSummary* summary = nullptr);
 
+  // The plan the last run() executed after adaptive re-planning (query stages numbered, shuffle
+  // reads inserted, joins switched), or null when that run was not adaptive.
+  const PhysPtr& final_plan() const { return final_plan_; }
+
  private:
   struct StagePlan {
     int stage_id;
@@ -68,9 +76,12 @@ class JobRunner {
     std::vector<int> parents;
   };
   int build_stage(const PhysPtr& root, const PhysPtr& exchange);
+  // run() with adaptive execution: map stages in waves, the rest re-planned after each wave.
+  JobSummary run_adaptive(const PhysPtr& root, const ResultSink& sink);
 
   JobEnvironment env_;
   std::vector<StagePlan> stages_;
+  PhysPtr final_plan_;
 };
 
 }  // namespace ember

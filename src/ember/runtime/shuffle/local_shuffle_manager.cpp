@@ -1,11 +1,12 @@
 #include "ember/runtime/shuffle/local_shuffle_manager.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <system_error>
+
+#include <unistd.h>
 
 #include "ember/common/error.h"
 #include "ember/runtime/shuffle/batch_serde.h"
@@ -91,6 +92,8 @@ void LocalShuffleManager::write(int shuffle_id, int map_id, int reduce_id, Batch
   std::shared_ptr<MapOutput> out;
   fs::path file;
   int64_t offset = 0;
+  int64_t size_bytes = 0;
+  int64_t rows = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     Shuffle& s = get_locked(shuffle_id, "write");
@@ -104,11 +107,15 @@ void LocalShuffleManager::write(int shuffle_id, int map_id, int reduce_id, Batch
     }
     out = slot;
     auto bytes = static_cast<int64_t>(batch.byte_size());
+    size_bytes = bytes;
+    rows = static_cast<int64_t>(batch.num_rows);
     if (memory_bytes_ + bytes <= memory_limit_) {
       memory_bytes_ += bytes;
       Block b;
       b.batch = std::move(batch);
       b.bytes = bytes;
+      b.size_bytes = bytes;
+      b.rows = rows;
       out->by_reduce[static_cast<size_t>(reduce_id)].push_back(std::move(b));
       return;
     }
@@ -132,6 +139,8 @@ void LocalShuffleManager::write(int shuffle_id, int map_id, int reduce_id, Batch
   b.spilled = true;
   b.offset = offset;
   b.length = len;
+  b.size_bytes = size_bytes;
+  b.rows = rows;
   out->by_reduce[static_cast<size_t>(reduce_id)].push_back(std::move(b));
 }
 
@@ -172,12 +181,42 @@ void LocalShuffleManager::abort_map_output(int shuffle_id, int map_id) {
 }
 
 std::vector<Batch> LocalShuffleManager::read(int shuffle_id, int reduce_id) {
+  return read_maps(shuffle_id, reduce_id, 0, std::numeric_limits<int>::max());
+}
+
+MapOutputStatistics LocalShuffleManager::map_output_statistics(int shuffle_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Shuffle& s = get_locked(shuffle_id, "statistics");
+  MapOutputStatistics stats;
+  const auto reduces = static_cast<size_t>(s.num_reduces);
+  stats.bytes_by_partition.assign(reduces, 0);
+  stats.rows_by_partition.assign(reduces, 0);
+  stats.bytes_by_map.assign(s.committed.size(), std::vector<int64_t>(reduces, 0));
+  for (size_t m = 0; m < s.committed.size(); ++m) {
+    if (!s.committed[m]) continue;
+    for (size_t r = 0; r < reduces; ++r) {
+      for (const auto& b : s.committed[m]->by_reduce[r]) {
+        stats.bytes_by_map[m][r] += b.size_bytes;
+        stats.bytes_by_partition[r] += b.size_bytes;
+        stats.rows_by_partition[r] += b.rows;
+      }
+    }
+  }
+  return stats;
+}
+
+std::vector<Batch> LocalShuffleManager::read_maps(int shuffle_id, int reduce_id, int start_map, int end_map) {
   std::vector<std::shared_ptr<MapOutput>> outputs;
   {
     std::lock_guard<std::mutex> lock(mu_);
     Shuffle& s = get_locked(shuffle_id, "read");
     EMBER_CHECK(reduce_id >= 0 && reduce_id < s.num_reduces, "reduce id " + std::to_string(reduce_id) + " out of range");
-    outputs = s.committed;  // shared_ptr copies keep the outputs alive while we read unlocked
+    EMBER_CHECK(start_map >= 0 && start_map <= end_map, "bad map range in shuffle read");
+    // shared_ptr copies keep the outputs alive while we read unlocked
+    const auto first = std::min(static_cast<size_t>(start_map), s.committed.size());
+    const auto last = std::min(static_cast<size_t>(end_map), s.committed.size());
+    outputs.assign(s.committed.begin() + static_cast<std::ptrdiff_t>(first),
+                   s.committed.begin() + static_cast<std::ptrdiff_t>(last));
   }
   std::vector<Batch> result;
   std::string buf;

@@ -39,6 +39,8 @@ class LocalShuffleManager : public ShuffleManager {
   void commit_map_output(int shuffle_id, int map_id) override;
   void abort_map_output(int shuffle_id, int map_id) override;
   std::vector<Batch> read(int shuffle_id, int reduce_id) override;
+  std::vector<Batch> read_maps(int shuffle_id, int reduce_id, int start_map, int end_map) override;
+  MapOutputStatistics map_output_statistics(int shuffle_id) override;
   void remove_shuffle(int shuffle_id) override;
   int64_t bytes_spilled() const override { return bytes_spilled_.load(); }
 
@@ -54,6 +56,8 @@ class LocalShuffleManager : public ShuffleManager {
     bool spilled = false;
     int64_t offset = 0;  // within the attempt's spill file
     int64_t length = 0;
+    int64_t size_bytes = 0;  // the batch's in-memory size, spilled or not (statistics)
+    int64_t rows = 0;
   };
   // One attempt's output of one map task.
   struct MapOutput {

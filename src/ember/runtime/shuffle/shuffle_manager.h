@@ -19,6 +19,15 @@
 
 namespace ember {
 
+// Sizes of a shuffle's committed map outputs, for adaptive query execution: bytes are the
+// in-memory size of the batches written (whether or not they were spilled since).
+struct MapOutputStatistics {
+  std::vector<int64_t> bytes_by_partition;         // [reduce]
+  std::vector<int64_t> rows_by_partition;          // [reduce]
+  std::vector<std::vector<int64_t>> bytes_by_map;  // [map][reduce]
+  int64_t total_bytes() const;
+};
+
 class ShuffleManager {
  public:
   virtual ~ShuffleManager();
@@ -39,6 +48,11 @@ class ShuffleManager {
   // output stays available (a retried reduce task may read it again) until remove_shuffle.
   // Returned batches may share buffers with the stored blocks: treat them as immutable.
   virtual std::vector<Batch> read(int shuffle_id, int reduce_id) = 0;
+  // As read(), but only the blocks of maps [start_map, end_map) (a skewed partition split into
+  // several reduce tasks by map ranges).
+  virtual std::vector<Batch> read_maps(int shuffle_id, int reduce_id, int start_map, int end_map) = 0;
+  // Sizes of the committed outputs (call after the map stage completed).
+  virtual MapOutputStatistics map_output_statistics(int shuffle_id) = 0;
   // Forgets the shuffle and deletes its spill files. Unknown ids are ignored.
   virtual void remove_shuffle(int shuffle_id) = 0;
   // Total bytes written to spill files since construction.
