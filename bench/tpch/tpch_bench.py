@@ -118,11 +118,12 @@ def time_spark(spark, text, runs):
 TIME_TAKEN = re.compile(r"Time taken: ([0-9.]+) seconds(?:, Fetched (\d+) row)?")
 
 
-def time_ember(data, text, runs, threads):
+def time_ember(data, text, runs, threads, conf=()):
     views = "".join(f"CREATE TEMPORARY VIEW {t} USING parquet OPTIONS (path '{data}/{t}.parquet');\n"
                     for t in TABLES)
     query = text.rstrip().rstrip(";") + ";\n"
-    result = subprocess.run([str(EMBER), "sql", "--master", f"local[{threads}]", "--timer", "--mode", "csv",
+    confs = [arg for kv in conf for arg in ("--conf", kv)]
+    result = subprocess.run([str(EMBER), "sql", "--master", f"local[{threads}]", "--timer", "--mode", "csv", *confs,
                              "-e", views + query * runs], capture_output=True, text=True)
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[-1][:100] if result.stderr.strip() else "failed"
@@ -145,6 +146,8 @@ def main():
                          "where Java and pyspark are present)")
     ap.add_argument("--queries", default="", help="comma-separated, e.g. q01,q06 (default: all 22)")
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
+    ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="an ember session setting (repeatable), e.g. spark.sql.adaptive.enabled=false")
     args = ap.parse_args()
     engines = args.engines.split(",") if args.engines else ["ember", "duckdb", "polars"] + (
         ["spark"] if spark_available() else [])
@@ -161,6 +164,7 @@ def main():
     print(f"TPC-H SF{args.scale}, {args.threads} threads, best of {args.runs}; reproduce: {cmd}")
     print(f"{'query':6} " + " ".join(f"{e + ' s':>10}" for e in engines) + "".join(f" {'ember/' + p:>13}" for p in peers))
     ratios = {p: [] for p in peers}
+    ember_times = []
     for q in QUERIES:
         if wanted and q.stem not in wanted:
             continue
@@ -173,13 +177,15 @@ def main():
         if "spark" in engines:
             res["spark"] = time_spark(spark, text, args.runs)
         if "ember" in engines:
-            res["ember"] = time_ember(data, text, args.runs, args.threads)
+            res["ember"] = time_ember(data, text, args.runs, args.threads, args.conf)
         cells = []
         for e in engines:
             t, _ = res[e]
             cells.append(f"{t:10.3f}" if t is not None else f"{'error':>10}")
         line = f"{q.stem:6} " + " ".join(cells)
         ember_t, ember_rows = res.get("ember", (None, None))
+        if ember_t is not None:
+            ember_times.append(ember_t)
         for peer in peers:
             if ember_t is not None and res[peer][0] is not None:
                 r = ember_t / res[peer][0]
@@ -200,6 +206,9 @@ def main():
                 difference = first_difference(spark_rows[0], spark_rows[1], res["duckdb"][1])
                 line += "" if difference is None else f"   SPARK DIFFERS: {difference}"
         print(line, flush=True)
+    if ember_times:
+        geo = math.exp(sum(math.log(max(t, 1e-6)) for t in ember_times) / len(ember_times))
+        print(f"ember: total {sum(ember_times):.3f} s, geometric mean {geo:.3f} s over {len(ember_times)} queries")
     for peer, rs in ratios.items():
         if rs:
             geo = math.exp(sum(math.log(r) for r in rs) / len(rs))

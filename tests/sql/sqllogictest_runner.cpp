@@ -12,7 +12,7 @@
 // NULL prints as NULL, an empty string as (empty), booleans as true/false. A result block of the
 // form "<n> values hashing to <md5>" compares the MD5 of every value followed by a newline.
 //
-//   explain [not] contains|matches [parsed|analyzed|optimized|physical]
+//   explain [not] contains|matches [parsed|analyzed|optimized|physical|executed]
 //   <SQL>
 //   ----
 //   <patterns: one per line>
@@ -29,6 +29,9 @@
 //                                       SELECT * FROM t WHERE a > 1 AND a > 1
 //                                       ----
 //                                       Filter (a > 1)
+//                                     'executed' runs the query first and checks the physical plan
+//                                     it ran (with adaptive execution: "AdaptiveSparkPlan
+//                                     isFinalPlan=true", the final and the initial plan).
 //
 // __TEST_DIR__ in SQL stands for the directory of the .test file (for data files beside it).
 //
@@ -204,15 +207,26 @@ class Runner {
     for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (head != "EXPLAIN") sql = "EXPLAIN EXTENDED " + sql;
     std::string text;
+    if (section == "executed") {
+      try {
+        ember::DataFrame df = spark_.sql(r.sql);
+        df.collect();
+        text = df.explain_string(false);
+      } catch (const std::exception& e) {
+        return std::string("unexpected error: ") + e.what();
+      }
+    }
     try {
-      std::vector<ember::Row> rows = spark_.sql(sql).collect();
+      std::vector<ember::Row> rows =
+          section == "executed" ? std::vector<ember::Row>{} : spark_.sql(sql).collect();
       for (const auto& row : rows)
         for (const auto& v : row.values()) text += (v.is_null() ? "NULL" : v.to_string()) + "\n";
     } catch (const std::exception& e) {
       return std::string("unexpected error: ") + e.what();
     }
     bool found = false;
-    const std::string plan = strip_ids(plan_section(text, section, &found));
+    const std::string plan =
+        strip_ids(plan_section(text, section == "executed" ? "physical" : section, &found));
     if (!found) return "the EXPLAIN output has no '== " + section + " ...' section:\n" + text;
     std::string problems;
     for (const auto& pattern_line : r.expected) {

@@ -168,7 +168,8 @@ Statement Parser::parse_statement() {
       std::string value;
       while (peek().kind != TokenKind::kEnd && !is_op(";")) {
         const Token& t = next();
-        if (!value.empty()) value += " ";
+        // A leading sign belongs to the number after it: SET ...Threshold=-1 sets "-1".
+        if (!value.empty() && value != "-" && value != "+") value += " ";
         value += t.kind == TokenKind::kString ? t.text : t.raw;
       }
       s.value = value;
