@@ -620,6 +620,20 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
       std::vector<uint64_t> hashes;
       int64_t round_robin = task.partition;
       std::vector<std::pair<int, Batch>> samples;
+      std::vector<SelectionVector> targets;  // reused across batches
+      // With many reduce partitions each batch splits into small pieces; buffered per partition
+      // and written as one block of at least kMinBlockRows, the reducers get batches of a useful
+      // size (and the shuffle manager far fewer blocks). Big pieces go out at once, uncopied.
+      constexpr size_t kMinBlockRows = 1024;
+      std::vector<std::vector<Batch>> pending;
+      std::vector<size_t> pending_rows;
+      auto flush = [&](uint32_t t) {
+        if (pending[t].empty()) return;
+        Batch block = pending[t].size() == 1 ? std::move(pending[t][0]) : concat_batches(pending[t]);
+        pending[t].clear();
+        pending_rows[t] = 0;
+        task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(block));
+      };
       while (pipeline->next(b)) {
         task.check_cancelled();
         b = flatten_batch(std::move(b));
@@ -638,7 +652,12 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
           case PartitioningKind::kHash:
           case PartitioningKind::kRoundRobin: {
             const auto n = static_cast<uint32_t>(part.num_partitions);
-            std::vector<SelectionVector> targets(n);
+            targets.resize(n);
+            for (auto& t : targets) t.clear();
+            if (pending.size() != n) {
+              pending.resize(n);
+              pending_rows.assign(n, 0);
+            }
             if (part.kind == PartitioningKind::kHash) {
               std::vector<VectorPtr> keys;
               for (const auto& k : part.keys) keys.push_back(ev.eval(*k, b));
@@ -654,12 +673,19 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
               if (targets[t].empty()) continue;
               Batch part_rows =
                   targets[t].size() == b.num_rows ? b : b.select(targets[t].data(), targets[t].size());
-              task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(part_rows));
+              if (pending[t].empty() && part_rows.num_rows >= kMinBlockRows) {
+                task.shuffle->write(shuffle_id, task.partition, static_cast<int>(t), std::move(part_rows));
+                continue;
+              }
+              pending_rows[t] += part_rows.num_rows;
+              pending[t].push_back(std::move(part_rows));
+              if (pending_rows[t] >= kMinBlockRows) flush(t);
             }
             break;
           }
         }
       }
+      for (uint32_t t = 0; t < pending.size(); ++t) flush(t);
       task.shuffle->commit_map_output(shuffle_id, task.partition);
       if (range) {
         std::lock_guard<std::mutex> lock(range->mu);
