@@ -56,12 +56,14 @@ struct BatchSpec {
 // The batches in the order they run, named as Spark's Optimizer names them. Inferring filters is
 // a once batch between two operator-optimization batches, as in Spark: the first batch puts
 // filters where the inference sees them, the second pushes what it inferred down to the scans
-// (inference itself is not idempotent enough to sit inside a fixed-point loop).
+// (inference and the extra join predicates read conditions that stay in place, so they would add
+// their filters again in a fixed-point loop).
 std::vector<BatchSpec> all_batches() {
   std::vector<BatchSpec> batches;
   batches.push_back({"Operator Optimization before Inferring Filters", true, operator_optimization_rules()});
   std::vector<std::unique_ptr<OptimizerRule>> infer;
   infer.push_back(make_infer_filters_from_constraints_rule());
+  infer.push_back(make_push_extra_predicate_through_join_rule());
   batches.push_back({"Infer Filters", false, std::move(infer)});
   batches.push_back({"Operator Optimization after Inferring Filters", true, operator_optimization_rules()});
   return batches;
