@@ -355,10 +355,10 @@ TEST(OptimizerDriver, RuleNamesInOrder) {
   EXPECT_EQ(Optimizer::rule_names(),
             (std::vector<std::string>{
                 "ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
-                "SimplifyConditionals", "CombineFilters", "BooleanSimplification", "ReorderJoin",
-                "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts", "RemoveRedundantAggregates",
-                "PushAggregateThroughJoin", "CollapseProject", "LimitPushDown", "ColumnPruning",
-                "InferFiltersFromConstraints", "PushExtraPredicateThroughJoin"}));
+                "SimplifyConditionals", "PropagateEmptyRelation", "CombineFilters", "BooleanSimplification",
+                "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts",
+                "RemoveRedundantAggregates", "PushAggregateThroughJoin", "CollapseProject", "LimitPushDown",
+                "ColumnPruning", "InferFiltersFromConstraints", "PushExtraPredicateThroughJoin"}));
 }
 
 TEST(OptimizerDriver, BatchesRunInSparksOrder) {

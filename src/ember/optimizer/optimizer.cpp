@@ -33,6 +33,7 @@ std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   rules.push_back(make_optimize_in_rule());
   rules.push_back(make_like_simplification_rule());
   rules.push_back(make_simplify_conditionals_rule());
+  rules.push_back(make_propagate_empty_relation_rule());
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_boolean_simplification_rule());
   rules.push_back(make_reorder_join_rule());

@@ -104,5 +104,6 @@ std::unique_ptr<OptimizerRule> make_eliminate_sorts_rule();
 std::unique_ptr<OptimizerRule> make_remove_redundant_aggregates_rule();
 std::unique_ptr<OptimizerRule> make_push_aggregate_through_join_rule();
 std::unique_ptr<OptimizerRule> make_push_extra_predicate_through_join_rule();
+std::unique_ptr<OptimizerRule> make_propagate_empty_relation_rule();
 
 }  // namespace ember
