@@ -54,7 +54,6 @@ def spark():
                .config("spark.sql.shuffle.partitions", "2")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -XX:+UseSerialGC")
-               .config("spark.sql.sources.partitionOverwriteMode", "static")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
