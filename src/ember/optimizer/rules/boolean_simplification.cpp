@@ -13,8 +13,9 @@
 // It also pushes NOT down to the leaves (Spark's BooleanSimplification does the same):
 // NOT NOT x -> x; De Morgan, NOT (a AND b) -> NOT a OR NOT b and NOT (a OR b) -> NOT a AND NOT b;
 // NOT of a comparison -> the complementary comparison (NOT a < b -> a >= b, NOT a = b -> a <> b);
-// NOT isnull(x) -> isnotnull(x) and back. Each is exact in three-valued logic (null stays null)
-// and keeps evaluation order, so short-circuiting skips the same rows. The leaves it leaves
+// NOT isnull(x) -> isnotnull(x) and back. NOT pushdown applies to every expression of the plan,
+// the factoring of disjunctions to filter and join conditions. Each is exact in three-valued logic (null
+// stays null) and keeps evaluation order, so short-circuiting skips the same rows. The leaves it leaves
 // behind are what PushDownPredicates, constraint inference and Parquet pruning understand.
 #include <map>
 #include <set>
@@ -129,7 +130,15 @@ class BooleanSimplification : public OptimizerRule {
   const char* name() const override { return "BooleanSimplification"; }
 
   PlanPtr apply(const PlanPtr& plan, const OptimizerContext& ctx) const override {
-    return rewrite(plan, ctx.eval.ansi);
+    const bool ansi = ctx.eval.ansi;
+    // NOT pushdown applies to every expression (projections and CASE conditions too); the
+    // factoring below only to filter and join conditions.
+    PlanPtr pushed = transform_plan_expressions(plan, [ansi](const ExprPtr& e) -> ExprPtr {
+      if (e->kind != ExprKind::kNot || !is_deterministic(e)) return e;
+      ExprPtr out = negate(e->children[0], ansi);
+      return out ? out : e;
+    });
+    return rewrite(pushed, ansi);
   }
 
  private:
