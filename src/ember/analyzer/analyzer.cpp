@@ -941,6 +941,8 @@ PlanPtr Analyzer::resolve_join(const LogicalPlan& join, PlanPtr left, PlanPtr ri
   if (join.kind == PlanKind::kJoin) {
     if (join.condition) {
       ExprPtr cond = resolve_expression(join.condition, both, false);
+      // An untyped NULL condition is a boolean NULL (Spark's implicit cast): it matches nothing.
+      if (cond->type.id() == TypeId::kNull) cond = make_cast(cond, DataType::boolean());
       if (cond->type.id() != TypeId::kBoolean) {
         throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE",
                     "The join condition \"" + cond->pretty_name() + "\" has the type \"" + cond->type.simple_string() +
@@ -1022,6 +1024,8 @@ PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
                         "\"; compute them with with_column() first, then filter on that column");
       }
       ExprPtr cond = resolve_expression(plan->condition, child->output, false);
+      // WHERE NULL / HAVING NULL: a boolean NULL, as Spark's implicit cast makes it; no row passes.
+      if (cond->type.id() == TypeId::kNull) cond = make_cast(cond, DataType::boolean());
       if (cond->type.id() != TypeId::kBoolean) {
         throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
                     "Cannot resolve \"" + cond->pretty_name() + "\": a filter condition must be boolean, but it has the type \"" +
