@@ -356,7 +356,7 @@ TEST(OptimizerDriver, RuleNamesInOrder) {
             (std::vector<std::string>{
                 "ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
                 "SimplifyConditionals", "PropagateEmptyRelation", "CombineFilters", "BooleanSimplification",
-                "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts",
+                "CostBasedJoinReorder", "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts",
                 "RemoveRedundantAggregates", "PushAggregateThroughJoin", "CollapseProject", "LimitPushDown",
                 "ColumnPruning", "InferFiltersFromConstraints", "PushExtraPredicateThroughJoin"}));
 }
@@ -416,12 +416,15 @@ TEST(OptimizerDriver, ExcludingEveryRuleReturnsThePlanItself) {
 
 TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
   Optimizer optimizer;
-  // Each of these rules has work in one of the two plans (ReorderJoin in the join, the rest in the
-  // pipeline); the rules added later are shown at work by tests/sql/optimizer/*.test.
+  // Every rule has work in one of the plans (the join reordering rules in the join: the
+  // cost-based one, and with it switched off the heuristic one; the rest in the pipeline).
   std::map<std::string, int> changed;
   PlanPtr out;
-  for (PlanPtr plan : {plan_comma_join(), plan_everything()}) {
-    out = optimizer.optimize(plan, context());
+  OptimizerContext heuristic = context();
+  heuristic.cbo.join_reorder = false;
+  for (auto [plan, ctx] : std::vector<std::pair<PlanPtr, OptimizerContext>>{
+           {plan_comma_join(), context()}, {plan_comma_join(), heuristic}, {plan_everything(), context()}}) {
+    out = optimizer.optimize(plan, ctx);
     // One entry per rule and batch: the operator-optimization rules run in two batches, the two
     // rules of the Infer Filters batch in one.
     ASSERT_EQ(optimizer.last_run().size(), 2 * Optimizer::rule_names().size() - 2);
@@ -429,10 +432,10 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
       changed[run.rule] += run.times_changed;
       EXPECT_GE(run.nanos, 0);
     }
-    EXPECT_EQ(optimizer.optimize(out, context()), out);
+    EXPECT_EQ(optimizer.optimize(out, ctx), out);
     for (const auto& run : optimizer.last_run()) EXPECT_EQ(run.times_changed, 0) << run.rule;
   }
-  for (const std::string name : {"ConstantFolding", "CombineFilters", "BooleanSimplification", "ReorderJoin",
+  for (const std::string name : {"ConstantFolding", "CombineFilters", "BooleanSimplification", "CostBasedJoinReorder", "ReorderJoin",
                                  "PushDownPredicates", "CollapseProject", "LimitPushDown", "ColumnPruning"}) {
     EXPECT_GT(changed[name], 0) << name << " did nothing";
   }

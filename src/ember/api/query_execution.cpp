@@ -7,6 +7,7 @@
 
 #include "ember/analyzer/analyzer.h"
 #include "ember/common/error.h"
+#include "ember/optimizer/cost/statistics.h"
 #include "ember/optimizer/optimizer.h"
 #include "ember/physical/physical_explain.h"
 
@@ -105,7 +106,7 @@ const PlanPtr& QueryExecution::optimized() {
   if (!optimized_) {
     Optimizer optimizer(Optimizer::parse_excluded(session_->setting("spark.sql.optimizer.excludedRules", "")),
                         optimizer_options(*session_));
-    OptimizerContext ctx{eval_};
+    OptimizerContext ctx{eval_, session_->cbo_options()};
     ctx.eager_aggregation =
         to_lower(session_->setting("spark.ember.optimizer.eagerAggregation", "false")) == "true";
     std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
@@ -183,6 +184,15 @@ void QueryExecution::materialize_cached_data() {
             mine.push_back(flatten_batch(std::move(b)));
           }
           const BlockId id{data->rdd_id, task.partition};
+          int64_t rows = 0;
+          for (const Batch& batch : mine) rows += static_cast<int64_t>(batch.num_rows);
+          {
+            std::lock_guard<std::mutex> lock(data->mu);
+            if (data->partition_rows.size() != static_cast<size_t>(partitions)) {
+              data->partition_rows.assign(static_cast<size_t>(partitions), -1);
+            }
+            data->partition_rows[static_cast<size_t>(task.partition)] = rows;
+          }
           if (!blocks.put(id, mine, data->storage_level)) {
             std::lock_guard<std::mutex> lock(unstored_mu);
             unstored_->partitions[id.rdd_id][id.partition] = std::move(mine);
@@ -313,36 +323,9 @@ std::string QueryExecution::adaptive_plan_string() {
          indent(physical_tree_string(physical()));
 }
 
-namespace {
-
-// Spark's Utils.bytesToString: one decimal and the largest binary unit that leaves at least 2.
-std::string bytes_to_string(int64_t size) {
-  static const char* const kUnits[] = {"EiB", "PiB", "TiB", "GiB", "MiB", "KiB"};
-  for (int i = 0; i < 6; ++i) {
-    const int64_t unit = int64_t{1} << (10 * (6 - i));
-    if (size >= 2 * unit) {
-      char buf[48];
-      std::snprintf(buf, sizeof(buf), "%.1f %s", static_cast<double>(size) / static_cast<double>(unit),
-                    kUnits[i]);
-      return buf;
-    }
-  }
-  return std::to_string(size) + ".0 B";
-}
-
-}  // namespace
-
-// EXPLAIN COST: the optimized plan with each node's statistics, as Spark's
-// `Statistics(sizeInBytes=...)` suffix. Today only the size estimate the broadcast decision uses
-// is known; the one place to print more statistics (row counts) is this function.
-std::string cost_plan_string(const PlanPtr& optimized) {
-  return plan_tree_string(optimized, [](const LogicalPlan& node) {
-    // estimate_size_in_bytes takes a shared plan; the node is owned by `optimized`, so an aliasing
-    // pointer without ownership is enough for the walk.
-    PlanPtr self(PlanPtr(), &node);
-    return ", Statistics(sizeInBytes=" + bytes_to_string(estimate_size_in_bytes(self)) + ")";
-  });
-}
+// EXPLAIN COST: the optimized plan with each node's estimated statistics (rows and bytes), as
+// Spark's `Statistics(sizeInBytes=..., rowCount=...)` suffix.
+std::string cost_plan_string(const PlanPtr& optimized) { return plan_tree_string_with_statistics(optimized); }
 
 ExplainMode parse_explain_mode(const std::string& mode) {
   std::string m;

@@ -142,6 +142,24 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.subexpression_elimination =
       parse_bool_setting("spark.sql.subexpressionElimination.enabled",
                          setting("spark.sql.subexpressionElimination.enabled", "true"));
+  o.cbo_enabled = cbo_options().enabled;
+  return o;
+}
+
+CboOptions SessionState::cbo_options() const {
+  CboOptions o;
+  o.enabled = parse_bool_setting("spark.sql.cbo.enabled", setting("spark.sql.cbo.enabled", "true"));
+  o.join_reorder = o.enabled && parse_bool_setting("spark.sql.cbo.joinReorder.enabled",
+                                                   setting("spark.sql.cbo.joinReorder.enabled", "true"));
+  const int64_t dp = parse_int_setting("spark.sql.cbo.joinReorder.dpThreshold",
+                                       setting("spark.sql.cbo.joinReorder.dpThreshold", "12"));
+  if (dp < 1 || dp > 20) {
+    // Spark checks > 0; past 20 inputs exhaustive search would take minutes, so ember stops there.
+    throw_error(ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+                "The value '" + std::to_string(dp) +
+                    "' in the config \"spark.sql.cbo.joinReorder.dpThreshold\" is invalid: expected 1 to 20");
+  }
+  o.dp_threshold = static_cast<int>(dp);
   return o;
 }
 

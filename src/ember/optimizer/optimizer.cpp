@@ -36,6 +36,9 @@ std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   rules.push_back(make_propagate_empty_relation_rule());
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_boolean_simplification_rule());
+  // Cost-based reordering first: it orders every join group it has statistics for; the
+  // heuristic ReorderJoin then orders what it left (see cost_based_join_reorder.cpp).
+  rules.push_back(make_cost_based_join_reorder_rule());
   rules.push_back(make_reorder_join_rule());
   rules.push_back(make_eliminate_outer_join_rule());
   rules.push_back(make_push_down_predicates_rule());

@@ -105,5 +105,6 @@ std::unique_ptr<OptimizerRule> make_remove_redundant_aggregates_rule();
 std::unique_ptr<OptimizerRule> make_push_aggregate_through_join_rule();
 std::unique_ptr<OptimizerRule> make_push_extra_predicate_through_join_rule();
 std::unique_ptr<OptimizerRule> make_propagate_empty_relation_rule();
+std::unique_ptr<OptimizerRule> make_cost_based_join_reorder_rule();
 
 }  // namespace ember

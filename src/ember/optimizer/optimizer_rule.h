@@ -10,8 +10,17 @@
 
 namespace ember {
 
+// Spark's cost-based optimizer switches (spark.sql.cbo.*).
+struct CboOptions {
+  bool enabled = true;       // spark.sql.cbo.enabled (ember: on by default)
+  bool join_reorder = true;  // spark.sql.cbo.joinReorder.enabled (ember: on by default)
+  int dp_threshold = 12;     // spark.sql.cbo.joinReorder.dpThreshold: more inputs go greedy
+  double card_weight = 0.7;  // spark.sql.cbo.joinReorder.card.weight: rows vs bytes in the cost
+};
+
 struct OptimizerContext {
   EvalContext eval;  // for constant folding (ANSI flag, time zone, current date)
+  CboOptions cbo;
   // spark.ember.optimizer.eagerAggregation: PushAggregateThroughJoin runs only when asked for,
   // since without row estimates it cannot tell whether pre-aggregating shrinks a side.
   bool eager_aggregation = false;

@@ -152,6 +152,7 @@ struct PhysicalPlannerOptions {
   int64_t auto_broadcast_threshold = 10LL << 20;  // spark.sql.autoBroadcastJoinThreshold; -1: never
   int64_t join_max_build_bytes = 4LL << 30;       // spark.ember.join.maxBuildBytes
   bool subexpression_elimination = true;          // spark.sql.subexpressionElimination.enabled
+  bool cbo_enabled = true;  // spark.sql.cbo.enabled: join sides sized by the cardinality estimator
 };
 
 // Spark's sizeInBytes estimate of a logical plan (no column statistics): file sizes for scans,

@@ -11,6 +11,7 @@
 #include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/io/parquet/row_group_pruning.h"
+#include "ember/optimizer/cost/statistics.h"
 #include "ember/physical/physical_plan.h"
 
 namespace ember {
@@ -286,8 +287,8 @@ class Planner {
                                  type == JoinType::kLeftAnti;
     const bool can_build_left = type == JoinType::kInner || type == JoinType::kCross || type == JoinType::kRightOuter;
     const int64_t threshold = options_.auto_broadcast_threshold;
-    const int64_t left_size = estimate_size_in_bytes(p.children[0]);
-    const int64_t right_size = estimate_size_in_bytes(p.children[1]);
+    const int64_t left_size = size_of(p.children[0]);
+    const int64_t right_size = size_of(p.children[1]);
     auto small = [&](int64_t size) { return threshold >= 0 && size <= threshold; };
     std::optional<BuildSide> broadcast;
     if (p.broadcast_right && can_build_right) broadcast = BuildSide::kRight;
@@ -727,7 +728,16 @@ class Planner {
     return final_agg;
   }
 
+  // A join side's estimated size: the cardinality estimator's (after filters, aggregates and
+  // joins) with spark.sql.cbo.enabled, else Spark's size-only estimate from file sizes.
+  int64_t size_of(const PlanPtr& side) {
+    if (!options_.cbo_enabled) return estimate_size_in_bytes(side);
+    const double bytes = estimator_.estimate(side).size_in_bytes;
+    return bytes >= 9.2e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(bytes);
+  }
+
   PhysicalPlannerOptions options_;
+  StatisticsEstimator estimator_;
 };
 
 void physical_lines(const PhysPtr& p, const std::string& prefix, bool is_root, bool is_last, std::string& out) {

@@ -63,6 +63,9 @@ struct CachedData {
   std::mutex mu;
   // How many partitions `plan` had when it was first computed; -1 until then. Guarded by mu.
   int num_partitions = -1;
+  // Rows of each computed partition (-1: not computed), for the cached relation's statistics
+  // (optimizer/cost/statistics.cpp): its actual row count once computed. Guarded by mu.
+  std::vector<int64_t> partition_rows;
 };
 
 // Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader
@@ -119,6 +122,9 @@ struct LogicalPlan {
   JoinType join_type = JoinType::kInner;
   bool broadcast_left = false;   // a broadcast() hint on a side (resolved from kBroadcastHint)
   bool broadcast_right = false;
+  // kJoin: placed by cost-based join reordering; no reordering rule moves it again (the driver
+  // runs rules to a fixed point, and the order was chosen with the whole join group in view).
+  bool join_reordered = false;
 
   // Resolved plans: the attributes this node outputs, in order.
   std::vector<ExprPtr> output;

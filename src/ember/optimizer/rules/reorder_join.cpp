@@ -11,9 +11,11 @@
 // Each conjunct is placed on the lowest join that sees all of its columns (the rest, those
 // without columns, stay in a filter on top); a Project restores the written column order. Only
 // deterministic conjuncts move, and a tree with a broadcast() hint is left alone (the hint belongs
-// to the join it was written on). Cost-based ordering replaces this when statistics exist (issue 6).
+// to the join it was written on). CostBasedJoinReorder runs first and orders every group it can
+// (see cost_based_join_reorder.cpp); this rule orders the rest.
 #include <set>
 
+#include "ember/optimizer/inner_join_group.h"
 #include "ember/optimizer/optimizer.h"
 
 namespace ember {
@@ -45,53 +47,12 @@ bool intersects(const std::set<int64_t>& a, const std::set<int64_t>& b) {
   return false;
 }
 
-// Cross joins (df.cross_join, FROM a CROSS JOIN b) are inner joins without a condition.
-bool is_inner_join(const LogicalPlan& p) {
-  return p.kind == PlanKind::kJoin && (p.join_type == JoinType::kInner || p.join_type == JoinType::kCross);
-}
-
-bool all_deterministic(const ExprPtr& cond) {
-  std::vector<ExprPtr> parts;
-  split_conjuncts(cond, parts);
-  for (const auto& c : parts) {
-    if (!is_deterministic(c)) return false;
-  }
-  return true;
-}
-
-// Spark's ExtractFiltersAndInnerJoins. False when the tree cannot be reordered (a hint, or a
-// non-deterministic condition inside it).
-bool flatten(const PlanPtr& p, std::vector<PlanPtr>& inputs, std::vector<ExprPtr>& conjuncts) {
-  if (is_inner_join(*p)) {
-    if (p->broadcast_left || p->broadcast_right) return false;
-    if (p->condition && !all_deterministic(p->condition)) return false;
-    if (!flatten(p->children[0], inputs, conjuncts) || !flatten(p->children[1], inputs, conjuncts)) return false;
-    if (p->condition) split_conjuncts(p->condition, conjuncts);
-    return true;
-  }
-  if (p->kind == PlanKind::kFilter && is_inner_join(*p->child()) && all_deterministic(p->condition)) {
-    if (!flatten(p->child(), inputs, conjuncts)) return false;
-    split_conjuncts(p->condition, conjuncts);
-    return true;
-  }
-  inputs.push_back(p);
-  return true;
-}
-
-PlanPtr resolved_join(PlanPtr left, PlanPtr right, const std::vector<ExprPtr>& conds) {
-  auto j = std::const_pointer_cast<LogicalPlan>(
-      make_join(std::move(left), std::move(right), JoinType::kInner, conds.empty() ? nullptr : join_conjuncts(conds)));
-  j->resolved = true;
-  derive_output(*j);
-  return j;
-}
-
 class ReorderJoin : public OptimizerRule {
  public:
   const char* name() const override { return "ReorderJoin"; }
 
   PlanPtr apply(const PlanPtr& plan, const OptimizerContext& ctx) const override {
-    if (is_inner_join(*plan) || (plan->kind == PlanKind::kFilter && is_inner_join(*plan->child()))) {
+    if (is_join_group_root(*plan)) {
       if (PlanPtr reordered = reorder(plan, ctx)) return reordered;
     }
     std::vector<PlanPtr> kids;
@@ -110,9 +71,11 @@ class ReorderJoin : public OptimizerRule {
  private:
   // The reordered tree, or null when the written order already joins on a condition each time.
   PlanPtr reorder(const PlanPtr& plan, const OptimizerContext& ctx) const {
-    std::vector<PlanPtr> plans;
-    std::vector<ExprPtr> conjuncts;
-    if (!flatten(plan, plans, conjuncts) || plans.size() < 3 || conjuncts.empty()) return nullptr;
+    InnerJoinGroup group;
+    if (!flatten_inner_join_group(plan, group) || group.inputs.size() < 3 || group.conjuncts.empty())
+      return nullptr;
+    const std::vector<PlanPtr>& plans = group.inputs;
+    const std::vector<ExprPtr>& conjuncts = group.conjuncts;
     std::vector<JoinInput> inputs;
     for (const auto& p : plans) {
       JoinInput in{p, {}};
@@ -169,23 +132,14 @@ class ReorderJoin : public OptimizerRule {
           placed[c] = true;
         }
       }
-      left = resolved_join(left, apply(right.plan, ctx), here);
+      left = make_resolved_inner_join(left, apply(right.plan, ctx), here, false);
     }
     std::vector<ExprPtr> rest;
     for (size_t c = 0; c < conjuncts.size(); ++c) {
       if (!placed[c]) rest.push_back(conjuncts[c]);
     }
-    if (!rest.empty()) {
-      auto f = std::const_pointer_cast<LogicalPlan>(make_filter(left, join_conjuncts(rest)));
-      f->resolved = true;
-      derive_output(*f);
-      left = f;
-    }
-    // The written column order (attributes keep their ids, so parents still resolve).
-    auto project = std::const_pointer_cast<LogicalPlan>(make_project(left, plan->output));
-    project->resolved = true;
-    derive_output(*project);
-    return project;
+    // The written column order restored on top.
+    return make_resolved_projection(make_resolved_filter(left, rest), plan->output);
   }
 
   static std::set<int64_t> combined(const std::set<int64_t>& a, const std::set<int64_t>& b) {
