@@ -108,12 +108,14 @@ TEST_F(ExplainModesTest, CostPrintsTheOptimizedPlanWithStatistics) {
   ASSERT_EQ(text.rfind("== Optimized Logical Plan ==\n", 0), 0u) << text;
   // Spark's Utils.bytesToString: one decimal and a binary unit (B below 2 KiB).
   EXPECT_TRUE(std::regex_search(
-      text, std::regex(R"(^Relation \[id#\d+L\] Range .*, Statistics\(sizeInBytes=\d+\.\d (B|KiB), rowCount=\S+\)\n)",
-                       std::regex::multiline)))
+      text,
+      std::regex(
+          R"(^Relation \[id#\d+L\] Range .*, Statistics\(sizeInBytes=\d+\.\d (B|KiB), rowCount=\S+\)\n)",
+          std::regex::multiline)))
       << text;
   EXPECT_NE(text.find("\n== Physical Plan ==\n"), std::string::npos) << text;
-  EXPECT_TRUE(
-      std::regex_search(spark_->range(3).explain_string("cost"), std::regex(R"(sizeInBytes=\d+\.0 B, rowCount=3\))")));
+  EXPECT_TRUE(std::regex_search(spark_->range(3).explain_string("cost"),
+                                std::regex(R"(sizeInBytes=\d+\.0 B, rowCount=3\))")));
 }
 
 TEST_F(ExplainModesTest, CodegenSaysThereIsNoGeneratedCodeAndShowsThePlan) {

@@ -435,8 +435,9 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
     EXPECT_EQ(optimizer.optimize(out, ctx), out);
     for (const auto& run : optimizer.last_run()) EXPECT_EQ(run.times_changed, 0) << run.rule;
   }
-  for (const std::string name : {"ConstantFolding", "CombineFilters", "BooleanSimplification", "CostBasedJoinReorder", "ReorderJoin",
-                                 "PushDownPredicates", "CollapseProject", "LimitPushDown", "ColumnPruning"}) {
+  for (const std::string name :
+       {"ConstantFolding", "CombineFilters", "BooleanSimplification", "CostBasedJoinReorder", "ReorderJoin",
+        "PushDownPredicates", "CollapseProject", "LimitPushDown", "ColumnPruning"}) {
     EXPECT_GT(changed[name], 0) << name << " did nothing";
   }
   EXPECT_EQ(

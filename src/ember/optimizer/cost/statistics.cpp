@@ -215,6 +215,18 @@ class FilterEstimation {
       return {op == "=" || op == "==" || op == "<=>" ? kDefaultEqualitySelectivity : kDefaultRangeSelectivity,
               false};
     }
+    if ((op == "<>" || op == "!=") && e.children.size() == 2) {
+      // NOT pushdown writes NOT (a = b) as a <> b: the complement of the equality.
+      const Expr* col = column_of(e.children[0]);
+      const Value* lit = literal_of(e.children[1]);
+      if (!col || !lit) {
+        col = column_of(e.children[1]);
+        lit = literal_of(e.children[0]);
+      }
+      if (!col || !lit) return {1.0 - kDefaultEqualitySelectivity, false};
+      Selectivity eq = compare_with_literal(col->id, "=", *lit, false);
+      return {clamp01(1.0 - eq.value), eq.known};
+    }
     if (op == "in" && e.children.size() >= 2) {
       const Expr* col = column_of(e.children[0]);
       if (!col) return {};
@@ -504,7 +516,8 @@ PlanStatistics StatisticsEstimator::relation(const LogicalPlan& p) {
       s = estimate(src.cached->plan);
       std::lock_guard<std::mutex> lock(src.cached->mu);
       const auto& parts = src.cached->partition_rows;
-      if (src.cached->num_partitions >= 0 && parts.size() == static_cast<size_t>(src.cached->num_partitions) &&
+      if (src.cached->num_partitions >= 0 &&
+          parts.size() == static_cast<size_t>(src.cached->num_partitions) &&
           std::all_of(parts.begin(), parts.end(), [](int64_t r) { return r >= 0; })) {
         double rows = 0;
         for (int64_t r : parts) rows += static_cast<double>(r);
