@@ -352,13 +352,26 @@ const std::vector<std::pair<const char*, std::function<PlanPtr()>>>& plan_builde
 // Driver
 
 TEST(OptimizerDriver, RuleNamesInOrder) {
-  EXPECT_EQ(Optimizer::rule_names(),
-            (std::vector<std::string>{
-                "ConstantFolding", "NullPropagation", "OptimizeIn", "LikeSimplification",
-                "SimplifyConditionals", "PropagateEmptyRelation", "CombineFilters", "BooleanSimplification",
-                "CostBasedJoinReorder", "ReorderJoin", "EliminateOuterJoin", "PushDownPredicates", "EliminateSorts",
-                "RemoveRedundantAggregates", "PushAggregateThroughJoin", "CollapseProject", "LimitPushDown",
-                "ColumnPruning", "InferFiltersFromConstraints", "PushExtraPredicateThroughJoin"}));
+  EXPECT_EQ(Optimizer::rule_names(), (std::vector<std::string>{"ConstantFolding",
+                                                               "NullPropagation",
+                                                               "OptimizeIn",
+                                                               "LikeSimplification",
+                                                               "SimplifyConditionals",
+                                                               "PropagateEmptyRelation",
+                                                               "CombineFilters",
+                                                               "BooleanSimplification",
+                                                               "CostBasedJoinReorder",
+                                                               "ReorderJoin",
+                                                               "EliminateOuterJoin",
+                                                               "PushDownPredicates",
+                                                               "EliminateSorts",
+                                                               "RemoveRedundantAggregates",
+                                                               "PushAggregateThroughJoin",
+                                                               "CollapseProject",
+                                                               "LimitPushDown",
+                                                               "ColumnPruning",
+                                                               "InferFiltersFromConstraints",
+                                                               "PushExtraPredicateThroughJoin"}));
 }
 
 TEST(OptimizerDriver, BatchesRunInSparksOrder) {

@@ -8,8 +8,8 @@
 #include "ember/functions/function.h"
 #include "ember/optimizer/optimizer_rule.h"
 #include "ember/physical/physical_plan.h"
-#include "ember/runtime/block_manager.h"
 #include "ember/runtime/adaptive_planner.h"
+#include "ember/runtime/block_manager.h"
 #include "ember/runtime/executor_backend.h"
 #include "ember/runtime/scheduler.h"
 #include "ember/runtime/shuffle/local_shuffle_manager.h"
@@ -53,7 +53,7 @@ struct SessionState {
   int64_t storage_memory_limit() const;
   bool rdd_compress() const;
   AdaptiveOptions adaptive_options() const;  // spark.sql.adaptive.*
-  CboOptions cbo_options() const;  // spark.sql.cbo.*
+  CboOptions cbo_options() const;            // spark.sql.cbo.*
   // The evaluation context of a new query: ANSI flag, time zone, and the query's start instant
   // (current_date() and current_timestamp() return the same value for every row of a query).
   EvalContext new_eval_context() const;
