@@ -62,6 +62,8 @@ void collect_cached(const PlanPtr& plan, std::vector<std::shared_ptr<CachedData>
   for (const auto& c : plan->children) collect_cached(c, out);
 }
 
+}  // namespace
+
 // The driver's switches from the session: validation (debug builds, or Spark's
 // spark.sql.planChangeValidation) and the plan change log (spark.sql.planChangeLog.level, with
 // .rules and .batches narrowing it).
@@ -99,8 +101,6 @@ OptimizerOptions optimizer_options(const SessionState& session) {
   }
   return options;
 }
-
-}  // namespace
 
 const PlanPtr& QueryExecution::optimized() {
   if (!optimized_) {

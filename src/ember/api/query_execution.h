@@ -11,6 +11,10 @@
 
 namespace ember {
 
+// The optimizer driver's switches from the session's settings (spark.sql.planChangeValidation,
+// spark.sql.planChangeLog.*); throws INVALID_CONF_VALUE for a value it cannot use.
+OptimizerOptions optimizer_options(const SessionState& session);
+
 class QueryExecution {
  public:
   QueryExecution(std::shared_ptr<SessionState> session, PlanPtr logical);

@@ -1,11 +1,14 @@
 #include "ember/api/session.h"
 
 #include <chrono>
+#include <optional>
 
 #include "ember/api/dataframe.h"
+#include "ember/api/query_execution.h"
 #include "ember/api/reader_writer.h"
 #include "ember/api/session_state.h"
 #include "ember/common/error.h"
+#include "ember/optimizer/optimizer.h"
 #include "ember/types/temporal.h"
 #include "ember/types/time_zone.h"
 
@@ -234,9 +237,31 @@ void SessionState::ensure_running() const {
   if (stopped) throw_error(ErrorKind::kIllegalArgument, "this session has been stopped");
 }
 
+void SessionState::check_settings() const {
+  (void)ansi();
+  (void)time_zone();
+  (void)planner_options();
+  (void)storage_memory_limit();
+  (void)rdd_compress();
+  (void)adaptive_options();
+  (void)Optimizer::parse_excluded(setting("spark.sql.optimizer.excludedRules", ""));
+  (void)optimizer_options(*this);
+}
+
 void RuntimeConfig::set(const std::string& key, const std::string& value) {
   std::lock_guard<std::mutex> lock(state_->mu);
+  auto it = state_->settings.find(key);
+  std::optional<std::string> previous;
+  if (it != state_->settings.end()) previous = it->second;
   state_->settings[key] = value;
+  try {
+    state_->check_settings();
+  } catch (...) {
+    // A rejected value leaves the setting as it was, so the session keeps working.
+    if (previous) state_->settings[key] = *previous;
+    else state_->settings.erase(key);
+    throw;
+  }
 }
 
 std::string RuntimeConfig::get(const std::string& key) const {

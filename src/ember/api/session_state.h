@@ -58,6 +58,9 @@ struct SessionState {
   // (current_date() and current_timestamp() return the same value for every row of a query).
   EvalContext new_eval_context() const;
   void ensure_running() const;
+  // Parses every setting the engine reads (through the accessors above and the optimizer's), so a
+  // value it cannot use fails where it is set (as Spark's SET does) rather than in every later query.
+  void check_settings() const;
 };
 
 // Spark's defaults for the settings ember reads.
