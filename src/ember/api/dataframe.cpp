@@ -67,6 +67,10 @@ std::string Row::to_string() const {
 std::string QueryMetrics::to_string() const {
   std::string s = std::to_string(num_stages) + " stages, " + std::to_string(num_tasks) + " tasks";
   if (bad_records > 0) s += ", " + std::to_string(bad_records) + " bad records";
+  if (runtime_filter_rows_filtered > 0 || runtime_filter_row_groups_skipped > 0) {
+    s += ", runtime filters dropped " + std::to_string(runtime_filter_rows_filtered) + " rows and " +
+         std::to_string(runtime_filter_row_groups_skipped) + " row groups";
+  }
   s += "\n";
   for (const auto& op : operators) {
     char line[256];

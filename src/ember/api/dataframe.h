@@ -31,6 +31,9 @@ struct QueryMetrics {
   // were evicted or lost) and the tasks of the jobs that computed them.
   int cached_partitions_computed = 0;
   int cache_tasks = 0;
+  // Scan rows dropped by runtime filters, and Parquet row groups their ranges ruled out.
+  int64_t runtime_filter_rows_filtered = 0;
+  int64_t runtime_filter_row_groups_skipped = 0;
   struct OperatorTotals {
     std::string name;
     int64_t rows_out = 0;

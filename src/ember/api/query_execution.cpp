@@ -266,6 +266,8 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
   out->num_tasks = summary.num_tasks;
   out->bad_records = summary.bad_records;
   out->bytes_read = summary.bytes_read;
+  out->runtime_filter_rows_filtered = summary.runtime_filter_rows_filtered;
+  out->runtime_filter_row_groups_skipped = summary.runtime_filter_row_groups_skipped;
   out->operators.clear();
   for (const auto& task : summary.tasks) {
     for (const auto& op : task.operators) {

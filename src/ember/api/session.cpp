@@ -101,6 +101,7 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.sql.adaptive.skewJoin.enabled", "true"},
       {"spark.sql.adaptive.skewJoin.skewedPartitionFactor", "5.0"},
       {"spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "256MB"},
+      {"spark.sql.optimizer.runtime.bloomFilter.enabled", "true"},
   };
   return kDefaults;
 }
@@ -131,6 +132,13 @@ int SessionState::shuffle_partitions() const {
   return static_cast<int>(n);
 }
 
+// Runtime filters (physical/runtime_filter_planner.cpp): Spark's keys.
+constexpr const char* kRuntimeFilterEnabledConf = "spark.sql.optimizer.runtime.bloomFilter.enabled";
+constexpr const char* kRuntimeFilterApplicationSideConf =
+    "spark.sql.optimizer.runtime.bloomFilter.applicationSideScanSizeThreshold";
+constexpr const char* kRuntimeFilterMaxItemsConf = "spark.sql.optimizer.runtime.bloomFilter.maxNumItems";
+constexpr const char* kRuntimeFilterMaxBitsConf = "spark.sql.optimizer.runtime.bloomFilter.maxNumBits";
+
 PhysicalPlannerOptions SessionState::planner_options() const {
   PhysicalPlannerOptions o;
   o.default_parallelism = backend->parallelism();
@@ -145,6 +153,14 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.subexpression_elimination =
       parse_bool_setting("spark.sql.subexpressionElimination.enabled",
                          setting("spark.sql.subexpressionElimination.enabled", "true"));
+  o.runtime_filter_enabled =
+      parse_bool_setting(kRuntimeFilterEnabledConf, setting(kRuntimeFilterEnabledConf, "true"));
+  o.runtime_filter_application_side_bytes = parse_bytes_setting(
+      kRuntimeFilterApplicationSideConf, setting(kRuntimeFilterApplicationSideConf, "8388608"));
+  o.runtime_filter_max_items =
+      parse_int_setting(kRuntimeFilterMaxItemsConf, setting(kRuntimeFilterMaxItemsConf, "1000000"));
+  o.runtime_filter_max_bits =
+      parse_int_setting(kRuntimeFilterMaxBitsConf, setting(kRuntimeFilterMaxBitsConf, "67108864"));
   o.cbo_enabled = cbo_options().enabled;
   return o;
 }

@@ -101,6 +101,13 @@ std::string section(const PhysicalPlan& p) {
       s += scan_details(p);
       break;
     case PhysKind::kShuffleRead: s += counted("Output", p.output); break;
+    case PhysKind::kRuntimeFilter: {
+      s += counted("Input", input);
+      std::string filters;
+      for (const auto& t : p.runtime_filters) filters += (filters.empty() ? "" : ", ") + t.text;
+      s += "Runtime filters : [" + filters + "]\n";
+      break;
+    }
     case PhysKind::kFilter:
       s += counted("Input", input);
       s += "Condition : " + unbind(p.predicate, input)->to_string() + "\n";

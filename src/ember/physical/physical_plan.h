@@ -32,6 +32,8 @@ enum class PhysKind {
   kGenerate,        // exprs[0]: the array (bound); explode / posexplode (with_position, generator_outer)
   kWindow,          // exprs: window expressions AS names, bound to the child; the child is sorted
                     // by (partition keys, order keys) within partitions hashed on the partition keys
+  kRuntimeFilter,   // keeps the child's rows whose keys pass runtime_filters (a join's bloom filter
+                    // and key ranges, built by another stage); see runtime_filter_planner.cpp
 };
 
 // kBroadcast: every row to one block that every task of the consuming stage reads whole (the
@@ -74,6 +76,24 @@ struct ParquetFileSplit {
   std::vector<std::vector<ParquetRowRange>> row_ranges;
 };
 
+// Runtime filters (docs/architecture.md, "Runtime filters"; runtime_filter_planner.cpp). The
+// creation side's exchange carries a source: its map tasks collect the keys' bloom filter and
+// ranges while they write. A kRuntimeFilter node on the join's other side carries a target (its
+// stage waits for the source's stage) and tests its child's rows; a Parquet scan below it carries
+// the same target to skip row groups and pages by the ranges.
+struct RuntimeFilterSource {
+  int filter_id = 0;
+  std::vector<ExprPtr> keys;  // bound to the exchange's input (= its output)
+  int64_t max_items = 0;      // more creation rows than this: ranges only, no bloom filter
+  int64_t max_bytes = 0;      // the bloom filter's size cap
+  double fpp = 0.03;          // the bloom filter's target false-positive rate
+};
+struct RuntimeFilterTarget {
+  int filter_id = 0;         // built by the exchange whose RuntimeFilterSource has this id
+  std::vector<int> columns;  // the node's (kRuntimeFilter: its child's) output column of each key
+  std::string text;          // for explain
+};
+
 struct PhysicalPlan {
   PhysKind kind;
   std::vector<PhysPtr> children;
@@ -86,6 +106,7 @@ struct PhysicalPlan {
   std::vector<CsvScanSplit> csv_splits;  // one per partition for CSV sources
   std::vector<std::vector<ParquetFileSplit>> parquet_splits;  // one list per partition for Parquet
   std::vector<ExprPtr> pushed_filters;   // attributes form, for explain only
+  std::vector<RuntimeFilterTarget> runtime_filters;  // also on kRuntimeFilter
 
   // kFilter: predicate; kProject: exprs. Both bound to the child's output.
   ExprPtr predicate;
@@ -131,6 +152,7 @@ struct PhysicalPlan {
   // kShuffleRead: one spec per task; empty with broadcast_read (the build side reads everything)
   std::vector<ShufflePartitionSpec> read_specs;
   bool broadcast_read = false;
+  std::vector<RuntimeFilterSource> runtime_filter_sources;  // kExchange of a join's creation side
   int stage_id = -1;  // the stage that runs this node (set by the stage builder, for explain)
 
   // What this node's output already satisfies, so the planner can skip an exchange or a sort
@@ -152,8 +174,19 @@ struct PhysicalPlannerOptions {
   int64_t auto_broadcast_threshold = 10LL << 20;  // spark.sql.autoBroadcastJoinThreshold; -1: never
   int64_t join_max_build_bytes = 4LL << 30;       // spark.ember.join.maxBuildBytes
   bool subexpression_elimination = true;          // spark.sql.subexpressionElimination.enabled
+  // Runtime filters (runtime_filter_planner.cpp); the keys are Spark's
+  // spark.sql.optimizer.runtime.bloomFilter.*.
+  bool runtime_filter_enabled = true;                         // .enabled
+  int64_t runtime_filter_application_side_bytes = 8LL << 20;  // .applicationSideScanSizeThreshold
+  int64_t runtime_filter_max_items = 1000000;                 // .maxNumItems
+  int64_t runtime_filter_max_bits = 67108864;                 // .maxNumBits
+  double runtime_filter_fpp = 0.03;                           // .expectedFpp (Spark: 0.03)
   bool cbo_enabled = true;  // spark.sql.cbo.enabled: join sides sized by the cardinality estimator
 };
+
+// Adds runtime filters to the hash joins of a physical plan where they are allowed and may pay
+// (see the file comment of runtime_filter_planner.cpp). Called by plan_physical.
+void plan_runtime_filters(const PhysPtr& root, const PhysicalPlannerOptions& options);
 
 // Spark's sizeInBytes estimate of a logical plan (no column statistics): file sizes for scans,
 // scaled by row width through projections; used to pick broadcast joins.

@@ -871,7 +871,9 @@ int64_t estimate_size_in_bytes(const PlanPtr& plan) {
 
 PhysPtr plan_physical(const PlanPtr& optimized, const PhysicalPlannerOptions& options) {
   Planner planner(options);
-  return planner.plan(optimized);
+  PhysPtr root = planner.plan(optimized);
+  plan_runtime_filters(root, options);
+  return root;
 }
 
 std::string physical_tree_string(const PhysPtr& plan) {

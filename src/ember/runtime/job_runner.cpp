@@ -26,6 +26,7 @@
 #include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_scan_operator.h"
 #include "ember/runtime/block_manager.h"
+#include "ember/runtime/runtime_filter_slots.h"
 #include "ember/runtime/scheduler.h"
 #include "ember/runtime/shuffle/shuffle_manager.h"
 #include "ember/types/time_zone.h"
@@ -60,6 +61,7 @@ struct JobExchanges {
   std::map<int, std::shared_ptr<BroadcastState>> broadcasts;
   BlockManager* blocks = nullptr;
   const UnstoredPartitions* unstored = nullptr;
+  RuntimeFilterSlots runtime_filters;  // by filter id
 };
 
 std::vector<DataType> types_of(const std::vector<ExprPtr>& attrs) {
@@ -121,7 +123,8 @@ class JsonScanOperator;
 struct TaskBuildState {
   std::vector<CsvScanWithCheck*> csv_scans;
   std::vector<JsonScanOperator*> json_scans;  // for their malformed-record counts
-  std::vector<const ParquetScanOperator*> parquet_scans;
+  std::vector<ParquetScanOperator*> parquet_scans;
+  std::vector<const RuntimeFilterOperator*> runtime_filters;
 };
 
 // A CSV scan that remembers whether it reached the end of its split (only then are its record
@@ -264,13 +267,28 @@ class PipelineBuilder {
         broadcasts_(exchanges.broadcasts),
         blocks_(exchanges.blocks),
         unstored_(exchanges.unstored),
+        runtime_filters_(exchanges.runtime_filters),
         state_(state) {
     eval_.partition_index = task.partition;
   }
 
   OperatorPtr build(const PhysPtr& node, int partition) {
     switch (node->kind) {
-      case PhysKind::kScan: return std::make_unique<CancellationPoint>(build_scan(*node, partition), task_);
+      case PhysKind::kScan: {
+        OperatorPtr scan = build_scan(*node, partition);
+        if (!node->runtime_filters.empty() && node->source->kind == SourceKind::kParquet) {
+          prune_by_runtime_filters(*state_.parquet_scans.back(), *node, runtime_filters_);
+        }
+        return std::make_unique<CancellationPoint>(std::move(scan), task_);
+      }
+      case PhysKind::kRuntimeFilter: {
+        OperatorPtr child = build(node->children[0], partition);
+        auto filters = published_runtime_filters(*node, runtime_filters_);
+        if (filters.empty()) return child;
+        auto op = std::make_unique<RuntimeFilterOperator>(std::move(child), std::move(filters));
+        state_.runtime_filters.push_back(op.get());
+        return op;
+      }
       case PhysKind::kExchange: return build_shuffle_read(*node, partition);
       case PhysKind::kFilter:
         return std::make_unique<FilterOperator>(build(node->children[0], partition), node->predicate, eval_);
@@ -531,6 +549,7 @@ class PipelineBuilder {
   const std::map<int, std::shared_ptr<BroadcastState>>& broadcasts_;
   BlockManager* blocks_;
   const UnstoredPartitions* unstored_;
+  const RuntimeFilterSlots& runtime_filters_;
   TaskBuildState& state_;
 };
 
@@ -550,7 +569,11 @@ void record_metrics(TaskContext& task, const Operator& root) {
 void record_csv_boundaries(TaskContext& task, const TaskBuildState& state, CsvBoundaryCheck& check) {
   for (const auto* scan : state.csv_scans) task.metrics.bad_records += scan->bad_records();
   for (const auto* scan : state.json_scans) task.metrics.bad_records += scan->bad_records();
-  for (const auto* scan : state.parquet_scans) task.metrics.bytes_read += scan->bytes_read();
+  for (const auto* scan : state.parquet_scans) {
+    task.metrics.bytes_read += scan->bytes_read();
+    task.metrics.runtime_filter_row_groups_skipped += scan->row_groups_skipped();
+  }
+  for (const auto* f : state.runtime_filters) task.metrics.runtime_filter_rows_filtered += f->rows_filtered();
   std::lock_guard<std::mutex> lock(check.mu);
   for (const auto* scan : state.csv_scans) {
     if (scan->finished()) check.entries.push_back(scan->entry());
@@ -575,6 +598,47 @@ void verify_csv_boundaries(CsvBoundaryCheck& check) {
 
 namespace {
 
+// The runtime filters the nodes of one stage (from its root down to its input exchanges) apply.
+std::vector<int> runtime_filters_applied_in(const PhysPtr& stage_root) {
+  std::vector<int> ids;
+  std::vector<const PhysicalPlan*> todo{stage_root.get()};
+  while (!todo.empty()) {
+    const PhysicalPlan* node = todo.back();
+    todo.pop_back();
+    if (node != stage_root.get() && (node->kind == PhysKind::kExchange || node->kind == PhysKind::kShuffleRead)) {
+      continue;  // another stage's
+    }
+    for (const auto& c : node->children) todo.push_back(c.get());
+    for (const auto& target : node->runtime_filters) ids.push_back(target.filter_id);
+  }
+  return ids;
+}
+
+// Adaptive execution's waves: a ready stage that applies a runtime filter whose creation stage
+// has not run yet waits for a later wave (the stage-dependency rule of run(), by waves). When
+// every ready stage would wait, they all run (their filters are then skipped), so nothing hangs.
+void defer_until_runtime_filters_built(const PhysPtr& plan, const std::map<int, MapOutputStatistics>& materialized,
+                                       std::vector<std::pair<PhysPtr, PhysPtr>>& ready) {
+  std::map<int, int> shuffle_of_filter;  // filter id -> the shuffle whose map stage builds it
+  std::vector<const PhysicalPlan*> todo{plan.get()};
+  while (!todo.empty()) {
+    const PhysicalPlan* node = todo.back();
+    todo.pop_back();
+    for (const auto& c : node->children) todo.push_back(c.get());
+    for (const auto& source : node->runtime_filter_sources) shuffle_of_filter[source.filter_id] = node->shuffle_id;
+  }
+  std::vector<std::pair<PhysPtr, PhysPtr>> now;
+  for (const auto& stage : ready) {
+    bool wait = false;
+    for (int filter : runtime_filters_applied_in(stage.first)) {
+      auto it = shuffle_of_filter.find(filter);
+      wait |= it != shuffle_of_filter.end() && !materialized.count(it->second);
+    }
+    if (!wait) now.push_back(stage);
+  }
+  if (!now.empty()) ready = std::move(now);
+}
+
 // Shared exchange state (range bounds, broadcast tables) for the exchange a stage feeds.
 void prepare_exchange_state(const PhysPtr& exchange, JobExchanges& exchanges) {
   if (!exchange) return;
@@ -587,6 +651,9 @@ void prepare_exchange_state(const PhysPtr& exchange, JobExchanges& exchanges) {
   if (exchange->partitioning.kind == PartitioningKind::kBroadcast &&
       !exchanges.broadcasts.count(exchange->shuffle_id)) {
     exchanges.broadcasts[exchange->shuffle_id] = std::make_shared<BroadcastState>();
+  }
+  for (const auto& source : exchange->runtime_filter_sources) {
+    if (!exchanges.runtime_filters.count(source.filter_id)) add_runtime_filter_slots(*exchange, exchanges.runtime_filters);
   }
 }
 
@@ -611,11 +678,12 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
     shuffle.register_shuffle(shuffle_id, spec.num_partitions, reduces);
     std::shared_ptr<RangeExchangeState> range =
         part.kind == PartitioningKind::kRange ? ranges[shuffle_id] : nullptr;
-    spec.run_task = [stage_root, part, shuffle_id, range, check, &exchanges, eval](TaskContext& task) {
+    spec.run_task = [stage_root, exchange, part, shuffle_id, range, check, &exchanges, eval](TaskContext& task) {
       TaskBuildState state;
       PipelineBuilder builder(task, eval, exchanges, state);
       OperatorPtr pipeline = builder.build(stage_root, task.partition);
       ExpressionEvaluator ev(eval);
+      RuntimeFilterCollector filters(*exchange, exchanges.runtime_filters, eval);
       Batch b;
       std::vector<uint64_t> hashes;
       int64_t round_robin = task.partition;
@@ -637,6 +705,7 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
       while (pipeline->next(b)) {
         task.check_cancelled();
         b = flatten_batch(std::move(b));
+        if (!filters.empty()) filters.add(b);
         switch (part.kind) {
           case PartitioningKind::kSingle:
           case PartitioningKind::kBroadcast: task.shuffle->write(shuffle_id, task.partition, 0, b); break;
@@ -687,6 +756,7 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
       }
       for (uint32_t t = 0; t < pending.size(); ++t) flush(t);
       task.shuffle->commit_map_output(shuffle_id, task.partition);
+      filters.commit(task.partition);
       if (range) {
         std::lock_guard<std::mutex> lock(range->mu);
         // A retried task replaces its earlier samples.
@@ -699,8 +769,9 @@ StageSpec make_stage_spec(int stage_id, const PhysPtr& stage_root, const PhysPtr
       record_metrics(task, *pipeline);
     };
     const int num_reduce = part.num_partitions;
-    spec.on_stage_complete = [range, check, num_reduce] {
+    spec.on_stage_complete = [range, check, num_reduce, exchange, &exchanges] {
       verify_csv_boundaries(*check);
+      publish_runtime_filters(*exchange, exchanges.runtime_filters);
       if (!range) return;
       std::sort(range->samples.begin(), range->samples.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -771,6 +842,44 @@ void add_broadcast_reads(const PhysPtr& node, JobExchanges& exchanges) {
 
 }  // namespace
 
+// A stage whose scans apply runtime filters waits for the stages that build them. A dependency
+// that would close a cycle is left out (the filter is then skipped); the planner's one
+// direction per join should make that impossible.
+std::map<int, std::vector<int>> JobRunner::runtime_filter_dependencies() const {
+  std::map<int, int> stage_of_filter;  // filter id -> the stage whose exchange builds it
+  std::map<int, std::vector<int>> parents;
+  for (const auto& s : stages_) {
+    if (s.exchange) {
+      for (const auto& source : s.exchange->runtime_filter_sources) stage_of_filter[source.filter_id] = s.stage_id;
+    }
+    parents[s.stage_id] = s.parents;
+  }
+  auto depends_on = [&](int from, int target) {
+    std::vector<int> todo{from};
+    std::vector<int> seen;
+    while (!todo.empty()) {
+      int id = todo.back();
+      todo.pop_back();
+      if (id == target) return true;
+      if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      seen.push_back(id);
+      for (int p : parents[id]) todo.push_back(p);
+    }
+    return false;
+  };
+  std::map<int, std::vector<int>> added;
+  for (const auto& s : stages_) {
+    for (int filter : runtime_filters_applied_in(s.root)) {
+      auto it = stage_of_filter.find(filter);
+      if (it == stage_of_filter.end() || it->second == s.stage_id || depends_on(s.stage_id, it->second)) continue;
+      if (depends_on(it->second, s.stage_id)) continue;
+      parents[s.stage_id].push_back(it->second);
+      added[s.stage_id].push_back(it->second);
+    }
+  }
+  return added;
+}
+
 JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
                           const std::vector<int>& final_partitions) {
   if (stages_.empty() || stages_.back().root != root) assign_stages(root);
@@ -780,9 +889,14 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
   JobExchanges exchanges;
   exchanges.blocks = env_.blocks;
   exchanges.unstored = env_.unstored.get();
+  const std::map<int, std::vector<int>> filter_parents = runtime_filter_dependencies();
   std::vector<StageSpec> specs;
   for (const auto& s : stages_) {
-    specs.push_back(make_stage_spec(s.stage_id, s.root, s.exchange, s.parents, exchanges, sink, env_.eval,
+    std::vector<int> parents = s.parents;
+    if (auto it = filter_parents.find(s.stage_id); it != filter_parents.end()) {
+      parents.insert(parents.end(), it->second.begin(), it->second.end());
+    }
+    specs.push_back(make_stage_spec(s.stage_id, s.root, s.exchange, std::move(parents), exchanges, sink, env_.eval,
                                     *env_.shuffle));
     if (!s.exchange) specs.back().partitions = final_partitions;
   }
@@ -799,6 +913,8 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
     for (const auto& t : summary.tasks) {
       summary.bad_records += t.bad_records;
       summary.bytes_read += t.bytes_read;
+      summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
+      summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
     }
   } catch (...) {
     for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
@@ -825,6 +941,8 @@ JobSummary JobRunner::run_adaptive(const PhysPtr& root, const ResultSink& sink) 
     for (auto& t : result.task_metrics) {
       summary.bad_records += t.bad_records;
       summary.bytes_read += t.bytes_read;
+      summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
+      summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
       summary.tasks.push_back(std::move(t));
     }
   };
@@ -835,6 +953,7 @@ JobSummary JobRunner::run_adaptive(const PhysPtr& root, const ResultSink& sink) 
       std::vector<std::pair<PhysPtr, PhysPtr>> ready;
       collect_ready_stages(plan, nullptr, materialized, ready);
       if (ready.empty()) break;
+      defer_until_runtime_filters_built(plan, materialized, ready);
       std::vector<StageSpec> specs;
       for (const auto& [stage_root, exchange] : ready) {
         shuffle_ids.push_back(exchange->shuffle_id);

@@ -3,6 +3,7 @@
 // (one per partition) that build the stage's operator pipeline and drain it into a sink (shuffle
 // write, result collection, or file write), and hands the stages to the scheduler.
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,8 @@ struct JobSummary {
   int num_tasks = 0;
   int64_t bad_records = 0;  // malformed input records, summed over `tasks`
   int64_t bytes_read = 0;   // bytes the file scans read, summed over `tasks`
+  int64_t runtime_filter_rows_filtered = 0;       // scan rows runtime filters dropped
+  int64_t runtime_filter_row_groups_skipped = 0;  // Parquet row groups their ranges ruled out
 };
 
 class JobRunner {
@@ -78,6 +81,8 @@ class JobRunner {
   int build_stage(const PhysPtr& root, const PhysPtr& exchange);
   // run() with adaptive execution: map stages in waves, the rest re-planned after each wave.
   JobSummary run_adaptive(const PhysPtr& root, const ResultSink& sink);
+  // Extra parents (by stage id) of stages whose scans apply runtime filters built by other stages.
+  std::map<int, std::vector<int>> runtime_filter_dependencies() const;
 
   JobEnvironment env_;
   std::vector<StagePlan> stages_;

@@ -31,6 +31,8 @@ struct TaskMetrics {
   int64_t run_nanos = 0;  // wall time of the successful attempt's run_task; set by the scheduler
   int64_t bad_records = 0;  // malformed input records the task's scans met (CSV mode/badRecordsPath)
   int64_t bytes_read = 0;   // bytes the task's Parquet scans read from their files
+  int64_t runtime_filter_rows_filtered = 0;       // scan rows the task's runtime filters dropped
+  int64_t runtime_filter_row_groups_skipped = 0;  // Parquet row groups their ranges ruled out
 };
 
 struct TaskContext {

@@ -2,6 +2,7 @@
 
 #include "ember/common/error.h"
 #include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/row_group_pruning.h"
 
 namespace ember {
 
@@ -18,6 +19,47 @@ ParquetScanOperator::~ParquetScanOperator() = default;
 
 int64_t ParquetScanOperator::bytes_read() const {
   return bytes_read_closed_ + (reader_ ? reader_->bytes_read() : 0);
+}
+
+void ParquetScanOperator::add_runtime_ranges(const std::vector<ParquetRuntimeRange>& ranges) {
+  for (const auto& r : ranges) {
+    const size_t c = static_cast<size_t>(r.column);
+    if (c >= read_columns_.size()) continue;
+    const Field& field = table_schema_.field(static_cast<size_t>(read_columns_[c]));
+    if (field.type != r.min.type() || field.type != r.max.type()) continue;
+    ExprPtr attr = make_attribute(field.name, field.type, true, r.column);
+    runtime_conjuncts_.emplace_back(r.column, make_and(make_call(">=", {attr, make_literal(r.min)}),
+                                                       make_call("<=", {attr, make_literal(r.max)})));
+  }
+}
+
+std::vector<ParquetRowRange> ParquetScanOperator::runtime_prune(int rg, std::vector<ParquetRowRange> ranges) {
+  if (runtime_conjuncts_.empty()) return ranges;
+  const int64_t rows = reader_->row_group(rg).num_rows;
+  if (ranges.empty()) ranges.push_back(ParquetRowRange{0, rows});
+  for (const auto& [column, conjunct] : runtime_conjuncts_) {
+    const int in_file = file_columns_[static_cast<size_t>(column)];
+    if (in_file < 0) continue;  // a partition column or one the file lacks
+    const ParquetColumnStatistics stats = reader_->column_statistics(rg, in_file);
+    const int64_t id = column;
+    const bool may = row_group_may_match(conjunct, [&](int64_t attr) -> const ParquetColumnStatistics* {
+      return attr == id ? &stats : nullptr;
+    });
+    if (!may) return {};
+    // Pages can only be ruled out when the range cuts into the row group's own [min, max]; then
+    // the page index is worth reading.
+    const Expr& lo = *conjunct->children[0]->children[1];
+    const Expr& hi = *conjunct->children[1]->children[1];
+    const bool inside = stats.min && stats.max && stats.min->type() == lo.literal.type() &&
+                        stats.min->as_int64() >= lo.literal.as_int64() &&
+                        stats.max->as_int64() <= hi.literal.as_int64();
+    if (inside) continue;
+    if (auto pages = reader_->page_statistics(rg, in_file)) {
+      ranges = intersect_row_ranges(ranges, page_rows_may_match(conjunct, id, *pages));
+      if (ranges.empty()) return {};
+    }
+  }
+  return ranges;
 }
 
 bool ParquetScanOperator::open_next_row_group() {
@@ -50,8 +92,15 @@ bool ParquetScanOperator::open_next_row_group() {
         if (c >= 0) projection.push_back(c);
       }
       const size_t k = row_group_++;
-      if (k < f.row_ranges.size() && !f.row_ranges[k].empty()) {
-        row_group_reader_ = reader_->row_group_reader(f.row_groups[k], projection, f.row_ranges[k]);
+      std::vector<ParquetRowRange> planned =
+          k < f.row_ranges.size() ? f.row_ranges[k] : std::vector<ParquetRowRange>{};
+      std::vector<ParquetRowRange> ranges = runtime_prune(f.row_groups[k], planned);
+      if (!runtime_conjuncts_.empty() && ranges.empty()) {
+        ++row_groups_skipped_;
+        continue;
+      }
+      if (!ranges.empty()) {
+        row_group_reader_ = reader_->row_group_reader(f.row_groups[k], projection, std::move(ranges));
       } else {
         row_group_reader_ = reader_->row_group_reader(f.row_groups[k], projection);
       }

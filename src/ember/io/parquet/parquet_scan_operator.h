@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ember/exec/operator.h"
+#include "ember/expr/expression.h"
 #include "ember/io/parquet/parquet_options.h"
 #include "ember/io/parquet/parquet_reader.h"
 #include "ember/types/data_type.h"
@@ -27,6 +28,13 @@ struct ParquetScanFile {
   std::vector<Value> partition_values;  // one per partition column of the table
 };
 
+// The [min, max] a runtime filter learned for one integer-like output column
+// (exec/runtime_filter.h): row groups and pages whose statistics exclude it are not read.
+struct ParquetRuntimeRange {
+  int column = 0;  // index into the scan's output columns
+  Value min, max;
+};
+
 class ParquetScanOperator final : public Operator {
  public:
   // table_schema: data columns then `partition_columns` partition columns (DataSource::schema);
@@ -36,12 +44,19 @@ class ParquetScanOperator final : public Operator {
   ~ParquetScanOperator() override;
   // Bytes read from the files so far (footers, page indexes, column chunks).
   int64_t bytes_read() const;
+  // Adds runtime-filter ranges; call before the first next().
+  void add_runtime_ranges(const std::vector<ParquetRuntimeRange>& ranges);
+  // Row groups the runtime ranges ruled out (wholly, by row-group or page statistics).
+  int64_t row_groups_skipped() const { return row_groups_skipped_; }
 
  protected:
   bool produce(Batch& out) override;
 
  private:
   bool open_next_row_group();
+  // The rows of row group `rg` of the open file the runtime ranges cannot rule out, starting from
+  // `ranges` (empty: all rows); empty result: none.
+  std::vector<ParquetRowRange> runtime_prune(int rg, std::vector<ParquetRowRange> ranges);
 
   std::vector<ParquetScanFile> files_;
   Schema table_schema_;
@@ -56,6 +71,10 @@ class ParquetScanOperator final : public Operator {
   // For the open file: per output column, the file column it reads (-1: a partition column or a
   // column the file lacks).
   std::vector<int> file_columns_;
+  // Runtime-filter ranges, as `column >= min AND column <= max` over an attribute whose id is the
+  // output column index (the form row_group_may_match reads).
+  std::vector<std::pair<int, ExprPtr>> runtime_conjuncts_;
+  int64_t row_groups_skipped_ = 0;
 };
 
 }  // namespace ember
