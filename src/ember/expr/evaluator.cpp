@@ -51,6 +51,7 @@ VectorPtr ExpressionEvaluator::eval_rows(const Expr& expr, const Batch& input, c
     case ExprKind::kCast: {
       VectorPtr child = eval_rows(*expr.children[0], input, sel, n);
       if (child->type() == expr.type) return child;
+      child = decode_dictionary(child);
       EvalContext cast_ctx = ctx_;
       if (expr.try_cast) cast_ctx.ansi = false;
       try {
@@ -73,11 +74,12 @@ VectorPtr ExpressionEvaluator::eval_call(const Expr& expr, const Batch& input, c
   EMBER_CHECK(expr.function != nullptr, "unresolved function " + expr.name);
   std::vector<VectorPtr> args;
   args.reserve(expr.children.size());
-  for (const auto& c : expr.children) {
-    VectorPtr v = eval_rows(*c, input, sel, n);
-    if (!expr.function->accepts_constants) v = flatten(v);
-    args.push_back(std::move(v));
+  for (const auto& c : expr.children) args.push_back(eval_rows(*c, input, sel, n));
+  if (expr.function->per_value) {
+    if (VectorPtr out = eval_per_dictionary_entry(expr, args, n)) return out;
   }
+  // Kernels see flat vectors (and constants when they accept them), never dictionary codes.
+  for (auto& v : args) v = expr.function->accepts_constants ? decode_dictionary(v) : flatten(v);
   try {
     ctx_.row_selection = sel;
     VectorPtr out = expr.function->kernel->eval(args, n, ctx_);
@@ -87,6 +89,60 @@ VectorPtr ExpressionEvaluator::eval_call(const Expr& expr, const Batch& input, c
     ctx_.row_selection = nullptr;
     rethrow_with_expression(e, expr);
   }
+}
+
+// The dictionary path: a predicate such as `s = 'x'`, `s IN (...)`, `s LIKE 'a%'` or `s IS NULL`
+// over a dictionary-encoded string column is computed once per distinct value and mapped to the
+// rows through their codes, so no string is compared per row.
+VectorPtr ExpressionEvaluator::eval_per_dictionary_entry(const Expr& expr, const std::vector<VectorPtr>& args,
+                                                         size_t n) {
+  // Fixed-width results only: rows then take their value with one gather by code.
+  if (expr.type.fixed_width() <= 0) return nullptr;
+  const Vector* encoded = nullptr;
+  for (const auto& a : args) {
+    if (a->is_dictionary()) {
+      if (encoded) return nullptr;
+      encoded = a.get();
+    } else if (!a->is_constant()) {
+      return nullptr;
+    }
+  }
+  if (!encoded) return nullptr;
+  const VectorPtr& dictionary = encoded->dictionary();
+  DictionaryResult* cached = nullptr;
+  for (auto& r : dictionary_results_) {
+    if (r.expr == &expr) cached = &r;
+  }
+  if (!cached) {
+    dictionary_results_.push_back({&expr, nullptr, nullptr});
+    cached = &dictionary_results_.back();
+  }
+  if (cached->dictionary != dictionary) {
+    const size_t d = dictionary->size();
+    std::vector<VectorPtr> entry_args;
+    entry_args.reserve(args.size());
+    for (const auto& a : args) {
+      if (a.get() == encoded) entry_args.push_back(dictionary);
+      else if (expr.function->accepts_constants)
+        entry_args.push_back(Vector::make_constant(a->value_at(0), d));
+      else entry_args.push_back(flatten(Vector::make_constant(a->value_at(0), d)));
+    }
+    try {
+      // Entries are not rows of the input: row-position facts do not apply to them.
+      const std::vector<uint32_t>* selection = ctx_.row_selection;
+      ctx_.row_selection = nullptr;
+      VectorPtr values = flatten(expr.function->kernel->eval(entry_args, d, ctx_));
+      ctx_.row_selection = selection;
+      cached->values = std::move(values);
+      cached->dictionary = dictionary;
+    } catch (const EmberError& e) {
+      ctx_.row_selection = nullptr;
+      cached->dictionary = nullptr;
+      rethrow_with_expression(e, expr);
+    }
+  }
+  // Codes are non-negative indices, so they serve as gather's row numbers as they are.
+  return gather(*cached->values, reinterpret_cast<const uint32_t*>(encoded->codes()), n);
 }
 
 VectorPtr ExpressionEvaluator::eval_logical(const Expr& expr, const Batch& input, const SelectionVector* sel,

@@ -17,7 +17,8 @@ class ExpressionEvaluator {
   explicit ExpressionEvaluator(const EvalContext& ctx) : ctx_(ctx) {}
 
   // All rows of `input`. The result may be a constant vector (literals) or share a column of
-  // `input` (plain column references).
+  // `input` (plain column references, which may be dictionary vectors when the operator asked for
+  // them: see vector.h). Every kernel and every form inside the evaluator sees flat vectors.
   VectorPtr eval(const Expr& expr, const Batch& input);
   // Rows sel[0..m) of `input` only; the result has m rows.
   VectorPtr eval(const Expr& expr, const Batch& input, const SelectionVector& sel);
@@ -37,7 +38,18 @@ class ExpressionEvaluator {
   VectorPtr eval_logical(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
   VectorPtr eval_case(const Expr& expr, const Batch& input, const SelectionVector* sel, size_t n);
   void select_rows(const Expr& predicate, const Batch& input, SelectionVector& rows);
+  // A per_value function whose one non-constant argument is a dictionary vector: computed once
+  // per dictionary entry (cached while the dictionary stays the same, i.e. for a whole Parquet
+  // column chunk) and looked up by each row's code. nullptr when the arguments do not qualify.
+  VectorPtr eval_per_dictionary_entry(const Expr& expr, const std::vector<VectorPtr>& args, size_t n);
 
+  // Per call site, the dictionary last seen and the function's value for each of its entries.
+  struct DictionaryResult {
+    const Expr* expr;
+    VectorPtr dictionary;
+    VectorPtr values;
+  };
+  std::vector<DictionaryResult> dictionary_results_;
   EvalContext ctx_;
 };
 

@@ -50,6 +50,10 @@ struct BoundFunction {
   std::shared_ptr<const ScalarKernel> kernel;
   bool accepts_constants = false;   // kernel handles constant vectors itself
   bool nullable = true;             // can the result be null when no argument is?
+  // Row i's result depends on row i's argument values only and the kernel never raises an error,
+  // so with one dictionary-encoded argument (the others constant) the evaluator may compute it
+  // once per dictionary entry, for entries no selected row uses too, and look rows up by code.
+  bool per_value = false;
 };
 
 // Facts bind() may use. `literals[i]` holds argument i's value when it is a literal.

@@ -88,6 +88,19 @@ VectorPtr Vector::from_buffers(DataType type, size_t size, BufferPtr validity, B
   return v;
 }
 
+VectorPtr Vector::make_dictionary(VectorPtr dictionary, BufferPtr codes, BufferPtr validity, size_t size) {
+  EMBER_CHECK(
+      dictionary->type().is_string_like() && !dictionary->is_constant() && !dictionary->is_dictionary(),
+      "a dictionary vector's dictionary must be a flat string vector");
+  auto v = std::make_shared<Vector>(DataType(TypeId::kNull), 0);  // no buffers to allocate
+  v->type_ = dictionary->type();
+  v->size_ = size;
+  v->validity_ = std::move(validity);
+  v->data_ = std::move(codes);
+  v->dictionary_ = std::move(dictionary);
+  return v;
+}
+
 VectorPtr Vector::make_null(DataType type, size_t size) {
   auto v = std::make_shared<Vector>(type, size);
   if (type.is_string_like() || type.is_list_like()) {
@@ -246,6 +259,10 @@ size_t Vector::append_rows(size_t count) {
 }
 
 void Vector::append_from(const Vector& src, size_t row) {
+  if (src.dictionary_) {
+    append_from(*src.dictionary_, static_cast<size_t>(src.codes()[row]));
+    return;
+  }
   const size_t k = src.constant_ ? 0 : row;
   const bool null = src.is_null(row);
   if (type_.id() == TypeId::kStruct) {
@@ -299,11 +316,13 @@ size_t Vector::byte_size() const {
   if (validity_) bytes += validity_->size();
   if (child_) bytes += child_->byte_size();
   for (const auto& f : fields_) bytes += f->byte_size();
+  if (dictionary_) bytes += dictionary_->byte_size();  // shared by the chunk's batches: an upper bound
   return bytes;
 }
 
 Value Vector::value_at(size_t i) const {
   if (is_null(i)) return Value::null(type_);
+  if (dictionary_) return dictionary_->value_at(static_cast<size_t>(codes()[i]));
   size_t k = constant_ ? 0 : i;
   switch (type_.id()) {
     case TypeId::kBoolean: return Value::boolean(values<uint8_t>()[k] != 0);
@@ -372,7 +391,38 @@ VectorPtr child_range(const VectorPtr& child, size_t begin, size_t end) {
 
 }  // namespace
 
+VectorPtr decode_dictionary(const VectorPtr& v) {
+  if (!v->is_dictionary()) return v;
+  const size_t n = v->size();
+  const Vector& dict = *v->dictionary();
+  const int32_t* codes = v->codes();
+  const int32_t* doff = dict.offsets();
+  const char* dchars = dict.chars();
+  auto out = Vector::make(v->type(), n);
+  const uint8_t* bits = v->validity();
+  // A null row's bytes are empty, as set_null_string writes them; the validity is the row bitmap.
+  auto row_length = [&](size_t i) {
+    return bits && !bit_is_set(bits, i) ? 0 : doff[codes[i] + 1] - doff[codes[i]];
+  };
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) bytes += static_cast<size_t>(row_length(i));
+  out->reserve_chars(bytes);
+  int32_t* off = out->mutable_offsets();
+  char* dst = reinterpret_cast<char*>(out->chars_->data());
+  int32_t at = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t len = row_length(i);
+    if (len > 0) std::memcpy(dst + at, dchars + doff[codes[i]], static_cast<size_t>(len));
+    at += len;
+    off[i + 1] = at;
+  }
+  out->chars_->resize(static_cast<size_t>(at));
+  out->validity_ = v->validity_;
+  return out;
+}
+
 VectorPtr flatten(const VectorPtr& v) {
+  if (v->is_dictionary()) return decode_dictionary(v);
   if (!v->is_constant()) return v;
   size_t n = v->size();
   if (v->is_null(0)) return Vector::make_null(v->type(), n);
@@ -439,6 +489,21 @@ VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n) {
   if (v.is_constant()) {
     auto c = Vector::make_constant(v.value_at(0), n);
     return c;
+  }
+  if (v.is_dictionary()) {
+    auto codes = make_buffer(n * sizeof(int32_t));
+    auto* dst = reinterpret_cast<int32_t*>(codes->data());
+    const int32_t* src = v.codes();
+    for (size_t i = 0; i < n; ++i) dst[i] = src[sel[i]];
+    BufferPtr validity;
+    if (v.may_have_nulls()) {
+      validity = make_buffer(bitmap_bytes(n));
+      std::memset(validity->data(), 0xff, validity->size());
+      for (size_t i = 0; i < n; ++i) {
+        if (!bit_is_set(v.validity(), sel[i])) clear_bit(validity->data(), i);
+      }
+    }
+    return Vector::make_dictionary(v.dictionary(), std::move(codes), std::move(validity), n);
   }
   auto out = Vector::make(v.type(), n);
   switch (v.type().fixed_width()) {

@@ -13,6 +13,15 @@
 // A constant vector stores one value and stands for `size` copies of it; expression kernels that
 // accept constants say so, everything else flattens first (see flatten()).
 //
+// A dictionary vector (strings only) holds a flat `dictionary()` of values and one int32 code per
+// row (`codes()`): row i is dictionary row codes[i]. The Parquet scan produces them for
+// dictionary-encoded column chunks, so a filter or a grouping can work once per distinct value
+// instead of once per row. Invariant: row i is null exactly when dictionary row codes[i] is null
+// (the row validity bitmap mirrors it), so a code alone decides a row's value, null included.
+// Dictionary vectors travel only between operators that asked for them (Operator::next decodes
+// them for every other consumer); within those, the evaluator and gather() understand them and
+// every other reader flattens first: string_at()/offsets()/chars() are not valid on them.
+//
 // String vectors are filled in row order: set_string(i, ...) appends at offsets[i], so rows must
 // be written 0, 1, 2, ... (nulls included, via set_null_string). Array vectors likewise: append
 // row i's elements to the child (append_rows / append_string on mutable_child()), then
@@ -54,10 +63,18 @@ class Vector {
                                 BufferPtr chars, VectorPtr child, std::vector<VectorPtr> fields);
   // Builds a flat vector from values (tests, literals, LocalRelation); values must match `type`.
   static VectorPtr from_values(DataType type, const std::vector<Value>& values);
+  // A dictionary vector of `size` rows (see the file comment): `dictionary` a flat string/binary
+  // vector, `codes` size int32 indices into it, `validity` the rows' bitmap (null when no row is
+  // null). The caller guarantees the null invariant.
+  static VectorPtr make_dictionary(VectorPtr dictionary, BufferPtr codes, BufferPtr validity, size_t size);
 
   const DataType& type() const { return type_; }
   size_t size() const { return size_; }
   bool is_constant() const { return constant_; }
+  bool is_dictionary() const { return dictionary_ != nullptr; }
+  // Dictionary vectors only: the distinct values and the per-row codes into them.
+  const VectorPtr& dictionary() const { return dictionary_; }
+  const int32_t* codes() const { return reinterpret_cast<const int32_t*>(data_->data()); }
 
   // --- validity ---
   bool may_have_nulls() const { return validity_ != nullptr; }
@@ -164,6 +181,7 @@ class Vector {
 
  private:
   friend VectorPtr flatten(const VectorPtr& v);
+  friend VectorPtr decode_dictionary(const VectorPtr& v);
   DataType type_;
   size_t size_;
   bool constant_ = false;
@@ -172,12 +190,17 @@ class Vector {
   BufferPtr chars_;                // string/binary bytes
   VectorPtr child_;                // array elements, map entries
   std::vector<VectorPtr> fields_;  // struct fields
+  VectorPtr dictionary_;           // dictionary vectors: the values data_'s codes index
 };
 
-// The same rows as a flat vector (a no-op for flat vectors).
+// The same rows as a flat vector (a no-op for flat vectors; constants and dictionaries expanded).
 VectorPtr flatten(const VectorPtr& v);
+// The same rows with a dictionary vector decoded into a flat one; flat and constant vectors as
+// they are (for code that handles constants itself).
+VectorPtr decode_dictionary(const VectorPtr& v);
 
-// Rows sel[0..n) of `v`, copied into a new flat vector (a constant stays constant).
+// Rows sel[0..n) of `v`, copied into a new flat vector (a constant stays constant, a dictionary
+// vector stays one over the same dictionary: only the codes are gathered).
 VectorPtr gather(const Vector& v, const uint32_t* sel, size_t n);
 
 // Concatenates vectors of one type into one flat vector.

@@ -26,6 +26,7 @@ HashAggregateOperator::HashAggregateOperator(OperatorPtr child, Spec spec, const
   std::vector<DataType> key_types;
   for (const auto& k : spec_.group_keys) key_types.push_back(k->type);
   table_ = std::make_unique<GroupHashTable>(std::move(key_types), std::max<size_t>(offset, 1), align);
+  child_->request_dictionaries();
 }
 
 HashAggregateOperator::~HashAggregateOperator() {
@@ -59,7 +60,10 @@ void HashAggregateOperator::consume_all() {
     keys.clear();
     for (const auto& k : spec_.group_keys) keys.push_back(evaluator_.eval(*k, in));
     rows_.resize(n);
-    table_->find_or_insert(keys, n, rows_.data(), init);
+    if (!dictionary_keys_.find_or_insert(*table_, keys, n, rows_.data(), init)) {
+      for (auto& k : keys) k = decode_dictionary(k);
+      table_->find_or_insert(keys, n, rows_.data(), init);
+    }
     for (size_t a = 0; a < kernels_.size(); ++a) {
       if (spec_.mode == AggregateMode::kFinal) {
         size_t types = kernels_[a]->intermediate_types().size();

@@ -1,7 +1,8 @@
 #pragma once
+#include "ember/exec/hashtable/dictionary_key_map.h"
 #include "ember/exec/hashtable/group_hash_table.h"
-#include "ember/expr/evaluator.h"
 #include "ember/exec/operator.h"
+#include "ember/expr/evaluator.h"
 #include "ember/physical/physical_plan.h"
 
 namespace ember {
@@ -14,6 +15,8 @@ namespace ember {
 // With no grouping keys there is exactly one group, which exists even for empty input, so
 // count() of nothing is 0 and sum() of nothing is null, as in Spark.
 // Blocking: consumes all input on the first next(); then emits groups in insertion order.
+// Group keys that arrive dictionary-encoded (all of them) are grouped by their codes
+// (DictionaryKeyMap); any other key mix is decoded and hashed row by row.
 class HashAggregateOperator final : public UnaryOperator {
  public:
   struct Spec {
@@ -39,6 +42,7 @@ class HashAggregateOperator final : public UnaryOperator {
   std::vector<const AggregateKernel*> kernels_;
   std::vector<size_t> state_offsets_;
   std::unique_ptr<GroupHashTable> table_;
+  DictionaryKeyMap dictionary_keys_;
   bool consumed_ = false;
   size_t emitted_groups_ = 0;
   std::vector<uint8_t*> rows_;

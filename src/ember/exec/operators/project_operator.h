@@ -5,7 +5,8 @@
 namespace ember {
 
 // Computes bound expressions over each batch. Column references pass their vectors through
-// without copying; constants are flattened so downstream operators see plain columns.
+// without copying (dictionary vectors included, which next() decodes unless the parent asked for
+// them); constants are flattened so downstream operators see plain columns.
 // `shared` (common_subexpressions.h) are computed first, once per batch, as extra columns after
 // the first `input_width` input columns; `exprs` read them as BoundRefs.
 class ProjectOperator final : public UnaryOperator {
@@ -16,7 +17,9 @@ class ProjectOperator final : public UnaryOperator {
         exprs_(std::move(exprs)),
         shared_(std::move(shared)),
         input_width_(static_cast<size_t>(input_width)),
-        evaluator_(ctx) {}
+        evaluator_(ctx) {
+    child_->request_dictionaries();
+  }
 
  protected:
   bool produce(Batch& out) override {
@@ -29,7 +32,10 @@ class ProjectOperator final : public UnaryOperator {
       in.columns.resize(input_width_);
       for (const auto& e : shared_) in.columns.push_back(evaluator_.eval(*e, in));
     }
-    for (const auto& e : exprs_) out.columns.push_back(flatten(evaluator_.eval(*e, in)));
+    for (const auto& e : exprs_) {
+      VectorPtr v = evaluator_.eval(*e, in);
+      out.columns.push_back(v->is_constant() ? flatten(v) : std::move(v));
+    }
     evaluator_.advance_rows(in.num_rows);
     return true;
   }

@@ -90,7 +90,8 @@ BoundFunction bind_compare(const std::vector<DataType>& args, const BindContext&
   auto kernel = make_kernel([t](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     return compare<c>(t, v[0], v[1], n);
   });
-  return bound(DataType::boolean(), {t, t}, kernel, /*accepts_constants=*/true, /*nullable=*/false);
+  return per_value(
+      bound(DataType::boolean(), {t, t}, kernel, /*accepts_constants=*/true, /*nullable=*/false));
 }
 
 // Row-wise equality of two vectors of type t into `eq_out` (rows where either is null: 0).
@@ -124,7 +125,8 @@ BoundFunction bind_null_safe_equal(const std::vector<DataType>& args, const Bind
     }
     return out;
   });
-  return bound(DataType::boolean(), {t, t}, kernel, /*accepts_constants=*/true, /*nullable=*/false);
+  return per_value(
+      bound(DataType::boolean(), {t, t}, kernel, /*accepts_constants=*/true, /*nullable=*/false));
 }
 
 // value IN (list...): true on a match; otherwise NULL when the value or any list entry is NULL,
@@ -170,8 +172,8 @@ BoundFunction bind_in(const std::vector<DataType>& args, const BindContext& ctx)
     }
     return out;
   });
-  return bound(DataType::boolean(), std::vector<DataType>(args.size(), t), kernel, /*accepts_constants=*/true,
-               /*nullable=*/false);
+  return per_value(bound(DataType::boolean(), std::vector<DataType>(args.size(), t), kernel,
+                         /*accepts_constants=*/true, /*nullable=*/false));
 }
 
 }  // namespace

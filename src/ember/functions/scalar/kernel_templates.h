@@ -56,6 +56,12 @@ inline BoundFunction bound(DataType result, std::vector<DataType> args, std::sha
   return b;
 }
 
+// As bound(), for a function that may be computed per dictionary entry (BoundFunction::per_value).
+inline BoundFunction per_value(BoundFunction b) {
+  b.per_value = true;
+  return b;
+}
+
 // ----------------------------------------------------------------------------------------------
 // Errors worded as Spark words them.
 

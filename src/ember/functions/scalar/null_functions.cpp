@@ -24,7 +24,7 @@ BoundFunction bind_isnull(const std::vector<DataType>& args, const BindContext&)
     }
     return out;
   });
-  return bound(DataType::boolean(), args, kernel, false, /*nullable=*/false);
+  return per_value(bound(DataType::boolean(), args, kernel, false, /*nullable=*/false));
 }
 
 DataType common_of(const std::string& fn, const std::vector<DataType>& args, bool ansi) {

@@ -180,7 +180,7 @@ BoundFunction bind_like(const std::vector<DataType>& args, const BindContext& ct
   });
   std::vector<DataType> types{a, b};
   if (args.size() > 2) types.push_back(DataType::string());
-  return bound(DataType::boolean(), types, kernel, true);
+  return per_value(bound(DataType::boolean(), types, kernel, true));
 }
 
 // ---- regular expressions -----------------------------------------------------------------------

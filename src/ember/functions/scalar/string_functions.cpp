@@ -261,7 +261,7 @@ BoundFunction bind_match(const std::vector<DataType>& args, const BindContext& c
     }
     return out;
   });
-  return bound(DataType::boolean(), {a, b}, kernel, true);
+  return per_value(bound(DataType::boolean(), {a, b}, kernel, true));
 }
 
 }  // namespace

@@ -233,6 +233,7 @@ void ColumnChunkReader::load_dictionary(const PageHeader& h, const uint8_t* body
     decode_dense_fixed(*decoder, *dict, 0, n);
   }
   dictionary_ = std::move(dict);
+  coded_dictionary_ = nullptr;
 }
 
 void ColumnChunkReader::start_data_page_v1(const PageHeader& h, const uint8_t* body, size_t size) {
@@ -507,6 +508,73 @@ void ColumnChunkReader::rethrow_with_context(const EmberError& e) const {
               "Malformed Parquet file " + file_->path() + ": " + where + ": " + e.what());
 }
 
+void ColumnChunkReader::read_codes_run(int32_t* codes, BufferPtr& validity, size_t row, size_t k, size_t n) {
+  const auto null_code = static_cast<int32_t>(dictionary_->size());
+  size_t m = k;
+  const uint8_t* levels = nullptr;
+  const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+  if (column_.max_definition_level > 0) {
+    if (levels_.size() < k) levels_.resize(k);
+    read_levels(levels_.data(), k);
+    levels = levels_.data();
+    m = 0;
+    for (size_t i = 0; i < k; ++i) m += levels[i] == max_level;
+  }
+  read_indices(m);
+  if (m == k) {
+    for (size_t i = 0; i < k; ++i) codes[row + i] = static_cast<int32_t>(indices_[i]);
+    return;
+  }
+  if (!validity) {
+    validity = make_buffer(bitmap_bytes(n));
+    std::memset(validity->data(), 0xff, validity->size());
+  }
+  size_t j = 0;
+  for (size_t i = 0; i < k; ++i) {
+    if (levels[i] == max_level) {
+      codes[row + i] = static_cast<int32_t>(indices_[j++]);
+    } else {
+      codes[row + i] = null_code;
+      clear_bit(validity->data(), row + i);
+    }
+  }
+}
+
+VectorPtr ColumnChunkReader::read_dictionary_codes(size_t n) {
+  auto codes = make_buffer(n * sizeof(int32_t));
+  auto* c = reinterpret_cast<int32_t*>(codes->data());
+  BufferPtr validity;
+  size_t row = 0;
+  while (row < n) {
+    if (page_left_ == 0) next_page(0);
+    if (!dictionary_encoded_) break;
+    size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
+    read_codes_run(c, validity, row, k, n);
+    page_left_ -= static_cast<int64_t>(k);
+    row += k;
+  }
+  if (!coded_dictionary_) coded_dictionary_ = concat({dictionary_, Vector::make_null(column_.type, 1)});
+  auto coded = Vector::make_dictionary(coded_dictionary_, std::move(codes), std::move(validity), n);
+  if (row == n) return coded;
+  // A page without the dictionary: the rows so far become flat strings and the rest is read as
+  // usual into the same vector.
+  coded->truncate(row);
+  VectorPtr head = decode_dictionary(coded);
+  auto out = Vector::make(column_.type, n);
+  for (size_t i = 0; i < row; ++i) {
+    if (head->is_null(i)) out->set_null_string(i);
+    else out->set_string(i, head->string_at(i));
+  }
+  while (row < n) {
+    if (page_left_ == 0) next_page(0);
+    size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
+    read_run(*out, row, k);
+    page_left_ -= static_cast<int64_t>(k);
+    row += k;
+  }
+  return out;
+}
+
 VectorPtr ColumnChunkReader::read(size_t n) {
   EMBER_CHECK(static_cast<int64_t>(n) <= rows_left(), "read past the end of a column chunk");
   if (column_.conversion == ValueConversion::kAllNull) {
@@ -515,6 +583,14 @@ VectorPtr ColumnChunkReader::read(size_t n) {
   }
   try {
     if (!loaded_) load_chunk();
+    if (dictionary_output_ && produces_strings(column_.conversion) && column_.max_repetition_level == 0) {
+      if (page_left_ == 0 && n > 0) next_page(0);
+      if (dictionary_encoded_) {
+        VectorPtr out = read_dictionary_codes(n);
+        rows_read_ += static_cast<int64_t>(n);
+        return out;
+      }
+    }
     auto out = Vector::make(column_.type, n);
     size_t row = 0;
     while (row < n) {

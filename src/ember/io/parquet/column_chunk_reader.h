@@ -59,6 +59,11 @@ class ColumnChunkReader final : public ColumnReader {
   // page-level pruning of a scan). Locations that do not tile the chunk's byte range are ignored
   // and the chunk is read whole. Call before the first read or skip.
   void set_page_locations(std::vector<PageLocation> locations);
+  // String columns: read() returns rows of dictionary-encoded pages as a dictionary vector (see
+  // vector.h) over the chunk's dictionary plus one null entry, instead of copying each row's
+  // bytes. A batch that reaches a page written without the dictionary (a writer's fallback to
+  // PLAIN) comes back flat. Call before the first read.
+  void set_dictionary_output(bool on) { dictionary_output_ = on; }
   // A leaf of a nested column: the whole chunk's level entries at once (see LeafEntries). Not to
   // be mixed with read/skip.
   LeafEntries read_all_entries();
@@ -83,6 +88,11 @@ class ColumnChunkReader final : public ColumnReader {
   void start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values);
   void read_levels(uint8_t* out, size_t n);
   void read_run(Vector& out, size_t row, size_t k);
+  // read() of a dictionary-output string column: codes while the pages are dictionary-encoded.
+  VectorPtr read_dictionary_codes(size_t n);
+  // Codes of rows [row, row + k) of the current (dictionary-encoded) page; null rows get the null
+  // entry's code, and their validity bit is cleared (allocating the bitmap on the first null).
+  void read_codes_run(int32_t* codes, BufferPtr& validity, size_t row, size_t k, size_t n);
   void skip_run(size_t k);
   // Decodes m values densely into out's rows [row, row + m): fixed-width outputs only.
   void decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m);
@@ -123,6 +133,8 @@ class ColumnChunkReader final : public ColumnReader {
   RleBitPackedDecoder index_decoder_;
   std::unique_ptr<ValuesDecoder> values_;
   VectorPtr dictionary_;
+  bool dictionary_output_ = false;
+  VectorPtr coded_dictionary_;  // dictionary_ plus a trailing null entry, made on first use
 
   // scratch, reused across runs
   std::vector<uint8_t> levels_;

@@ -59,6 +59,8 @@ ParquetReadOptions ParquetReadOptions::parse(const std::map<std::string, std::st
       o.nanos_as_long = parse_bool(raw_key, value);
     } else if (key == "batchsize" || key == "spark.sql.parquet.columnarreaderbatchsize") {
       o.batch_size = static_cast<size_t>(parse_positive(raw_key, value));
+    } else if (key == "dictionaryvectors") {
+      o.dictionary_vectors = parse_bool(raw_key, value);
     }
   }
   return o;

@@ -23,8 +23,16 @@ struct ParquetReadOptions {
   bool nanos_as_long = false;
   // Rows per output batch.
   size_t batch_size = kBatchSize;
+  // dictionaryVectors (ember's): string columns of dictionary-encoded chunks may travel as
+  // dictionary vectors to the operators that understand them. Off: every string is copied per row
+  // (the flat path; for comparisons and measurements).
+  bool dictionary_vectors = true;
+  // Not a user option: the reader returns dictionary vectors (ColumnChunkReader::
+  // set_dictionary_output). The scan sets it when its consumer asked for dictionaries
+  // (Operator::request_dictionaries) and dictionary_vectors allows it.
+  bool dictionary_output = false;
 
-  // Keys: binaryAsString, nanosAsLong (and their spark.sql.* names), batchSize. Throws
+  // Keys: binaryAsString, nanosAsLong (and their spark.sql.* names), batchSize, dictionaryVectors. Throws
   // EmberError(kIllegalArgument) naming the option for a value it cannot accept.
   static ParquetReadOptions parse(const std::map<std::string, std::string>& options);
 };

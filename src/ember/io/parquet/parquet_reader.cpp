@@ -251,6 +251,7 @@ std::unique_ptr<ParquetRowGroupReader> ParquetFileReader::row_group_reader(
     }
     auto reader = std::make_unique<parquet::ColumnChunkReader>(
         file_, desc, *rg.columns[static_cast<size_t>(desc.leaf_index)].meta_data, rg.num_rows, i);
+    reader->set_dictionary_output(options_.dictionary_output);
     // When rows are left out, read only the pages holding selected rows (the offset index says
     // where they are).
     if (selects_part) {

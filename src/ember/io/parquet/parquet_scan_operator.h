@@ -51,6 +51,7 @@ class ParquetScanOperator final : public Operator {
 
  protected:
   bool produce(Batch& out) override;
+  void on_dictionaries_requested() override { options_.dictionary_output = options_.dictionary_vectors; }
 
  private:
   bool open_next_row_group();
