@@ -2,17 +2,21 @@
 // the evaluator's per-entry predicates, grouping by codes, operator boundaries — gives exactly the
 // answer of the same rows held flat. Expected values are worked out by hand from the data below.
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "ember/exec/hashtable/dictionary_key_map.h"
 #include "ember/exec/hashtable/group_hash_table.h"
 #include "ember/exec/operator.h"
 #include "ember/expr/evaluator.h"
 #include "ember/functions/registry.h"
+#include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/parquet_writer.h"
 #include "ember/vector/batch.h"
 
 namespace ember {
@@ -213,6 +217,59 @@ TEST(DictionaryVectorTest, GroupingByCodesFindsTheGroupsOfTheFlatKeys) {
   std::vector<uint8_t*> rows(3);
   EXPECT_FALSE(
       map.find_or_insert(coded_table, {batches[1][0], flatten(batches[1][1])}, 3, rows.data(), init));
+}
+
+TEST(DictionaryVectorTest, ParquetReaderHandsOnCodesAndFallsBackToFlat) {
+  // Column m: five values and nulls, dictionary-encoded throughout. Column s: the dictionary
+  // outgrows 4 KiB after the first pages, so the writer falls back to PLAIN within the chunk.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("ember_dictionary_vector_" + std::to_string(::getpid()) + ".parquet"))
+                               .string();
+  Schema schema = parse_ddl_schema("m STRING, s STRING");
+  const std::vector<std::string> modes = {"AIR", "MAIL", "SHIP", "", "TRUCK"};
+  const size_t rows = 20000;
+  {
+    ParquetWriteOptions o;
+    o.dictionary_page_size = 4096;
+    o.page_size = 8192;
+    ParquetFileWriter w(path, schema, o);
+    std::vector<Value> m, s;
+    for (size_t i = 0; i < rows; ++i) {
+      m.push_back(i % 7 == 3 ? Value::null(kString) : Value::string(modes[(i * 31) % modes.size()]));
+      s.push_back(Value::string("repeated value number " + std::to_string(i / 4)));
+    }
+    w.write(Batch({Vector::from_values(kString, m), Vector::from_values(kString, s)}, rows));
+    w.close();
+  }
+  auto read = [&](bool dictionaries, size_t& coded_batches, size_t& flat_batches) {
+    ParquetReadOptions o;
+    o.dictionary_output = dictionaries;
+    auto r = ParquetFileReader::open(path, o);
+    std::vector<std::vector<Value>> out(2);
+    coded_batches = flat_batches = 0;
+    for (int g = 0; g < r->num_row_groups(); ++g) {
+      auto rg = r->row_group_reader(g, {0, 1});
+      Batch b;
+      while (rg->next(b)) {
+        for (size_t c = 0; c < 2; ++c) {
+          (b.columns[c]->is_dictionary() ? coded_batches : flat_batches) += 1;
+          for (size_t i = 0; i < b.num_rows; ++i) out[c].push_back(b.columns[c]->value_at(i));
+        }
+      }
+    }
+    return out;
+  };
+  size_t coded = 0, flat = 0;
+  auto plain = read(false, coded, flat);
+  EXPECT_EQ(coded, 0u);
+  auto encoded = read(true, coded, flat);
+  EXPECT_GT(coded, 0u);  // column m throughout, column s until the fallback
+  EXPECT_GT(flat, 0u);   // column s after the fallback
+  ASSERT_EQ(plain[0].size(), rows);
+  EXPECT_EQ(encoded, plain);
+  EXPECT_TRUE(plain[0][3].is_null());
+  EXPECT_EQ(plain[0][1].as_string(), modes[31 % modes.size()]);
+  std::filesystem::remove(path);
 }
 
 // A source of prepared batches, for the operator boundary.

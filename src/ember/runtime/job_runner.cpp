@@ -251,6 +251,8 @@ class CancellationPoint final : public Operator {
     task_.check_cancelled();
     return child_->next(out);
   }
+  // Passes batches through as they are, so a request for dictionary vectors goes to the scan.
+  void on_dictionaries_requested() override { child_->request_dictionaries(); }
 
  private:
   OperatorPtr child_;
