@@ -4,9 +4,12 @@
 // Parquet, with 2 executor threads. bench/parquet_scan_peer.py runs the same three tasks in DuckDB
 // and Polars over the same file and prints them side by side.
 // Usage: parquet_scan <lineitem.parquet> [runs] [out_dir]
+// EMBER_DICTIONARY_VECTORS=false reads with the reader option dictionaryVectors=false (strings
+// copied per row), to compare with the dictionary-encoded path.
 // Make the input with `./build/ember gen tpch --scale 1 --out /tmp/tpch-sf1` (6M rows).
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -41,7 +44,11 @@ int main(int argc, char** argv) {
   const int threads = 2;
   auto spark = Session::builder().master("local[" + std::to_string(threads) + "]").get_or_create();
   spark.conf().set("spark.ui.showConsoleProgress", "false");
-  spark.read().parquet(path).create_or_replace_temp_view("lineitem");
+  const char* dictionary_vectors = std::getenv("EMBER_DICTIONARY_VECTORS");
+  spark.read()
+      .option("dictionaryVectors", dictionary_vectors ? dictionary_vectors : "true")
+      .parquet(path)
+      .create_or_replace_temp_view("lineitem");
   const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
   const int64_t rows = spark.sql("select count(*) from lineitem").collect()[0][0].as_int64();
   auto time_best = [&](auto&& fn) {
