@@ -7,6 +7,7 @@
 #include "ember/common/error.h"
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/decimal.h"
+#include "ember/types/interval.h"
 #include "ember/types/temporal.h"
 #include "ember/types/time_zone.h"
 #include "ember/types/value_format.h"
@@ -35,6 +36,8 @@ bool can_cast(const DataType& from, const DataType& to, bool ansi) {
     return from.is_nested() && to.id() == TypeId::kString;
   }
   if (to.id() == TypeId::kString) return true;
+  // Between interval types of one kind (Spark keeps the fields the target type has).
+  if (from.is_interval() || to.is_interval()) return from.id() == to.id();
   const TypeId f = from.id(), t = to.id();
   const bool f_str = f == TypeId::kString;
   switch (t) {
@@ -492,6 +495,12 @@ VectorPtr cast_to_string(const VectorPtr& in, const DataType& to, const EvalCont
       case TypeId::kDecimal: append_decimal(s, v.values<int128_t>()[i], scale); break;
       case TypeId::kDate: append_date(s, v.values<int32_t>()[i]); break;
       case TypeId::kTimestamp: append_timestamp(s, v.values<int64_t>()[i], tz); break;
+      case TypeId::kYearMonthInterval:
+        append_year_month_interval(s, v.values<int32_t>()[i], v.type().start_field(), v.type().end_field());
+        break;
+      case TypeId::kDayTimeInterval:
+        append_day_time_interval(s, v.values<int64_t>()[i], v.type().start_field(), v.type().end_field());
+        break;
       default: break;
     }
     return true;
@@ -718,6 +727,18 @@ VectorPtr cast_flat(const VectorPtr& inp, const DataType& to, const EvalContext&
   if (to.id() == TypeId::kString) return cast_to_string(inp, to, ctx);
   if (from.id() == TypeId::kString) return cast_from_string(in, to, ctx);
   if (to.id() == TypeId::kBinary && from.is_integral()) return cast_integral_to_binary(in, to);
+  if (from.is_interval() && from.id() == to.id()) {
+    // Fields below the target's end field are dropped (INTERVAL DAY TO SECOND -> INTERVAL DAY
+    // keeps whole days), as Spark's Cast between day-time interval types.
+    if (from.id() == TypeId::kYearMonthInterval) {
+      const bool years = to.end_field() == kIntervalYear;
+      return fn::unary_map<int32_t, int32_t, true>(inp, n, to,
+                                                   [years](int32_t m) { return years ? m / 12 * 12 : m; });
+    }
+    static const int64_t kUnit[] = {kMicrosPerDay, 3600 * kMicrosPerSecond, 60 * kMicrosPerSecond, 1};
+    const int64_t unit = kUnit[to.end_field()];
+    return fn::unary_map<int64_t, int64_t, true>(inp, n, to, [unit](int64_t us) { return us / unit * unit; });
+  }
   if (from.id() == TypeId::kTimestamp) return cast_from_timestamp(inp, to, ctx);
   if (from.id() == TypeId::kDate) {
     if (to.id() == TypeId::kTimestamp) {

@@ -45,6 +45,9 @@ std::string format_of(const DataType& type) {
     // ember's timestamps are instants (microseconds since the epoch, UTC), which is what an Arrow
     // timestamp with a time zone means; the zone only says how to display them.
     case TypeId::kTimestamp: return "tsu:UTC";
+    // Spark's Arrow mapping: Interval(YEAR_MONTH) and Duration(MICROSECOND).
+    case TypeId::kYearMonthInterval: return "tiM";
+    case TypeId::kDayTimeInterval: return "tDu";
     case TypeId::kArray: return "+l";
     case TypeId::kMap: return "+m";
     case TypeId::kStruct: return "+s";

@@ -41,17 +41,25 @@ bool reserved(const std::string& upper_word) {
 ExprPtr lit(Value v) { return make_literal(std::move(v)); }
 ExprPtr call(const char* name, std::vector<ExprPtr> args) { return make_call(name, std::move(args)); }
 
-// Interval literals have no type of their own in ember: an INTERVAL is kept as this marker call
-// (months, days, microseconds, and the class Spark's type for it would have: 0 year-month, 1
-// whole days, 2 calendar (both kinds), 3 day-time with a time part) and folded into date and
-// timestamp arithmetic by + and -.
+// An interval literal is a value of Spark's ANSI interval types (INTERVAL '2' HOUR is an
+// INTERVAL HOUR), except one mixing year-month and day-time units (INTERVAL 1 MONTH 2 DAYS, Spark's
+// CalendarIntervalType), which is kept as this marker call (months, days, microseconds, class 2)
+// and only folded into date and timestamp arithmetic by + and -.
 constexpr const char* kIntervalMarker = "__sql_interval";
 
-bool is_interval(const ExprPtr& e) { return e->kind == ExprKind::kCall && e->name == kIntervalMarker; }
+bool is_calendar_interval(const ExprPtr& e) {
+  return e->kind == ExprKind::kCall && e->name == kIntervalMarker;
+}
 
-// x + interval / x - interval: __interval_add (functions/scalar/datetime_functions_extra.cpp)
-// computes it with Spark's rules for dates and timestamps.
+bool is_interval(const ExprPtr& e) {
+  return is_calendar_interval(e) || (e->kind == ExprKind::kLiteral && e->literal.type().is_interval());
+}
+
+// x + interval / x - interval: typed intervals are ordinary + / - (functions/scalar/
+// interval_arithmetic.cpp); a calendar interval is __interval_add
+// (functions/scalar/datetime_functions_extra.cpp), Spark's rules for dates and timestamps.
 ExprPtr add_interval(ExprPtr x, const ExprPtr& interval, bool subtract) {
+  if (!is_calendar_interval(interval)) return call(subtract ? "-" : "+", {std::move(x), interval});
   int64_t months = interval->children[0]->literal.as_int64();
   int64_t days = interval->children[1]->literal.as_int64();
   int64_t micros = interval->children[2]->literal.as_int64();
@@ -141,10 +149,10 @@ void Parser::expect_end() {
 ExprPtr Parser::parse_standalone_expression() {
   ExprPtr e = parse_expression();
   expect_end();
-  if (is_interval(e)) {
+  if (is_calendar_interval(e)) {
     throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                "INTERVAL values are supported only in date and timestamp arithmetic (x + INTERVAL ..., "
-                "x - INTERVAL ...); ember has no interval type yet");
+                "an INTERVAL mixing year-month and day-time units is supported only in date and timestamp "
+                "arithmetic (x + INTERVAL ..., x - INTERVAL ...); ember has no calendar interval type");
   }
   return e;
 }
@@ -611,6 +619,22 @@ std::string Parser::type_text() {
   const Token& t = peek();
   if (t.kind != TokenKind::kIdentifier) fail("expected a data type");
   std::string text = next().text;
+  if (upper(text) == "INTERVAL") {
+    // INTERVAL DAY [TO SECOND], INTERVAL YEAR [TO MONTH], ...: the fields follow as words.
+    static const char* const kFields[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+    auto is_field = [&](size_t ahead) {
+      return std::any_of(std::begin(kFields), std::end(kFields),
+                         [&](const char* f) { return is_keyword(f, ahead); });
+    };
+    if (is_field(0)) {
+      text += " " + next().text;
+      if (is_keyword("TO") && is_field(1)) {
+        next();
+        text += " TO " + next().text;
+      }
+    }
+    return text;
+  }
   if (is_op("(")) {
     next();
     text += "(";
@@ -690,6 +714,8 @@ ExprPtr Parser::parse_extract() {
 ExprPtr Parser::parse_interval() {
   int64_t months = 0, days = 0, micros = 0;
   bool year_month = false, whole_days = false, time_part = false;
+  // The interval type's fields: the first and last unit written of each kind.
+  int ym_from = 9, ym_to = -1, dt_from = 9, dt_to = -1;
   // Units in Spark's order; a unit's index says which class it belongs to.
   static const char* const kUnits[] = {"YEAR",   "MONTH",  "WEEK",        "DAY",        "HOUR",
                                        "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"};
@@ -713,6 +739,15 @@ ExprPtr Parser::parse_interval() {
       throw_syntax_error(at.line, at.column, "the interval is out of range", at.raw);
     }
     (unit <= 1 ? year_month : unit <= 3 ? whole_days : time_part) = true;
+    // YEAR, MONTH -> 0, 1; WEEK, DAY -> DAY; HOUR, MINUTE -> 1, 2; SECOND and below -> SECOND.
+    if (unit <= 1) {
+      ym_from = std::min(ym_from, unit);
+      ym_to = std::max(ym_to, unit);
+    } else {
+      const int field = unit <= 3 ? 0 : std::min(unit - 3, 3);
+      dt_from = std::min(dt_from, field);
+      dt_to = std::max(dt_to, field);
+    }
   };
   auto number = [&](const std::string& s, const Token& at) -> int64_t {
     try {
@@ -858,8 +893,22 @@ ExprPtr Parser::parse_interval() {
     }
   }
   const int32_t cls = year_month && (whole_days || time_part) ? 2 : year_month ? 0 : time_part ? 3 : 1;
-  return call(kIntervalMarker, {lit(Value::int64(months)), lit(Value::int64(days)), lit(Value::int64(micros)),
-                                lit(Value::int32(cls))});
+  if (cls == 2) {
+    // Both kinds: Spark's CalendarIntervalType, which ember has no type for; it lives on as a
+    // marker that only date and timestamp arithmetic accepts.
+    return call(kIntervalMarker, {lit(Value::int64(months)), lit(Value::int64(days)),
+                                  lit(Value::int64(micros)), lit(Value::int32(cls))});
+  }
+  if (cls == 0) {
+    if (months < INT32_MIN || months > INT32_MAX) fail("an interval within the INT range of months");
+    return lit(Value::year_month_interval(static_cast<int32_t>(months),
+                                          DataType::year_month_interval(ym_from, ym_to)));
+  }
+  int64_t total;
+  if (__builtin_mul_overflow(days, kMicrosPerDay, &total) || __builtin_add_overflow(total, micros, &total)) {
+    fail("an interval within the BIGINT range of microseconds");
+  }
+  return lit(Value::day_time_interval(total, DataType::day_time_interval(dt_from, dt_to)));
 }
 
 ExprPtr Parser::parse_function_call(const std::string& written_name) {

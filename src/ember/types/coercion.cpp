@@ -84,6 +84,13 @@ std::optional<DataType> tightest_common(const DataType& a, const DataType& b, bo
     return wider;
   }
   if (a.is_temporal() && b.is_temporal()) return DataType::timestamp();
+  // Intervals of one kind widen to the fields of both (INTERVAL DAY, INTERVAL HOUR TO SECOND ->
+  // INTERVAL DAY TO SECOND), as Spark's TypeCoercion does.
+  if (a.is_interval() && a.id() == b.id()) {
+    const int from = std::min(a.start_field(), b.start_field()), to = std::max(a.end_field(), b.end_field());
+    return a.id() == TypeId::kYearMonthInterval ? DataType::year_month_interval(from, to)
+                                                : DataType::day_time_interval(from, to);
+  }
   return std::nullopt;
 }
 

@@ -59,6 +59,20 @@ const std::vector<Field>& DataType::fields() const {
   return *fields_;
 }
 
+DataType DataType::year_month_interval(int start_field, int end_field) {
+  DataType t(TypeId::kYearMonthInterval);
+  t.precision_ = static_cast<uint8_t>(start_field);
+  t.scale_ = static_cast<uint8_t>(end_field);
+  return t;
+}
+
+DataType DataType::day_time_interval(int start_field, int end_field) {
+  DataType t(TypeId::kDayTimeInterval);
+  t.precision_ = static_cast<uint8_t>(start_field);
+  t.scale_ = static_cast<uint8_t>(end_field);
+  return t;
+}
+
 int DataType::field_index(std::string_view name) const {
   const std::vector<Field>& fs = fields();
   for (size_t i = 0; i < fs.size(); ++i) {
@@ -95,10 +109,12 @@ int DataType::fixed_width() const {
     case TypeId::kShort: return 2;
     case TypeId::kInt:
     case TypeId::kFloat:
-    case TypeId::kDate: return 4;
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: return 4;
     case TypeId::kLong:
     case TypeId::kDouble:
-    case TypeId::kTimestamp: return 8;
+    case TypeId::kTimestamp:
+    case TypeId::kDayTimeInterval: return 8;
     case TypeId::kDecimal: return 16;
     default: return 0;
   }
@@ -122,6 +138,16 @@ std::string DataType::simple_string() const {
     case TypeId::kTimestamp: return "timestamp";
     case TypeId::kArray: return "array<" + element_type().simple_string() + ">";
     case TypeId::kMap: return "map<" + key_type().simple_string() + "," + value_type().simple_string() + ">";
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval: {
+      // Spark's typeName: "interval year to month", "interval day", "interval hour to second".
+      static const char* const kYearMonth[] = {"year", "month"};
+      static const char* const kDayTime[] = {"day", "hour", "minute", "second"};
+      const char* const* names = id_ == TypeId::kYearMonthInterval ? kYearMonth : kDayTime;
+      std::string out = std::string("interval ") + names[precision_];
+      if (scale_ != precision_) out += std::string(" to ") + names[scale_];
+      return out;
+    }
     case TypeId::kStruct: {
       std::string out = "struct<";
       for (size_t i = 0; i < fields().size(); ++i) {
@@ -353,6 +379,30 @@ class DdlCursor {
     };
     for (const auto& [n, id] : kNames) {
       if (name == n) return DataType(id);
+    }
+    if (name == "interval") {
+      // INTERVAL YEAR [TO MONTH], INTERVAL DAY [TO SECOND], ...
+      static const char* const kFields[] = {"year", "month", "day", "hour", "minute", "second"};
+      auto field = [&]() {
+        std::string f = to_lower(identifier());
+        for (int k = 0; k < 6; ++k) {
+          if (f == kFields[k]) return k;
+        }
+        fail("expected an interval field (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND)");
+      };
+      const int from = field();
+      int to = from;
+      skip_space();
+      size_t save = pos_;
+      if (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_])) &&
+          to_lower(identifier()) == "to") {
+        to = field();
+      } else {
+        pos_ = save;
+      }
+      if (to < from || (from <= 1) != (to <= 1)) fail("not a valid interval type");
+      return from <= 1 ? DataType::year_month_interval(from, to)
+                       : DataType::day_time_interval(from - 2, to - 2);
     }
     if (name == "array") {
       if (!consume('<')) fail("expected '<' after ARRAY");

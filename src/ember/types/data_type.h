@@ -29,6 +29,10 @@ enum class TypeId : uint8_t {
   kArray,      // Spark's ArrayType: int32 offsets (Arrow list layout) + a child vector of elements
   kMap,        // Spark's MapType: int32 offsets (Arrow map layout) + a child struct<key, value>
   kStruct,     // Spark's StructType: validity + one child vector per field (Arrow struct layout)
+  // Spark's ANSI interval types. Their start and end fields (YEAR = 0, MONTH = 1; DAY = 0,
+  // HOUR = 1, MINUTE = 2, SECOND = 3) only change how values print and the type's name.
+  kYearMonthInterval,  // int32 months
+  kDayTimeInterval,    // int64 microseconds
 };
 
 struct Field;
@@ -61,8 +65,16 @@ class DataType {
   static DataType binary() { return DataType(TypeId::kBinary); }
   static DataType date() { return DataType(TypeId::kDate); }
   static DataType timestamp() { return DataType(TypeId::kTimestamp); }
+  // INTERVAL YEAR TO MONTH by default; the fields are kept in precision/scale.
+  static DataType year_month_interval(int start_field = 0, int end_field = 1);
+  // INTERVAL DAY TO SECOND by default.
+  static DataType day_time_interval(int start_field = 0, int end_field = 3);
 
   TypeId id() const { return id_; }
+  // An interval type's start and end fields (see TypeId::kYearMonthInterval).
+  int start_field() const { return precision_; }
+  int end_field() const { return scale_; }
+  bool is_interval() const { return id_ == TypeId::kYearMonthInterval || id_ == TypeId::kDayTimeInterval; }
   int precision() const { return precision_; }
   int scale() const { return scale_; }
   // The element type of an array; for a map, its entries type struct<key, value> (the type of

@@ -2,6 +2,7 @@
 
 #include "ember/common/error.h"
 #include "ember/types/decimal.h"
+#include "ember/types/interval.h"
 #include "ember/types/temporal.h"
 #include "ember/types/time_zone.h"
 #include "ember/types/value_format.h"
@@ -110,6 +111,8 @@ std::string Value::to_string(const TimeZone& tz) const {
     }
     case TypeId::kDate: return format_date(static_cast<int32_t>(as_int64()));
     case TypeId::kTimestamp: return format_timestamp(as_int64(), tz);
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval: return format_interval(type_, as_int64());
     case TypeId::kArray: {
       // Spark's ToStringBase for arrays: "[" elements joined by ", " "]"; is_null() elements print
       // as "NULL" through the recursive call.

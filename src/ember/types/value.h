@@ -37,6 +37,13 @@ class Value {
   static Value binary(std::string bytes) { return Value(DataType::binary(), Storage(std::move(bytes))); }
   static Value date(int32_t days) { return Value(DataType::date(), Storage(int64_t{days})); }
   static Value timestamp(int64_t micros) { return Value(DataType::timestamp(), Storage(micros)); }
+  // `type` is the interval type (its fields say how the value prints).
+  static Value year_month_interval(int32_t months, DataType type = DataType::year_month_interval()) {
+    return Value(std::move(type), Storage(int64_t{months}));
+  }
+  static Value day_time_interval(int64_t micros, DataType type = DataType::day_time_interval()) {
+    return Value(std::move(type), Storage(micros));
+  }
   // An array of `element_type` values; each element is null or of that type (an internal error
   // otherwise).
   static Value array(DataType element_type, std::vector<Value> elements);
@@ -50,7 +57,7 @@ class Value {
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
 
   bool as_bool() const { return std::get<bool>(v_); }
-  // Integral, date (days) and timestamp (micros) values.
+  // Integral, date (days), timestamp (micros) and interval (months or micros) values.
   int64_t as_int64() const { return std::get<int64_t>(v_); }
   double as_double() const { return std::get<double>(v_); }
   int128_t as_decimal() const { return std::get<int128_t>(v_); }

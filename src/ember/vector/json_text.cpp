@@ -4,6 +4,7 @@
 
 #include "ember/common/error.h"
 #include "ember/types/decimal.h"
+#include "ember/types/interval.h"
 #include "ember/types/temporal.h"
 #include "ember/types/value_format.h"
 
@@ -114,6 +115,14 @@ void append_json_value(std::string& out, const Vector& v, size_t row, const Time
       return;
     case TypeId::kTimestamp:
       append_json_string(out, json_timestamp_pattern().format_timestamp(v.values<int64_t>()[i], tz), true);
+      return;
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval:
+      // As Spark's JacksonGenerator: the interval's SQL text as a string.
+      append_json_string(out,
+                         format_interval(t, t.id() == TypeId::kYearMonthInterval ? v.values<int32_t>()[i]
+                                                                                 : v.values<int64_t>()[i]),
+                         true);
       return;
     case TypeId::kArray: {
       out += '[';

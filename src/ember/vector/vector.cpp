@@ -41,8 +41,10 @@ VectorPtr Vector::make_constant(const Value& value, size_t size) {
       case TypeId::kByte: v->values<int8_t>()[0] = static_cast<int8_t>(value.as_int64()); break;
       case TypeId::kShort: v->values<int16_t>()[0] = static_cast<int16_t>(value.as_int64()); break;
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate: v->values<int32_t>()[0] = static_cast<int32_t>(value.as_int64()); break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp: v->values<int64_t>()[0] = value.as_int64(); break;
       case TypeId::kFloat: v->values<float>()[0] = static_cast<float>(value.as_double()); break;
       case TypeId::kDouble: v->values<double>()[0] = value.as_double(); break;
@@ -169,8 +171,10 @@ VectorPtr Vector::from_values(DataType type, const std::vector<Value>& values) {
       case TypeId::kByte: v->values<int8_t>()[i] = static_cast<int8_t>(x.as_int64()); break;
       case TypeId::kShort: v->values<int16_t>()[i] = static_cast<int16_t>(x.as_int64()); break;
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate: v->values<int32_t>()[i] = static_cast<int32_t>(x.as_int64()); break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp: v->values<int64_t>()[i] = x.as_int64(); break;
       case TypeId::kFloat: v->values<float>()[i] = static_cast<float>(x.as_double()); break;
       case TypeId::kDouble: v->values<double>()[i] = x.as_double(); break;
@@ -337,6 +341,8 @@ Value Vector::value_at(size_t i) const {
     case TypeId::kBinary: return Value::binary(std::string(string_at(k)));
     case TypeId::kDate: return Value::date(values<int32_t>()[k]);
     case TypeId::kTimestamp: return Value::timestamp(values<int64_t>()[k]);
+    case TypeId::kYearMonthInterval: return Value::year_month_interval(values<int32_t>()[k], type_);
+    case TypeId::kDayTimeInterval: return Value::day_time_interval(values<int64_t>()[k], type_);
     case TypeId::kNull: return Value::null(type_);
     case TypeId::kArray: {
       std::vector<Value> elements;

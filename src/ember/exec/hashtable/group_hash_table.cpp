@@ -250,8 +250,10 @@ void GroupHashTable::probe(const std::vector<VectorPtr>& keys, size_t n, const u
   if (cols.size() == 1 && !cols[0]->may_have_nulls() && key_cols_[0].nulls.empty()) {
     switch (key_cols_[0].id) {
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate: probe_single_fixed<int32_t>(*cols[0], n, hashes); fast = true; break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp: probe_single_fixed<int64_t>(*cols[0], n, hashes); fast = true; break;
       default: break;
     }
@@ -423,10 +425,12 @@ void GroupHashTable::append_keys(const std::vector<const Vector*>& keys, size_t 
           append_fixed<int16_t>(key, rows, count, reinterpret_cast<int16_t*>(dst), kc.nulls, first_group);
           break;
         case TypeId::kInt:
+        case TypeId::kYearMonthInterval:
         case TypeId::kDate:
           append_fixed<int32_t>(key, rows, count, reinterpret_cast<int32_t*>(dst), kc.nulls, first_group);
           break;
         case TypeId::kLong:
+        case TypeId::kDayTimeInterval:
         case TypeId::kTimestamp:
           append_fixed<int64_t>(key, rows, count, reinterpret_cast<int64_t*>(dst), kc.nulls, first_group);
           break;
@@ -500,8 +504,10 @@ void GroupHashTable::compare_column(size_t c, const Vector& key, size_t ncand) {
     case TypeId::kByte: compare_fixed<uint8_t>(key, stored, kc.nulls, rows, groups, ncand, match); return;
     case TypeId::kShort: compare_fixed<int16_t>(key, stored, kc.nulls, rows, groups, ncand, match); return;
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: compare_fixed<int32_t>(key, stored, kc.nulls, rows, groups, ncand, match); return;
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: compare_fixed<int64_t>(key, stored, kc.nulls, rows, groups, ncand, match); return;
     case TypeId::kFloat: compare_fixed<float>(key, stored, kc.nulls, rows, groups, ncand, match); return;
     case TypeId::kDouble: compare_fixed<double>(key, stored, kc.nulls, rows, groups, ncand, match); return;

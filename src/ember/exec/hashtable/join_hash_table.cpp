@@ -155,8 +155,10 @@ bool with_fixed_type(TypeId id, Fn&& fn) {
     case TypeId::kByte: fn(uint8_t{}); return true;
     case TypeId::kShort: fn(int16_t{}); return true;
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: fn(int32_t{}); return true;
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: fn(int64_t{}); return true;
     case TypeId::kFloat: fn(float{}); return true;
     case TypeId::kDouble: fn(double{}); return true;
@@ -400,8 +402,10 @@ class JoinTableBuilder {
       // Integers compare as they are; normalised floats would need the generic path.
       switch (single->id) {
         case TypeId::kInt:
+        case TypeId::kYearMonthInterval:
         case TypeId::kDate: insert_single<int32_t>(); return;
         case TypeId::kLong:
+        case TypeId::kDayTimeInterval:
         case TypeId::kTimestamp: insert_single<int64_t>(); return;
         default: break;
       }
@@ -714,8 +718,10 @@ void JoinProbe::find_hashed(const std::vector<VectorPtr>& keys, size_t n, const 
   if (cols.size() == 1 && !t.keys_[0].null_safe) {
     switch (t.keys_[0].id) {
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate: find_single_fixed<int32_t>(*cols[0], n, hashes); return;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp: find_single_fixed<int64_t>(*cols[0], n, hashes); return;
       default: break;
     }

@@ -101,8 +101,10 @@ void hash_dispatch(const Vector& col, size_t n, uint64_t* out) {
     case TypeId::kByte: hash_fixed<int8_t, kCombine>(col, n, out); return;
     case TypeId::kShort: hash_fixed<int16_t, kCombine>(col, n, out); return;
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: hash_fixed<int32_t, kCombine>(col, n, out); return;
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: hash_fixed<int64_t, kCombine>(col, n, out); return;
     case TypeId::kFloat: hash_fixed<float, kCombine>(col, n, out); return;
     case TypeId::kDouble: hash_fixed<double, kCombine>(col, n, out); return;

@@ -96,9 +96,11 @@ NormalizedSortKeys::NormalizedSortKeys(const std::vector<VectorPtr>& keys, const
       case TypeId::kByte: vw = 1; break;
       case TypeId::kShort: vw = 2; break;
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate:
       case TypeId::kFloat: vw = 4; break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp:
       case TypeId::kDouble: vw = 8; break;
       case TypeId::kDecimal: vw = 16; break;
@@ -165,10 +167,12 @@ bool NormalizedSortKeys::encode_rows(size_t begin, size_t n, uint64_t* out, uint
         encode_fixed<int16_t, uint16_t>(v, s.spec, s.offset, width, begin, n, base, flip_sign<int16_t, uint16_t>);
         break;
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate:
         encode_fixed<int32_t, uint32_t>(v, s.spec, s.offset, width, begin, n, base, flip_sign<int32_t, uint32_t>);
         break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp:
         encode_fixed<int64_t, uint64_t>(v, s.spec, s.offset, width, begin, n, base, flip_sign<int64_t, uint64_t>);
         break;

@@ -57,8 +57,10 @@ int RowComparator::compare_with(size_t a, const RowComparator& other, size_t b) 
       case TypeId::kByte: c = cmp_values(reinterpret_cast<const int8_t*>(x.data)[a], reinterpret_cast<const int8_t*>(y.data)[b]); break;
       case TypeId::kShort: c = cmp_values(reinterpret_cast<const int16_t*>(x.data)[a], reinterpret_cast<const int16_t*>(y.data)[b]); break;
       case TypeId::kInt:
+      case TypeId::kYearMonthInterval:
       case TypeId::kDate: c = cmp_values(reinterpret_cast<const int32_t*>(x.data)[a], reinterpret_cast<const int32_t*>(y.data)[b]); break;
       case TypeId::kLong:
+      case TypeId::kDayTimeInterval:
       case TypeId::kTimestamp: c = cmp_values(reinterpret_cast<const int64_t*>(x.data)[a], reinterpret_cast<const int64_t*>(y.data)[b]); break;
       case TypeId::kFloat: c = cmp_floating(reinterpret_cast<const float*>(x.data)[a], reinterpret_cast<const float*>(y.data)[b]); break;
       case TypeId::kDouble: c = cmp_floating(reinterpret_cast<const double*>(x.data)[a], reinterpret_cast<const double*>(y.data)[b]); break;

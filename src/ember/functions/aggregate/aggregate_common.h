@@ -126,8 +126,10 @@ std::shared_ptr<const AggregateKernel> make_for_type(const DataType& type, Args&
     case TypeId::kByte: return std::make_shared<K<FixedOps<int8_t>>>(type, args...);
     case TypeId::kShort: return std::make_shared<K<FixedOps<int16_t>>>(type, args...);
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: return std::make_shared<K<FixedOps<int32_t>>>(type, args...);
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: return std::make_shared<K<FixedOps<int64_t>>>(type, args...);
     case TypeId::kFloat: return std::make_shared<K<FixedOps<float>>>(type, args...);
     case TypeId::kDouble: return std::make_shared<K<FixedOps<double>>>(type, args...);

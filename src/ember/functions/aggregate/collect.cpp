@@ -251,8 +251,10 @@ std::shared_ptr<const AggregateKernel> make_collect_kernel(const DataType& eleme
     case TypeId::kByte: return collect_kernel<FixedElements<int8_t>>(result, distinct);
     case TypeId::kShort: return collect_kernel<FixedElements<int16_t>>(result, distinct);
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: return collect_kernel<FixedElements<int32_t>>(result, distinct);
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: return collect_kernel<FixedElements<int64_t>>(result, distinct);
     case TypeId::kFloat: return collect_kernel<FixedElements<float>>(result, distinct);
     case TypeId::kDouble: return collect_kernel<FixedElements<double>>(result, distinct);

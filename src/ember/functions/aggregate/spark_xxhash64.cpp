@@ -164,8 +164,10 @@ void spark_xxhash64_rows(const Vector& v, size_t n, uint64_t seed, uint64_t* has
     case TypeId::kByte: hash_fixed<int8_t>(v, n, hashes, as_int); return;
     case TypeId::kShort: hash_fixed<int16_t>(v, n, hashes, as_int); return;
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: hash_fixed<int32_t>(v, n, hashes, as_int); return;
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: hash_fixed<int64_t>(v, n, hashes, as_long); return;
     case TypeId::kFloat:
       hash_fixed<float>(v, n, hashes, [&](float f) { return as_int(float_bits(f)); });

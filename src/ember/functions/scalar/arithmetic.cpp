@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ember/functions/scalar/interval_arithmetic.h"
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
 #include "ember/types/decimal.h"
@@ -551,6 +552,9 @@ VectorPtr decimal_kernel(const DecimalOp& d, const VectorPtr& a, const VectorPtr
 
 template <Op kOp>
 BoundFunction bind_binary(const std::vector<DataType>& args, const BindContext& ctx) {
+  if constexpr (kOp == Op::kAdd || kOp == Op::kSub) {
+    if (auto f = bind_datetime_interval_arithmetic(kOp == Op::kAdd ? '+' : '-', args, ctx)) return *f;
+  }
   Resolved r = resolve(kOp, args[0], args[1], ctx.ansi);
   const bool ansi = ctx.ansi;
   std::shared_ptr<const ScalarKernel> kernel;
@@ -581,6 +585,7 @@ BoundFunction bind_binary(const std::vector<DataType>& args, const BindContext& 
 
 BoundFunction bind_negative(const std::vector<DataType>& args, const BindContext& ctx) {
   DataType t = args[0];
+  if (t.is_interval()) return bind_interval_negative(t);
   if (t.id() == TypeId::kString || t.id() == TypeId::kNull) t = DataType::float64();
   if (!t.is_numeric()) throw_input_type("negative", 1, "(\"NUMERIC\" or \"INTERVAL\")", args[0]);
   const bool ansi = ctx.ansi;

@@ -339,12 +339,13 @@ BoundFunction bind_interval_add(const std::vector<DataType>& args, const BindCon
   return bound(DataType::timestamp(), types, kernel);
 }
 
-// An INTERVAL literal the SQL parser could not fold into date arithmetic (sql/expression_parser.cpp
-// keeps it as this marker call): ember has no interval type to hold it.
+// A calendar INTERVAL literal (year-month and day-time units together) the SQL parser could not
+// fold into date arithmetic (sql/expression_parser.cpp keeps it as this marker call): ember has no
+// calendar interval type to hold it.
 BoundFunction bind_interval_value(const std::vector<DataType>&, const BindContext&) {
   throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-              "INTERVAL values are supported only in date and timestamp arithmetic (x + INTERVAL ..., "
-              "x - INTERVAL ...); ember has no interval type yet");
+              "an INTERVAL mixing year-month and day-time units is supported only in date and timestamp "
+              "arithmetic (x + INTERVAL ..., x - INTERVAL ...); ember has no calendar interval type");
 }
 
 BoundFunction bind_last_day(const std::vector<DataType>& args, const BindContext&) {

@@ -129,8 +129,10 @@ Word hash_one(const Vector& v, size_t i, const DataType& t, Word seed) {
     case TypeId::kByte: return H::hash_int(static_cast<uint32_t>(int32_t{value_at<int8_t>(v, i)}), seed);
     case TypeId::kShort: return H::hash_int(static_cast<uint32_t>(int32_t{value_at<int16_t>(v, i)}), seed);
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: return H::hash_int(static_cast<uint32_t>(value_at<int32_t>(v, i)), seed);
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: return H::hash_long(static_cast<uint64_t>(value_at<int64_t>(v, i)), seed);
     case TypeId::kFloat: return H::hash_int(float_bits(value_at<float>(v, i)), seed);
     case TypeId::kDouble: return H::hash_long(double_bits(value_at<double>(v, i)), seed);
@@ -189,10 +191,12 @@ void hash_column(const Vector& v, const DataType& t, size_t n, Word* h) {
       });
       return;
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate:
       each([&](size_t i, Word s) { return H::hash_int(static_cast<uint32_t>(value_at<int32_t>(v, i)), s); });
       return;
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp:
       each([&](size_t i, Word s) { return H::hash_long(static_cast<uint64_t>(value_at<int64_t>(v, i)), s); });
       return;

@@ -324,8 +324,10 @@ decltype(auto) dispatch_physical(const DataType& t, Fn&& fn) {
     case TypeId::kByte: return fn(int8_t{});
     case TypeId::kShort: return fn(int16_t{});
     case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
     case TypeId::kDate: return fn(int32_t{});
     case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
     case TypeId::kTimestamp: return fn(int64_t{});
     case TypeId::kFloat: return fn(float{});
     case TypeId::kDouble: return fn(double{});

@@ -110,6 +110,8 @@ Kind kind_of(const DataType& t) {
     case TypeId::kArray:
     case TypeId::kMap:
     case TypeId::kStruct:
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval:
       // DataFrameReader rejects such a schema, naming the column, before any file is read.
       throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
                   "The CSV datasource doesn't support the type \"" + t.sql_string() + "\".");

@@ -10,6 +10,7 @@
 
 #include "ember/common/error.h"
 #include "ember/types/decimal.h"
+#include "ember/types/interval.h"
 #include "ember/types/temporal.h"
 #include "ember/types/value_format.h"
 
@@ -177,6 +178,13 @@ void CsvWriter::append_value(const Vector& v, size_t row) {
       break;
     case TypeId::kTimestamp:
       scratch_ = patterns_->timestamp.format_timestamp(v.values<int64_t>()[k], *tz_);
+      break;
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval:
+      // Spark's CSV writer prints ANSI intervals as their SQL text.
+      scratch_ =
+          format_interval(v.type(), v.type().id() == TypeId::kYearMonthInterval ? v.values<int32_t>()[k]
+                                                                                : v.values<int64_t>()[k]);
       break;
     case TypeId::kString:
     case TypeId::kBinary: {

@@ -576,6 +576,8 @@ struct JsonSplitReader::Impl {
         out.values<int64_t>()[i] = *t;
         return true;
       }
+      case TypeId::kYearMonthInterval:
+      case TypeId::kDayTimeInterval: return mismatch();  // ember reads no interval text yet
       case TypeId::kArray: {
         if (et != element_type::ARRAY) return mismatch();
         Vector& child = out.mutable_child();
