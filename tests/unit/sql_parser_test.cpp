@@ -92,14 +92,15 @@ TEST(SqlParserTest, SpecialForms) {
   EXPECT_EQ(parse("x IS DISTINCT FROM y")->to_string(), "NOT ('x <=> 'y)");
   EXPECT_EQ(parse("EXTRACT(YEAR FROM d)")->to_string(), "year('d)");
   EXPECT_EQ(parse("SUBSTRING(s FROM 2 FOR 3)")->to_string(), "substring('s, 2, 3)");
-  // x ± INTERVAL: (months, days, microseconds, class: 0 year-month, 1 whole days, 3 with a time part)
-  EXPECT_EQ(parse("d + INTERVAL '3' MONTH")->to_string(), "__interval_add('d, 3, 0, 0, 0)");
-  EXPECT_EQ(parse("d - INTERVAL 2 DAYS")->to_string(), "__interval_add('d, 0, -2, 0, 1)");
-  EXPECT_EQ(parse("INTERVAL '1-2' YEAR TO MONTH + d")->to_string(), "__interval_add('d, 14, 0, 0, 0)");
-  // 02:03:04.5 = 7384.5 seconds
+  // Interval literals are typed values (Spark's ANSI interval types), printed as Spark prints them.
+  EXPECT_EQ(parse("d + INTERVAL '3' MONTH")->to_string(), "('d + INTERVAL '3' MONTH)");
+  EXPECT_EQ(parse("d - INTERVAL 2 DAYS")->to_string(), "('d - INTERVAL '2' DAY)");
+  EXPECT_EQ(parse("INTERVAL '1-2' YEAR TO MONTH + d")->to_string(), "(INTERVAL '1-2' YEAR TO MONTH + 'd)");
   EXPECT_EQ(parse("t - INTERVAL '1 02:03:04.5' DAY TO SECOND")->to_string(),
-            "__interval_add('t, 0, -1, -7384500000, 3)");
-  EXPECT_EQ(parse("t + INTERVAL 1 DAY 90 MINUTES")->to_string(), "__interval_add('t, 0, 1, 5400000000, 3)");
+            "('t - INTERVAL '1 02:03:04.5' DAY TO SECOND)");
+  EXPECT_EQ(parse("t + INTERVAL 1 DAY 90 MINUTES")->to_string(), "('t + INTERVAL '1 01:30' DAY TO MINUTE)");
+  // Both kinds at once (Spark's calendar interval): (months, days, microseconds, class 2).
+  EXPECT_EQ(parse("d + INTERVAL 1 MONTH 2 DAYS")->to_string(), "__interval_add('d, 1, 2, 0, 2)");
   EXPECT_EQ(parse("TRY_CAST(s AS DECIMAL(10, 2))")->to_string(), "TRY_CAST('s AS DECIMAL(10,2))");
   ExprPtr w =
       parse("sum(x) OVER (PARTITION BY g ORDER BY t DESC ROWS BETWEEN 1 PRECEDING AND UNBOUNDED FOLLOWING)");

@@ -329,7 +329,7 @@ ExprPtr Parser::parse_additive() {
       ExprPtr r = parse_multiplicative();
       if (is_interval(r)) {
         e = add_interval(e, r, false);
-      } else if (is_interval(e)) {
+      } else if (is_calendar_interval(e)) {
         e = add_interval(r, e, false);
       } else {
         e = call("+", {e, r});
