@@ -338,7 +338,9 @@ TEST(ArrayGenericFunctionsTest, CoalesceMovesArraysAndComparisonsSayUnsupported)
   EXPECT_TRUE(out->is_null(2));
   auto isnull = run(bind("isnull", {kInts}), {a});
   EXPECT_EQ(isnull->value_at(0), Value::boolean(true));
-  for (const char* op : {"=", "<", "<=>", "in", "nullif"}) {
+  // Arrays compare by Spark's ordering (tests/sql/order/nested_keys.test); nullif does not yet.
+  for (const char* op : {"=", "<", "<=>", "in"}) EXPECT_NO_THROW(bind(op, {kInts, kInts})) << op;
+  for (const char* op : {"nullif"}) {
     std::string msg = error_of([&] { bind(op, {kInts, kInts}); });
     EXPECT_NE(msg.find("[UNSUPPORTED_FEATURE] ember cannot compare a value of type \"ARRAY<INT>\" yet."),
               std::string::npos)

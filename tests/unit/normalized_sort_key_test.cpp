@@ -246,21 +246,30 @@ TEST(NormalizedSortKey, LongStringsSharingPrefixesAcrossTheRadixPath) {
   }
 }
 
-TEST(NormalizedSortKey, ArraysKeepTheirError) {
-  auto arr = Vector::from_values(DataType::array(DataType::int32()),
-                                 {Value::array(DataType::int32(), {Value::int32(1)}), Value::array(DataType::int32(), {})});
+TEST(NormalizedSortKey, ArraysSortByComparisonAndMapsKeepTheirError) {
+  // Spark's order: [] < [1, NULL] < [1, 2] < [2] (a null element before any value, then length).
+  const DataType ints = DataType::array(DataType::int32());
+  auto arr = Vector::from_values(
+      ints, {Value::array(DataType::int32(), {Value::int32(2)}), Value::array(DataType::int32(), {}),
+             Value::array(DataType::int32(), {Value::int32(1), Value::int32(2)}),
+             Value::array(DataType::int32(), {Value::int32(1), Value::null(DataType::int32())})});
+  EXPECT_EQ(sort_rows({arr}, {SortKeySpec{}}), (std::vector<uint32_t>{1, 3, 2, 0}));
+  EXPECT_EQ(sort_rows({arr}, {SortKeySpec{false, false}}), (std::vector<uint32_t>{0, 2, 3, 1}));
+  EXPECT_EQ(sort_rows({arr}, {SortKeySpec{}}, 2), (std::vector<uint32_t>{1, 3}));
+  const DataType map = DataType::map(DataType::string(), DataType::int32());
+  auto maps = Vector::make_null(map, 2);
   std::string expected, actual;
   try {
-    RowComparator cmp({arr}, {SortKeySpec{}});
+    RowComparator cmp({maps}, {SortKeySpec{}});
   } catch (const EmberError& e) {
     expected = e.what();
   }
   try {
-    sort_rows({arr}, {SortKeySpec{}});
+    sort_rows({maps}, {SortKeySpec{}});
   } catch (const EmberError& e) {
     actual = e.what();
   }
-  EXPECT_FALSE(expected.empty());
+  EXPECT_NE(expected.find("INVALID_ORDERING_TYPE"), std::string::npos) << expected;
   EXPECT_EQ(actual, expected);
 }
 

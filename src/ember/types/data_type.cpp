@@ -102,6 +102,24 @@ void require_flat_type(const DataType& type, const std::string& operation) {
               "ember cannot " + operation + " a value of type \"" + type.sql_string() + "\" yet.");
 }
 
+void require_orderable_type(const DataType& type, const std::string& operation) {
+  bool has_map = false;
+  auto visit = [&](const DataType& t, auto& self) -> void {
+    if (t.id() == TypeId::kMap) {
+      has_map = true;
+    } else if (t.id() == TypeId::kArray) {
+      self(t.element_type(), self);
+    } else if (t.id() == TypeId::kStruct) {
+      for (const auto& f : t.fields()) self(f.type, self);
+    }
+  };
+  visit(type, visit);
+  if (!has_map) return;
+  throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+              "ember cannot " + operation + " a value of type \"" + type.sql_string() +
+                  "\": maps are not orderable (as in Spark).");
+}
+
 int DataType::fixed_width() const {
   switch (id_) {
     case TypeId::kBoolean:

@@ -134,6 +134,9 @@ class DataType {
 // ember runs on flat types only: `operation` completes "ember cannot ... yet", e.g. "sort by",
 // "group by", "hash".
 void require_flat_type(const DataType& type, const std::string& operation);
+// Throws EmberError(kAnalysis, DATATYPE_MISMATCH.INVALID_ORDERING_TYPE) when `type` is or
+// contains a map: Spark orders arrays and structs but not maps. `operation` as above.
+void require_orderable_type(const DataType& type, const std::string& operation);
 
 constexpr int kMaxDecimalPrecision = 38;
 

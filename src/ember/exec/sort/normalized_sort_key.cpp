@@ -383,6 +383,10 @@ std::vector<uint32_t> sort_normalized(const NormalizedSortKeys& nk, int64_t limi
 
 std::vector<uint32_t> sort_rows(const std::vector<VectorPtr>& keys, const std::vector<SortKeySpec>& specs,
                                 int64_t limit) {
+  // Arrays and structs have no fixed-width normalized form: their rows are compared directly.
+  for (const auto& k : keys) {
+    if (k->type().is_nested()) return sort_rows_with_comparator(keys, specs, limit);
+  }
   NormalizedSortKeys nk(keys, specs);
   if (nk.num_rows() == 0) return {};
   switch (nk.words()) {

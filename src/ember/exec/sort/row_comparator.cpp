@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ember/types/value.h"
+#include "ember/vector/value_order.h"
 
 namespace ember {
 
@@ -32,7 +33,7 @@ int cmp_strings(std::string_view x, std::string_view y) {
 
 RowComparator::RowComparator(std::vector<VectorPtr> keys, std::vector<SortKeySpec> specs) {
   for (size_t i = 0; i < keys.size(); ++i) {
-    require_flat_type(keys[i]->type(), "sort by");
+    require_orderable_type(keys[i]->type(), "sort by");
     owned_.push_back(flatten(keys[i]));
     const Vector* v = owned_.back().get();
     keys_.push_back(Key{v->type().id(), v, v->type().fixed_width() > 0 ? v->values<uint8_t>() : nullptr, specs[i]});
@@ -69,8 +70,8 @@ int RowComparator::compare_with(size_t a, const RowComparator& other, size_t b) 
       case TypeId::kBinary: c = cmp_strings(x.vector->string_at(a), y.vector->string_at(b)); break;
       case TypeId::kNull: c = 0; break;
       case TypeId::kArray:
-      case TypeId::kMap:
-      case TypeId::kStruct: c = 0; break;  // rejected by the constructor
+      case TypeId::kStruct: c = compare_values_at(*x.vector, a, *y.vector, b); break;
+      case TypeId::kMap: c = 0; break;  // rejected by the constructor
     }
     if (c != 0) return x.spec.ascending ? c : -c;
   }

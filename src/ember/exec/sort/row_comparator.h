@@ -1,6 +1,8 @@
 #pragma once
 // Compares rows of key columns under sort orders (ascending/descending, nulls first/last), with
-// Spark's ordering: NaN sorts above every other double, strings compare as unsigned bytes.
+// Spark's ordering: NaN sorts above every other double, strings compare as unsigned bytes, arrays
+// element by element then by length, structs field by field (a null element or field first).
+// Maps are not orderable (DATATYPE_MISMATCH.INVALID_ORDERING_TYPE), as in Spark.
 // The type switch happens once per key column when the comparator is built; compare() only walks
 // the prepared keys.
 #include <vector>

@@ -1,10 +1,12 @@
 // Comparisons: = <> (!=) < <= > >= <=> and IN, over every comparable type. Strings compare as
 // unsigned UTF-8 bytes (Spark's UTF8String.compareTo); floating point follows Spark's total
-// order: NaN equals NaN and is greater than every other value, and 0.0 equals -0.0.
+// order: NaN equals NaN and is greater than every other value, and 0.0 equals -0.0. Arrays and
+// structs compare by Spark's ordering (vector/value_order.h); maps are not comparable.
 #include <cmath>
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
+#include "ember/vector/value_order.h"
 
 namespace ember {
 
@@ -61,9 +63,22 @@ VectorPtr compare_strings(const VectorPtr& a, const VectorPtr& b, size_t n) {
   return out;
 }
 
+// Arrays and structs: Spark's ordering (vector/value_order.h), one row at a time.
+template <Cmp c>
+VectorPtr compare_nested(const VectorPtr& a, const VectorPtr& b, size_t n) {
+  auto out = Vector::make(DataType::boolean(), n);
+  if (!and_validity(*out, {a.get(), b.get()}, n)) return Vector::make_null(DataType::boolean(), n);
+  uint8_t* o = out->values<uint8_t>();
+  for (size_t i = 0; i < n; ++i) {
+    o[i] = out->is_null(i) ? 0 : test<c>(compare_values_at(*a, i, *b, i), 0);
+  }
+  return out;
+}
+
 template <Cmp c>
 VectorPtr compare(const DataType& t, const VectorPtr& a, const VectorPtr& b, size_t n) {
   if (t.is_string_like()) return compare_strings<c>(a, b, n);
+  if (t.is_nested()) return compare_nested<c>(a, b, n);
   if (t.id() == TypeId::kNull) return Vector::make_null(DataType::boolean(), n);
   return dispatch_physical(t, [&](auto tag) {
     using T = decltype(tag);
@@ -80,7 +95,7 @@ DataType common_type(const std::string& fn, const DataType& a, const DataType& b
                 "Cannot resolve \"" + fn + "\" due to data type mismatch: the left and right operands of the binary "
                 "operator have incompatible types (\"" + sql_type(a) + "\" and \"" + sql_type(b) + "\").");
   }
-  require_flat_type(*t, "compare");
+  require_orderable_type(*t, "compare");
   return *t;
 }
 
@@ -96,7 +111,10 @@ BoundFunction bind_compare(const std::vector<DataType>& args, const BindContext&
 
 // Row-wise equality of two vectors of type t into `eq_out` (rows where either is null: 0).
 void equal_rows(const DataType& t, const Vector& a, const Vector& b, size_t n, uint8_t* eq_out) {
-  if (t.is_string_like()) {
+  if (t.is_nested()) {
+    for (size_t i = 0; i < n; ++i)
+      eq_out[i] = !a.is_null(i) && !b.is_null(i) && compare_values_at(a, i, b, i) == 0;
+  } else if (t.is_string_like()) {
     for (size_t i = 0; i < n; ++i) eq_out[i] = a.string_at(i) == b.string_at(i);
   } else if (t.id() == TypeId::kNull) {
     std::memset(eq_out, 0, n);
@@ -144,7 +162,7 @@ BoundFunction bind_in(const std::vector<DataType>& args, const BindContext& ctx)
     }
     t = *w;
   }
-  require_flat_type(t, "compare");
+  require_orderable_type(t, "compare");
   auto kernel = make_kernel([t](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     auto out = Vector::make(DataType::boolean(), n);
     uint8_t* found = out->values<uint8_t>();
