@@ -150,6 +150,9 @@ def main():
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
     ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                     help="an ember session setting (repeatable), e.g. spark.sql.adaptive.enabled=false")
+    ap.add_argument("--baseline-conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="run ember a second time with these settings (repeatable) as the 'before' column "
+                         "ember0, so before and after are measured in the same run with the same binary")
     args = ap.parse_args()
     engines = args.engines.split(",") if args.engines else ["ember", "duckdb", "polars"] + (
         ["spark"] if spark_available() else [])
@@ -161,11 +164,14 @@ def main():
         os.environ.setdefault("POLARS_MAX_THREADS", str(args.threads))
     data = generate(args.scale, pathlib.Path(args.data))
     spark = start_spark(data, args.threads) if "spark" in engines else None
-    peers = [p for p in ("duckdb", "polars", "spark") if p in engines]
+    if args.baseline_conf and "ember" in engines:
+        engines.insert(engines.index("ember"), "ember0")
+    peers = [p for p in ("ember0", "duckdb", "polars", "spark") if p in engines]
     cmd = " ".join(["bench/tpch/run", *sys.argv[1:]])
     print(f"TPC-H SF{args.scale}, {args.threads} threads, best of {args.runs}; reproduce: {cmd}")
     print(f"{'query':6} " + " ".join(f"{e + ' s':>10}" for e in engines) + "".join(f" {'ember/' + p:>13}" for p in peers))
     ratios = {p: [] for p in peers}
+    baseline_ratios = {p: [] for p in peers if p != "ember0"}  # ember0 / peer
     ember_times = []
     for q in QUERIES:
         if wanted and q.stem not in wanted:
@@ -180,6 +186,11 @@ def main():
             res["spark"] = time_spark(spark, text, args.runs)
         if "ember" in engines:
             res["ember"] = time_ember(data, text, args.runs, args.threads, args.conf)
+        if "ember0" in engines:
+            res["ember0"] = time_ember(data, text, args.runs, args.threads, args.conf + args.baseline_conf)
+            for peer in baseline_ratios:
+                if res["ember0"][0] is not None and res[peer][0] is not None:
+                    baseline_ratios[peer].append(res["ember0"][0] / res[peer][0])
         cells = []
         for e in engines:
             t, _ = res[e]
@@ -201,7 +212,7 @@ def main():
             difference = first_difference(ember_rows[0], ember_rows[1], res["duckdb"][1])
             line += "   answer = DuckDB's" if difference is None else f"   WRONG ANSWER: {difference}"
         # A peer's time means something only when its answer is right: check it as ember's is.
-        for peer in ("polars", "spark"):
+        for peer in ("ember0", "polars", "spark"):
             if peer not in res or "duckdb" not in res:
                 continue
             peer_t, peer_rows = res[peer]
@@ -219,6 +230,10 @@ def main():
             geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
             print(f"geometric mean ember/{peer} over {len(rs)} queries: {geo:.2f}"
                   + (f" (slowest relative to Spark: {max(rs):.2f})" if peer == "spark" else ""))
+    for peer, rs in baseline_ratios.items():
+        if rs:
+            geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
+            print(f"geometric mean ember0/{peer} over {len(rs)} queries: {geo:.2f} (ember0: {' '.join(args.baseline_conf)})")
     if spark is not None:
         spark.stop()
 
