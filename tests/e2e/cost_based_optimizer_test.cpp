@@ -203,6 +203,37 @@ TEST_F(CostBasedOptimizerTest, JoinReorderStartsWithTheMostSelectiveJoin) {
   EXPECT_EQ(first_join_tables(explain_cost(kStarQuery)), "100000,1000");
 }
 
+TEST_F(CostBasedOptimizerTest, JoinReorderSeesInferredFilters) {
+  // b: 100000 rows, k null in 9 of 10 (the footer says 90000 nulls; the other 10000 are 0..9999,
+  // so ndv 10000), j = id % 1000. a: 1000 ids; c: 50 ids. Joins a.id = b.k and b.j = c.id.
+  spark_->sql("SELECT CASE WHEN id % 10 = 0 THEN id DIV 10 END AS k, id % 1000 AS j FROM range(0, 100000)")
+      .write()
+      .parquet((dir_ / "b").string());
+  spark_->read().parquet((dir_ / "b").string()).create_or_replace_temp_view("b");
+  spark_->range(0, 50).create_or_replace_temp_view("t50");
+  const std::string q = "SELECT count(*) FROM b, t1000 a, t50 c WHERE a.id = b.k AND b.j = c.id";
+  // Without the inferred isnotnull(b.k): a ⋈ b = 1000 · 100000 / 10000 = 10000 rows, b ⋈ c =
+  // 100000 · 50 / 1000 = 5000, so b ⋈ c goes first.
+  spark_->conf().set("spark.sql.optimizer.excludedRules", "InferFiltersFromConstraints");
+  // The lowest join is printed last; its condition says which two inputs it joins.
+  auto lowest_join = [](const std::string& plan) {
+    return line_with(plan.substr(plan.rfind("Join Inner")), "Join");
+  };
+  std::string plan = explain_cost(q);
+  EXPECT_NE(lowest_join(plan).find("(j#"), std::string::npos) << plan;
+  EXPECT_EQ(count(q), 50);
+  // With it, b keeps its 10000 non-null keys (ndv(j) scales to 100): a ⋈ b = 1000 · 10000 / 10000
+  // = 1000 rows, b ⋈ c still 10000 · 50 / 100 = 5000, so a ⋈ b goes first. The join order is
+  // chosen after inference (Spark's "Join Reorder" batch), so it sees the filter.
+  spark_->conf().unset("spark.sql.optimizer.excludedRules");
+  plan = explain_cost(q);
+  EXPECT_NE(lowest_join(plan).find(" = k#"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Filter (isnotnull(k#"), std::string::npos) << plan;
+  // Hand-checked: b's non-null k < 1000 are ids 0, 10, ..., 9990, whose j = (10·k) % 1000 is in
+  // 0..49 for k % 100 in 0..4: 5 residues × 10 values of k below 1000.
+  EXPECT_EQ(count(q), 50);
+}
+
 TEST_F(CostBasedOptimizerTest, GreedyOrderBeyondTheThreshold) {
   spark_->conf().set("spark.sql.cbo.joinReorder.dpThreshold", "2");
   std::string plan = explain_cost(kStarQuery);

@@ -360,7 +360,6 @@ TEST(OptimizerDriver, RuleNamesInOrder) {
                                                                "PropagateEmptyRelation",
                                                                "CombineFilters",
                                                                "BooleanSimplification",
-                                                               "CostBasedJoinReorder",
                                                                "ReorderJoin",
                                                                "EliminateOuterJoin",
                                                                "PushDownPredicates",
@@ -371,12 +370,13 @@ TEST(OptimizerDriver, RuleNamesInOrder) {
                                                                "LimitPushDown",
                                                                "ColumnPruning",
                                                                "InferFiltersFromConstraints",
-                                                               "PushExtraPredicateThroughJoin"}));
+                                                               "PushExtraPredicateThroughJoin",
+                                                               "CostBasedJoinReorder"}));
 }
 
 TEST(OptimizerDriver, BatchesRunInSparksOrder) {
   std::vector<std::string> batches = Optimizer::batch_descriptions();
-  ASSERT_EQ(batches.size(), 3u);
+  ASSERT_EQ(batches.size(), 5u);
   EXPECT_EQ(
       batches[0].rfind("Operator Optimization before Inferring Filters (fixed point): ConstantFolding, ", 0),
       0u);
@@ -384,9 +384,15 @@ TEST(OptimizerDriver, BatchesRunInSparksOrder) {
   EXPECT_EQ(
       batches[2].rfind("Operator Optimization after Inferring Filters (fixed point): ConstantFolding, ", 0),
       0u);
+  // Join order by cost only once every filter, inferred ones included, is in place (Spark's
+  // "Join Reorder" batch follows its operator optimization), then the cleanup over the new tree.
+  EXPECT_EQ(batches[3], "Join Reorder (once): CostBasedJoinReorder");
+  EXPECT_EQ(batches[4],
+            "Operator Optimization after Join Reorder (fixed point): CombineFilters, PushDownPredicates, "
+            "CollapseProject, ColumnPruning");
   Optimizer optimizer;
   optimizer.optimize(plan_everything(), context());
-  ASSERT_EQ(optimizer.last_batches().size(), 3u);
+  ASSERT_EQ(optimizer.last_batches().size(), 5u);
   EXPECT_EQ(optimizer.last_batches()[1].iterations, 1);  // a once batch
   EXPECT_GE(optimizer.last_batches()[0].iterations, 2);  // changed, then a pass that changed nothing
   const std::string report = Optimizer::rule_report(optimizer.last_batches(), optimizer.last_run(), true);
@@ -439,8 +445,9 @@ TEST(OptimizerDriver, RecordsRuleRunsAndReachesAFixedPoint) {
            {plan_comma_join(), context()}, {plan_comma_join(), heuristic}, {plan_everything(), context()}}) {
     out = optimizer.optimize(plan, ctx);
     // One entry per rule and batch: the operator-optimization rules run in two batches, the two
-    // rules of the Infer Filters batch in one.
-    ASSERT_EQ(optimizer.last_run().size(), 2 * Optimizer::rule_names().size() - 2);
+    // rules of the Infer Filters batch and CostBasedJoinReorder in one, and four cleanup rules
+    // again after the join reorder.
+    ASSERT_EQ(optimizer.last_run().size(), 2 * Optimizer::rule_names().size() - 3 + 4);
     for (const auto& run : optimizer.last_run()) {
       changed[run.rule] += run.times_changed;
       EXPECT_GE(run.nanos, 0);

@@ -36,9 +36,8 @@ std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   rules.push_back(make_propagate_empty_relation_rule());
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_boolean_simplification_rule());
-  // Cost-based reordering first: it orders every join group it has statistics for; the
-  // heuristic ReorderJoin then orders what it left (see cost_based_join_reorder.cpp).
-  rules.push_back(make_cost_based_join_reorder_rule());
+  // The heuristic order (no cross product where a condition exists); the cost-based order is
+  // chosen later, in its own batch, once every filter is where it will run.
   rules.push_back(make_reorder_join_rule());
   rules.push_back(make_eliminate_outer_join_rule());
   rules.push_back(make_push_down_predicates_rule());
@@ -57,11 +56,28 @@ struct BatchSpec {
   std::vector<std::unique_ptr<OptimizerRule>> rules;
 };
 
+// What must follow the cost-based join order: CostBasedJoinReorder leaves a group's single-input
+// conjuncts as a filter over that input and a projection on top of the group, so filters are
+// pushed and combined again (an input may be a projection or an outer join they can pass),
+// projections collapse and columns are pruned over the new tree. Spark runs the same cleanup
+// (PushPredicateThroughJoin, ColumnPruning, CollapseProject) in its batches after "Join Reorder".
+std::vector<std::unique_ptr<OptimizerRule>> after_join_reorder_rules() {
+  std::vector<std::unique_ptr<OptimizerRule>> rules;
+  rules.push_back(make_combine_filters_rule());
+  rules.push_back(make_push_down_predicates_rule());
+  rules.push_back(make_collapse_project_rule());
+  rules.push_back(make_column_pruning_rule());
+  return rules;
+}
+
 // The batches in the order they run, named as Spark's Optimizer names them. Inferring filters is
 // a once batch between two operator-optimization batches, as in Spark: the first batch puts
 // filters where the inference sees them, the second pushes what it inferred down to the scans
 // (inference and the extra join predicates read conditions that stay in place, so they would add
-// their filters again in a fixed-point loop).
+// their filters again in a fixed-point loop). Cost-based join reordering comes after all of that,
+// as Spark's "Join Reorder" batch does: it estimates each input with every filter that will run
+// on it (the inferred ones and the extra join predicates included), not with the filters still
+// sitting above the joins.
 std::vector<BatchSpec> all_batches() {
   std::vector<BatchSpec> batches;
   batches.push_back({"Operator Optimization before Inferring Filters", true, operator_optimization_rules()});
@@ -70,6 +86,10 @@ std::vector<BatchSpec> all_batches() {
   infer.push_back(make_push_extra_predicate_through_join_rule());
   batches.push_back({"Infer Filters", false, std::move(infer)});
   batches.push_back({"Operator Optimization after Inferring Filters", true, operator_optimization_rules()});
+  std::vector<std::unique_ptr<OptimizerRule>> reorder;
+  reorder.push_back(make_cost_based_join_reorder_rule());
+  batches.push_back({"Join Reorder", false, std::move(reorder)});
+  batches.push_back({"Operator Optimization after Join Reorder", true, after_join_reorder_rules()});
   return batches;
 }
 

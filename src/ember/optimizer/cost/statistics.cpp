@@ -169,7 +169,20 @@ class FilterEstimation {
     out.columns = input_.columns;
     for (auto& [id, c] : out.columns) {
       if (auto it = updated_.find(id); it != updated_.end()) {
+        // A conjunct that narrowed this column's distinct count has already scaled it; one that
+        // only touched its nulls or bounds (isnotnull(k), as inferred on every join key) leaves
+        // it to scale with the rows, as Spark's EstimationUtils.updateStat does — but with the
+        // column's non-null rows, so dropping exactly its nulls keeps every distinct value
+        // (Spark would scale them down with the rows).
+        const ColumnStat before = c;
         c = it->second;
+        if (c.null_count && before.null_count && *c.null_count == *before.null_count)
+          c.null_count = *c.null_count * selectivity;
+        if (c.distinct_count && before.distinct_count && *c.distinct_count == *before.distinct_count) {
+          const double old_values = rows_ - before.null_count.value_or(0);
+          const double new_values = std::max(0.0, new_rows - c.null_count.value_or(0));
+          c.distinct_count = scaled_ndv(old_values, new_values, *c.distinct_count);
+        }
         continue;
       }
       if (c.distinct_count) c.distinct_count = scaled_ndv(rows_, new_rows, *c.distinct_count);

@@ -15,8 +15,11 @@
 // it estimates smaller.
 //
 // Conjuncts over one input become a filter on that input, so estimates see them; the others
-// go on the lowest join that sees all their columns. The joins are marked, so neither this rule
-// (on the next fixed-point iteration) nor ReorderJoin reorders them again. Switched by
+// go on the lowest join that sees all their columns. The joins are marked, so no later rule
+// reorders them again. It runs in its own "Join Reorder" batch after the operator optimizations,
+// as in Spark, so the inputs it estimates already carry every filter that will run on them (the
+// inferred ones and the extra join predicates too); the heuristic ReorderJoin ran before it, in
+// those batches, and its order stays for groups this rule cannot order. Switched by
 // spark.sql.cbo.enabled and spark.sql.cbo.joinReorder.enabled (both on by default in ember) or
 // by excluding the rule. Needs every input's row count: sources always give one, so in practice
 // only an unknown-size input (compressed CSV) sends a group to the heuristic ReorderJoin.
@@ -110,7 +113,7 @@ class CostBasedJoinReorder : public OptimizerRule {
     for (size_t i = 0; i < n; ++i) {
       PlanPtr leaf = make_resolved_filter(apply(group.inputs[i], ctx), local[i]);
       const PlanStatistics& s = search.estimator.estimate(leaf);
-      if (!s.row_count) return nullptr;  // no row count: the heuristic ReorderJoin decides
+      if (!s.row_count) return nullptr;  // no row count: ReorderJoin's order stays
       leaves[i] = JoinPlan{leaf, Mask{1} << i, *s.row_count, s.size_in_bytes, 0, 0};
     }
     std::optional<JoinPlan> best = static_cast<int>(n) <= ctx.cbo.dp_threshold

@@ -11,8 +11,9 @@
 // Each conjunct is placed on the lowest join that sees all of its columns (the rest, those
 // without columns, stay in a filter on top); a Project restores the written column order. Only
 // deterministic conjuncts move, and a tree with a broadcast() hint is left alone (the hint belongs
-// to the join it was written on). CostBasedJoinReorder runs first and orders every group it can
-// (see cost_based_join_reorder.cpp); this rule orders the rest.
+// to the join it was written on). CostBasedJoinReorder runs later, in its own batch, and orders
+// again by cost every group it has statistics for (see cost_based_join_reorder.cpp); the order
+// this rule chose stays where it cannot.
 #include <set>
 
 #include "ember/optimizer/inner_join_group.h"
