@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "ember/analyzer/analyzer.h"
+#include "ember/api/analyze_table.h"
 #include "ember/api/dataframe.h"
 #include "ember/api/functions.h"
 #include "ember/api/query_execution.h"
@@ -55,8 +56,27 @@ PlanPtr read_table(const std::shared_ptr<SessionState>& state, const CatalogTabl
     reader.schema(Schema(data));
   }
   DataFrame df = reader.load(t.location);
+  if (t.statistics) {
+    // The scan carries what ANALYZE TABLE recorded, for the estimator (optimizer/cost/statistics.cpp).
+    const PlanPtr& scan = df.analyzed();
+    if (scan->kind == PlanKind::kRelation && scan->source) {
+      auto src = std::make_shared<DataSource>(*scan->source);
+      src->table_statistics = std::make_shared<const TableStatistics>(*t.statistics);
+      auto node = std::make_shared<LogicalPlan>(*scan);
+      node->source = std::move(src);
+      df = DataFrame(state, node);
+    }
+  }
+  const Schema read = df.schema();
   std::vector<ColumnOrName> cols;
-  for (const auto& f : t.schema.fields()) cols.emplace_back(functions::col(f.name).cast(f.type).alias(f.name));
+  for (const auto& f : t.schema.fields()) {
+    // No cast where the file already has the table's type: the estimator passes column statistics
+    // through plain column references only.
+    const int i = read.index_of(f.name);
+    Column c = functions::col(f.name);
+    const bool same = i >= 0 && read.field(static_cast<size_t>(i)).type == f.type;
+    cols.emplace_back((same ? c : c.cast(f.type)).alias(f.name));
+  }
   return df.select(cols).analyzed();
 }
 
@@ -173,7 +193,45 @@ DataFrame create_table(const Session& session, const sql::Statement& st) {
     writer.save(t.location);
   }
   tables.create(t, st.replace);
+  if (st.plan) update_statistics_after_write(*state_, tables, t.name);
   return session.create_data_frame({}, Schema(std::vector<Field>{}));
+}
+
+// DESCRIBE [EXTENDED] t col (Spark's DescribeColumnCommand): with EXTENDED, the statistics ANALYZE
+// TABLE recorded for a catalog table's column, or for a cached temp view's.
+DataFrame describe_column(const Session& session, const sql::Statement& st) {
+  const std::shared_ptr<SessionState>& state = session.state();
+  const Schema schema = st.plan->schema();
+  const int index = schema.index_of(st.column);
+  if (index < 0) {
+    std::vector<std::string> close = closest_names(st.column, schema.names(), 3);
+    std::string msg =
+        "A column, variable, or function parameter with name `" + st.column + "` cannot be resolved.";
+    for (size_t i = 0; i < close.size(); ++i)
+      msg += (i ? ", `" : " Did you mean one of the following? [`") + close[i] + "`";
+    if (!close.empty()) msg += "].";
+    throw_error(ErrorKind::kAnalysis,
+                close.empty() ? "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION" : "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+                msg);
+  }
+  const Field& field = schema.field(static_cast<size_t>(index));
+  bool is_view = false;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    is_view = state->temp_views.count(to_lower(st.name)) > 0;
+  }
+  std::shared_ptr<const TableStatistics> stats;
+  if (!is_view) {
+    std::optional<CatalogTable> t = table_catalog(*state).find(st.name);
+    if (t && t->statistics) stats = std::make_shared<const TableStatistics>(*t->statistics);
+  } else if (st.plan->kind == PlanKind::kRelation && st.plan->source &&
+             st.plan->source->kind == SourceKind::kCached) {
+    std::lock_guard<std::mutex> lock(st.plan->source->cached->mu);
+    stats = st.plan->source->cached->analyzed_statistics;
+  }
+  return session.create_data_frame(
+      describe_column_rows(field, stats ? stats->column(field.name) : nullptr, st.extended),
+      "info_name STRING, info_value STRING");
 }
 
 }  // namespace
@@ -260,6 +318,7 @@ DataFrame Session::sql(const std::string& query) const {
     case sql::StatementKind::kDescribe: {
       std::vector<std::vector<Value>> rows;
       const Schema schema = st.plan->schema();
+      if (!st.column.empty()) return describe_column(*this, st);
       for (const auto& f : schema.fields()) {
         rows.push_back(
             {Value::string(f.name), Value::string(f.type.simple_string()), Value::null(DataType::string())});
@@ -291,6 +350,7 @@ DataFrame Session::sql(const std::string& query) const {
         section("Table", table->name);
         section("Type", table->managed ? "MANAGED" : "EXTERNAL");
         section("Provider", table->provider);
+        if (table->statistics) section("Statistics", table->statistics->simple_string());
         section("Location", "file:" + table->location);
       }
       return create_data_frame(rows, "col_name STRING, data_type STRING, comment STRING");
@@ -352,6 +412,14 @@ DataFrame Session::sql(const std::string& query) const {
       return empty();
     }
     case sql::StatementKind::kCreateTable: return create_table(*this, st);
+    case sql::StatementKind::kAnalyzeTable:
+    case sql::StatementKind::kAnalyzeTables: {
+      run_analyze(
+          state_, table_catalog(*state_), st,
+          [&](const std::string& name) { return catalog.relation({name}); },
+          [&](const CatalogTable& t) { return read_table(state_, t); });
+      return empty();
+    }
     case sql::StatementKind::kInsert: {
       std::optional<CatalogTable> t = table_catalog(*state_).find(st.name);
       if (!t) {
@@ -375,6 +443,7 @@ DataFrame Session::sql(const std::string& query) const {
       writer.format(t->provider).options(t->options).mode(st.overwrite ? "overwrite" : "append");
       if (!t->partition_columns.empty()) writer.partition_by(t->partition_columns);
       writer.save(t->location);
+      update_statistics_after_write(*state_, table_catalog(*state_), t->name);
       return empty();
     }
     case sql::StatementKind::kDropTable: {

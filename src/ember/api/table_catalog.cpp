@@ -1,8 +1,11 @@
 #include "ember/api/table_catalog.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <ostream>
 #include <sstream>
 
 #include "ember/common/error.h"
@@ -66,6 +69,62 @@ void check_name(const std::string& name) {
   }
 }
 
+// Statistics lines, after Spark's table properties (spark.sql.statistics.totalSize, .numRows,
+// .colStats.<column>.<field>): "stats.totalSize", "stats.numRows", "stats.col.<column>.<field>".
+// Bounds are stored exactly (encode_stat_value), not as DESCRIBE prints them.
+void write_statistics(std::ostream& out, const TableStatistics& s) {
+  out << "stats.totalSize\t" << s.size_in_bytes << "\n";
+  if (s.row_count) out << "stats.numRows\t" << *s.row_count << "\n";
+  auto number = [](double x) { return std::to_string(static_cast<int64_t>(x)); };
+  for (const auto& [column, c] : s.columns) {
+    const std::string key = escape("stats.col." + column + ".");
+    out << key << "present\ttrue\n";
+    if (c.distinct_count) out << key << "distinctCount\t" << number(*c.distinct_count) << "\n";
+    if (c.null_count) out << key << "nullCount\t" << number(*c.null_count) << "\n";
+    if (c.avg_len) out << key << "avgLen\t" << number(*c.avg_len) << "\n";
+    if (c.max_len) out << key << "maxLen\t" << number(*c.max_len) << "\n";
+    if (c.min) out << key << "min\t" << escape(encode_stat_value(*c.min)) << "\n";
+    if (c.max) out << key << "max\t" << escape(encode_stat_value(*c.max)) << "\n";
+  }
+}
+
+// The inverse of write_statistics. A figure that does not parse, or a column the schema no longer
+// has, is dropped rather than failing the table: statistics only steer planning.
+TableStatistics read_statistics(const std::map<std::string, std::string>& stats, const Schema& schema) {
+  TableStatistics s;
+  auto number = [](const std::string& text) -> std::optional<int64_t> {
+    char* end = nullptr;
+    long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+    return static_cast<int64_t>(v);
+  };
+  for (const auto& [key, value] : stats) {
+    if (key == "totalSize") {
+      s.size_in_bytes = number(value).value_or(0);
+    } else if (key == "numRows") {
+      s.row_count = number(value);
+    } else if (key.rfind("col.", 0) == 0) {
+      const size_t dot = key.rfind('.');
+      const std::string column = key.substr(4, dot - 4), field = key.substr(dot + 1);
+      const int index = schema.index_of(column);
+      if (dot <= 4 || index < 0) continue;
+      const DataType& type = schema.field(static_cast<size_t>(index)).type;
+      ColumnStat& c = s.columns[to_lower(column)];
+      auto as_double = [&]() -> std::optional<double> {
+        auto n = number(value);
+        return n ? std::optional<double>(static_cast<double>(*n)) : std::nullopt;
+      };
+      if (field == "distinctCount") c.distinct_count = as_double();
+      else if (field == "nullCount") c.null_count = as_double();
+      else if (field == "avgLen") c.avg_len = as_double();
+      else if (field == "maxLen") c.max_len = as_double();
+      else if (field == "min") c.min = decode_stat_value(value, type);
+      else if (field == "max") c.max = decode_stat_value(value, type);
+    }
+  }
+  return s;
+}
+
 }  // namespace
 
 TableCatalog::TableCatalog(std::string warehouse_dir) : warehouse_(fs::absolute(warehouse_dir).lexically_normal().string()) {}
@@ -83,10 +142,15 @@ std::optional<CatalogTable> TableCatalog::find(const std::string& name) const {
   if (!in) return std::nullopt;
   CatalogTable t;
   std::string line;
+  std::map<std::string, std::string> stats;  // "stats.*" lines, read once the schema is known
   while (std::getline(in, line)) {
     size_t tab = line.find('\t');
     if (tab == std::string::npos) continue;
-    std::string key = line.substr(0, tab), value = unescape(line.substr(tab + 1));
+    std::string key = unescape(line.substr(0, tab)), value = unescape(line.substr(tab + 1));
+    if (key.rfind("stats.", 0) == 0) {
+      stats[key.substr(6)] = value;
+      continue;
+    }
     if (key == "name") t.name = value;
     else if (key == "provider") t.provider = value;
     else if (key == "location") t.location = value;
@@ -99,6 +163,7 @@ std::optional<CatalogTable> TableCatalog::find(const std::string& name) const {
     throw_error(ErrorKind::kMalformedInput, "CORRUPT_TABLE_METADATA",
                 "the catalog entry " + metadata_path(name) + " is incomplete (name, provider and location are required)");
   }
+  if (!stats.empty()) t.statistics = read_statistics(stats, t.schema);
   return t;
 }
 
@@ -138,11 +203,21 @@ void TableCatalog::create(const CatalogTable& table, bool replace) const {
         << "schema\t" << escape(table.schema.to_ddl()) << "\n"
         << "partition_columns\t" << escape(join(table.partition_columns)) << "\n";
     for (const auto& [k, v] : table.options) out << "option." << k << "\t" << escape(v) << "\n";
+    if (table.statistics) write_statistics(out, *table.statistics);
     out.flush();
     if (!out) throw_error(ErrorKind::kIo, "cannot write the catalog entry " + tmp);
   }
   fs::rename(tmp, path, ec);
   if (ec) throw_error(ErrorKind::kIo, "cannot write the catalog entry " + path + ": " + ec.message());
+}
+
+void TableCatalog::set_statistics(const std::string& name, std::optional<TableStatistics> statistics) const {
+  std::optional<CatalogTable> t = find(name);
+  if (!t) {
+    throw_error(ErrorKind::kAnalysis, "TABLE_OR_VIEW_NOT_FOUND", "The table `" + name + "` cannot be found.");
+  }
+  t->statistics = std::move(statistics);
+  create(*t, true);
 }
 
 bool TableCatalog::drop(const std::string& name) const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/optimizer/cost/table_statistics.h"
 #include "ember/types/data_type.h"
 
 namespace ember {
@@ -22,6 +23,9 @@ struct CatalogTable {
   Schema schema;         // data columns, then partition columns (Spark's table order)
   std::vector<std::string> partition_columns;
   std::map<std::string, std::string> options;  // reader/writer options (csv header, ...)
+  // What ANALYZE TABLE recorded (stats.* lines of the metadata file); absent when never analyzed
+  // or when a write made them untrue.
+  std::optional<TableStatistics> statistics;
 };
 
 class TableCatalog {
@@ -36,6 +40,8 @@ class TableCatalog {
   void create(const CatalogTable& table, bool replace) const;
   // Forgets the table and, for a managed table, deletes its data. False when there was no table.
   bool drop(const std::string& name) const;
+  // Records (or, with nullopt, forgets) the table's statistics; the rest of the entry stays.
+  void set_statistics(const std::string& name, std::optional<TableStatistics> statistics) const;
 
  private:
   std::string metadata_path(const std::string& name) const;

@@ -51,6 +51,8 @@ enum class SourceKind { kCsv, kRange, kLocalRows, kParquet, kCached, kJson };
 
 struct LogicalPlan;
 
+struct TableStatistics;
+
 // A cached DataFrame (cache() / persist()), Spark's CachedData: its partitions are blocks
 // rdd_<rdd_id>_<p> of the session's block manager (runtime/block_manager.h), computed by the first
 // action that reads it and read by every later action instead of recomputing `plan`; a block
@@ -66,6 +68,9 @@ struct CachedData {
   // Rows of each computed partition (-1: not computed), for the cached relation's statistics
   // (optimizer/cost/statistics.cpp): its actual row count once computed. Guarded by mu.
   std::vector<int64_t> partition_rows;
+  // Column statistics ANALYZE TABLE v COMPUTE STATISTICS FOR COLUMNS recorded for a cached temp
+  // view (Spark keeps them with the cached relation); null until then. Guarded by mu.
+  std::shared_ptr<const TableStatistics> analyzed_statistics;
 };
 
 // Where a Relation's rows come from. Resolved when the DataFrame is created (as Spark's reader
@@ -88,6 +93,9 @@ struct DataSource {
   std::vector<Batch> batches;
   // kCached
   std::shared_ptr<CachedData> cached;
+  // A catalog table's scan: what ANALYZE TABLE recorded for it (optimizer/cost/table_statistics.h),
+  // preferred by the estimator over footers and samples; null when never analyzed.
+  std::shared_ptr<const TableStatistics> table_statistics;
 
   std::string describe() const;  // "csv [data/sales.csv]" for explain
 };

@@ -101,6 +101,8 @@ class Parser {
   void parse_options(std::map<std::string, std::string>& options);
   // What follows CREATE [OR REPLACE] TABLE (statement_parser.cpp).
   Statement parse_create_table(Statement s);
+  // What follows ANALYZE (statement_parser.cpp).
+  Statement parse_analyze(Statement s);
 
   // --- expressions (expression_parser.cpp) ---
   ExprPtr parse_expression();

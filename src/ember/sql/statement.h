@@ -25,6 +25,9 @@ enum class StatementKind {
                      // `options` ("__schema" for the column list), `partition_columns`, `location`, `plan`
   kInsert,           // INSERT INTO|OVERWRITE [TABLE] name query: `name`, `plan`, `overwrite`
   kDropTable,        // DROP TABLE [IF EXISTS] name
+  kAnalyzeTable,     // ANALYZE TABLE name COMPUTE STATISTICS [NOSCAN | FOR COLUMNS a, b | FOR ALL COLUMNS]:
+                     // `name`, `noscan`, `columns`, `all_columns`
+  kAnalyzeTables,  // ANALYZE TABLES [IN|FROM db] COMPUTE STATISTICS [NOSCAN]: `name` (the database), `noscan`
 };
 
 struct Statement {
@@ -44,6 +47,10 @@ struct Statement {
   std::vector<std::string> partition_columns;
   std::string location;
   bool overwrite = false;
+  bool noscan = false;               // kAnalyzeTable(s)
+  bool all_columns = false;          // kAnalyzeTable: FOR ALL COLUMNS
+  std::vector<std::string> columns;  // kAnalyzeTable: FOR COLUMNS ...
+  std::string column;                // kDescribe: DESCRIBE t col (the column's name parts joined by '.')
 };
 
 }  // namespace ember::sql

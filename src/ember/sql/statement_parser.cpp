@@ -142,8 +142,14 @@ Statement Parser::parse_statement() {
     std::vector<std::string> name{parse_identifier("a table name")};
     s.name = name[0];
     s.plan = catalog().relation(name);
+    // DESCRIBE t col: one column's name, type and comment (and with EXTENDED its statistics).
+    if (peek().kind == TokenKind::kIdentifier || peek().kind == TokenKind::kQuotedIdentifier) {
+      s.column = parse_identifier("a column name");
+      while (accept_op(".")) s.column += "." + parse_identifier("a column name");
+    }
     return s;
   }
+  if (accept_keyword("ANALYZE")) return parse_analyze(std::move(s));
   if (accept_keyword("EXPLAIN")) {
     s.kind = StatementKind::kExplain;
     for (const char* mode : {"EXTENDED", "CODEGEN", "COST", "FORMATTED"}) {
@@ -201,7 +207,38 @@ Statement Parser::parse_statement() {
   }
   fail(
       "expected a statement (SELECT, WITH, VALUES, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, CACHE, "
-      "UNCACHE)");
+      "UNCACHE, ANALYZE)");
+}
+
+Statement Parser::parse_analyze(Statement s) {
+  if (accept_keyword("TABLES")) {
+    s.kind = StatementKind::kAnalyzeTables;
+    if (accept_keyword("IN") || accept_keyword("FROM")) s.name = parse_identifier("a database name");
+  } else {
+    expect_keyword("TABLE");
+    s.kind = StatementKind::kAnalyzeTable;
+    s.name = parse_identifier("a table name");
+    if (is_keyword("PARTITION")) {
+      throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                  "ANALYZE TABLE ... PARTITION: ember's tables keep statistics for the whole table only");
+    }
+  }
+  expect_keyword("COMPUTE");
+  expect_keyword("STATISTICS");
+  if (accept_keyword("NOSCAN")) {
+    s.noscan = true;
+  } else if (s.kind == StatementKind::kAnalyzeTable && accept_keyword("FOR")) {
+    if (accept_keyword("ALL")) {
+      expect_keyword("COLUMNS");
+      s.all_columns = true;
+    } else {
+      expect_keyword("COLUMNS");
+      do {
+        s.columns.push_back(parse_identifier("a column name"));
+      } while (accept_op(","));
+    }
+  }
+  return s;
 }
 
 void Parser::parse_options(std::map<std::string, std::string>& options) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ember/optimizer/cost/source_statistics.h"
+#include "ember/optimizer/cost/table_statistics.h"
 
 namespace ember {
 
@@ -369,6 +370,17 @@ void project_columns(const std::vector<ExprPtr>& exprs, const PlanStatistics& in
 
 double saturate(double x) { return std::isfinite(x) ? x : 9.2e18; }
 
+// ANALYZE TABLE's figures replace the file's (footer or sample) field by field; what ANALYZE does
+// not compute (a string's bounds) stays as the file gave it.
+void prefer_analyzed(ColumnStat& c, const ColumnStat& analyzed) {
+  if (analyzed.distinct_count) c.distinct_count = analyzed.distinct_count;
+  if (analyzed.min) c.min = analyzed.min;
+  if (analyzed.max) c.max = analyzed.max;
+  if (analyzed.null_count) c.null_count = analyzed.null_count;
+  if (analyzed.avg_len) c.avg_len = analyzed.avg_len;
+  if (analyzed.max_len) c.max_len = analyzed.max_len;
+}
+
 }  // namespace
 
 std::string bytes_to_string(double bytes) {
@@ -528,6 +540,12 @@ PlanStatistics StatisticsEstimator::relation(const LogicalPlan& p) {
       // The cached plan's output attributes are this relation's, so its column statistics apply.
       s = estimate(src.cached->plan);
       std::lock_guard<std::mutex> lock(src.cached->mu);
+      if (const TableStatistics* analyzed = src.cached->analyzed_statistics.get()) {
+        for (const auto& a : p.output) {
+          if (const ColumnStat* c = analyzed->column(a->name)) prefer_analyzed(s.columns[a->id], *c);
+        }
+        if (analyzed->row_count) s.row_count = static_cast<double>(*analyzed->row_count);
+      }
       const auto& parts = src.cached->partition_rows;
       if (src.cached->num_partitions >= 0 &&
           parts.size() == static_cast<size_t>(src.cached->num_partitions) &&
@@ -543,11 +561,16 @@ PlanStatistics StatisticsEstimator::relation(const LogicalPlan& p) {
     case SourceKind::kJson:
     case SourceKind::kParquet: {
       auto source_stats = file_source_statistics(p.source);
-      s.row_count = source_stats->row_count;
+      const TableStatistics* analyzed = src.table_statistics.get();
+      s.row_count = analyzed && analyzed->row_count
+                        ? std::optional<double>(static_cast<double>(*analyzed->row_count))
+                        : source_stats->row_count;
       for (size_t i = 0; i < p.output.size(); ++i) {
         const int index = p.read_columns.empty() ? src.schema.index_of(p.output[i]->name) : p.read_columns[i];
         if (index < 0 || static_cast<size_t>(index) >= source_stats->columns.size()) continue;
         ColumnStat c = source_stats->columns[static_cast<size_t>(index)];
+        if (const ColumnStat* a = analyzed ? analyzed->column(p.output[i]->name) : nullptr)
+          prefer_analyzed(c, *a);
         // Footers rarely record distinct counts; a whole-number column cannot hold more distinct
         // values than its range (nor than its non-null rows), which bounds keys well.
         const TypeId type = p.output[i]->type.id();
