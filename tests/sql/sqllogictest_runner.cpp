@@ -33,19 +33,24 @@
 //                                     it ran (with adaptive execution: "AdaptiveSparkPlan
 //                                     isFinalPlan=true", the final and the initial plan).
 //
-// __TEST_DIR__ in SQL stands for the directory of the .test file (for data files beside it).
+// __TEST_DIR__ in SQL stands for the directory of the .test file (for data files beside it);
+// __TEMP_DIR__ (in SQL and expected rows) for a fresh scratch directory of the file's own (e.g. a
+// spark.sql.warehouse.dir for CREATE TABLE), removed when the file is done.
 //
 // Usage: ember_sqllogictest FILE...   (exit status 1 when any record fails)
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "ember/ember.h"
 
@@ -117,6 +122,19 @@ class Runner {
     }
     const size_t slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    static int files_run = 0;
+    const std::filesystem::path temp_dir =
+        std::filesystem::temp_directory_path() /
+        ("ember_slt_" + std::to_string(::getpid()) + "_" + std::to_string(++files_run));
+    std::filesystem::remove_all(temp_dir);
+    std::filesystem::create_directories(temp_dir);
+    struct RemoveAtEnd {
+      std::filesystem::path p;
+      ~RemoveAtEnd() {
+        std::error_code ec;
+        std::filesystem::remove_all(p, ec);
+      }
+    } remove_at_end{temp_dir};
     int failures = 0, records = 0;
     size_t i = 0;
     while (i < lines.size()) {
@@ -144,10 +162,16 @@ class Runner {
       while (i < lines.size() && !lines[i].empty() && lines[i] != "----")
         r.sql += (r.sql.empty() ? "" : "\n") + lines[i++];
       for (size_t at; (at = r.sql.find("__TEST_DIR__")) != std::string::npos;) r.sql.replace(at, 12, dir);
+      for (size_t at; (at = r.sql.find("__TEMP_DIR__")) != std::string::npos;)
+        r.sql.replace(at, 12, temp_dir.string());
       if (i < lines.size() && lines[i] == "----") {
         r.has_expected = true;
         ++i;
         while (i < lines.size() && !lines[i].empty()) r.expected.push_back(lines[i++]);
+        for (auto& e : r.expected) {
+          for (size_t at; (at = e.find("__TEMP_DIR__")) != std::string::npos;)
+            e.replace(at, 12, temp_dir.string());
+        }
       }
       ++records;
       std::string problem = run_record(r);
