@@ -71,6 +71,19 @@ std::vector<DataType> types_of(const std::vector<ExprPtr>& attrs) {
   return types;
 }
 
+// Which input columns a projection reads (its outputs and its shared subexpressions); a shared
+// subexpression's own columns (past the input width) are not input columns.
+std::vector<uint8_t> columns_read(const PhysicalPlan& project) {
+  std::vector<uint8_t> read(project.children[0]->output.size(), 0);
+  auto mark = [&](const ExprPtr& e) {
+    if (e->kind == ExprKind::kBoundRef && e->index >= 0 && static_cast<size_t>(e->index) < read.size())
+      read[static_cast<size_t>(e->index)] = 1;
+  };
+  for (const auto& e : project.exprs) visit(e, mark);
+  for (const auto& e : project.shared_exprs) visit(e, mark);
+  return read;
+}
+
 bool is_broadcast(const PhysPtr& node) {
   return (node->kind == PhysKind::kExchange && node->partitioning.kind == PartitioningKind::kBroadcast) ||
          (node->kind == PhysKind::kShuffleRead && node->broadcast_read);
@@ -294,10 +307,12 @@ class PipelineBuilder {
       case PhysKind::kExchange: return build_shuffle_read(*node, partition);
       case PhysKind::kFilter:
         return std::make_unique<FilterOperator>(build(node->children[0], partition), node->predicate, eval_);
-      case PhysKind::kProject:
-        return std::make_unique<ProjectOperator>(build(node->children[0], partition), node->exprs, eval_,
-                                                 node->shared_exprs,
+      case PhysKind::kProject: {
+        OperatorPtr child = build(node->children[0], partition);
+        if (auto* filter = dynamic_cast<FilterOperator*>(child.get())) filter->read_only(columns_read(*node));
+        return std::make_unique<ProjectOperator>(std::move(child), node->exprs, eval_, node->shared_exprs,
                                                  static_cast<int>(node->children[0]->output.size()));
+      }
       case PhysKind::kHashAggregate: {
         HashAggregateOperator::Spec spec{node->mode, node->group_keys, node->aggregates, node->intermediate_offsets,
                                          node->result_exprs};

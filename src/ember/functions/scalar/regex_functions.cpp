@@ -54,6 +54,7 @@ class LikePattern {
       case Shape::kPrefix: return s.starts_with(lit_);
       case Shape::kSuffix: return s.ends_with(lit_);
       case Shape::kContains: return s.find(lit_) != std::string_view::npos;
+      case Shape::kSegments: return match_segments(s);
       case Shape::kGeneral: break;
     }
     return match_general(s);
@@ -65,7 +66,10 @@ class LikePattern {
     Kind kind;
     char c;
   };
-  enum class Shape { kExact, kPrefix, kSuffix, kContains, kGeneral };
+  // kSegments: literals separated by '%' and no '_' ('%special%requests%', 'a%b'): matched by
+  // searching each literal after the previous one, which is exact for '%' alone (taking the
+  // leftmost occurrence of each literal leaves the most room for the ones after it).
+  enum class Shape { kExact, kPrefix, kSuffix, kContains, kSegments, kGeneral };
 
   [[noreturn]] static void invalid(std::string_view p, const std::string& why) {
     throw_error(ErrorKind::kIllegalArgument, "INVALID_LIKE_PATTERN",
@@ -79,7 +83,7 @@ class LikePattern {
     size_t b = lead ? 1 : 0, e = trail ? n - 1 : n;
     for (size_t i = b; i < e; ++i) {
       if (units_[i].kind != kLit) {
-        shape_ = Shape::kGeneral;
+        classify_segments();
         return;
       }
       lit_ += units_[i].c;
@@ -88,6 +92,36 @@ class LikePattern {
              : lead        ? Shape::kSuffix
              : trail       ? Shape::kPrefix
                            : Shape::kExact;
+  }
+
+  void classify_segments() {
+    shape_ = Shape::kGeneral;
+    lit_.clear();
+    std::vector<std::string> parts(1);
+    for (const Unit& u : units_) {
+      if (u.kind == kAnyChar) return;
+      if (u.kind == kAnySeq) parts.emplace_back();
+      else parts.back() += u.c;
+    }
+    // parts[0] is the prefix ("" when the pattern starts with '%'), parts.back() the suffix.
+    prefix_ = parts.front();
+    suffix_ = parts.back();
+    middle_.assign(parts.begin() + 1, parts.end() - 1);
+    shape_ = Shape::kSegments;
+  }
+
+  bool match_segments(std::string_view s) const {
+    if (s.size() < prefix_.size() + suffix_.size() || !s.starts_with(prefix_) || !s.ends_with(suffix_))
+      return false;
+    // The middle literals must fit between the prefix and the suffix, in order.
+    size_t pos = prefix_.size();
+    const std::string_view inner = s.substr(0, s.size() - suffix_.size());
+    for (const std::string& m : middle_) {
+      const size_t at = inner.find(m, pos);
+      if (at == std::string_view::npos) return false;
+      pos = at + m.size();
+    }
+    return true;
   }
 
   // Two-pointer wildcard matching: on a mismatch, retry from the last '%' one character later.
@@ -119,6 +153,8 @@ class LikePattern {
   std::vector<Unit> units_;
   Shape shape_ = Shape::kGeneral;
   std::string lit_;
+  std::string prefix_, suffix_;      // kSegments: before the first '%', after the last
+  std::vector<std::string> middle_;  // kSegments: the literals between '%'s, in order
 };
 
 char like_escape(const BindContext& ctx, size_t nargs) {

@@ -10,13 +10,20 @@
 //
 // Choice: no Project is inserted to cut columns that a Filter or Sort reads but nothing above
 // needs (Spark would add one below an Aggregate/Sort/Repartition); pruning at the scan and in
-// existing Projects removes the bulk, and fewer nodes keep plans readable. The one exception is
-// a Union branch that cannot narrow to the union's kept positions by itself (an Aggregate or a
-// Filter reading extra columns): it gets a Project, since every branch must have the same width.
+// existing Projects removes the bulk, and fewer nodes keep plans readable. Two exceptions:
+//   - a Union branch that cannot narrow to the union's kept positions by itself (an Aggregate or
+//     a Filter reading extra columns) gets a Project, since every branch must have the same width;
+//   - a join input that still outputs columns neither the join nor anything above it reads (the
+//     comment column a `NOT LIKE` filter read, a key a lower join used) gets a Project, as Spark's
+//     ColumnPruning gives every join side one: the join would otherwise shuffle those columns,
+//     store them in its hash table and copy them into every output row. Not over a tree of inner
+//     joins the reordering rules will still take apart (inner_join_group.h): a Project would
+//     split the group; once CostBasedJoinReorder has placed the joins, they get one too.
 //
 // When nothing at all is needed (count(*)), one column is kept: rows must still be counted.
 #include <set>
 
+#include "ember/optimizer/inner_join_group.h"
 #include "ember/optimizer/optimizer.h"
 
 namespace ember {
@@ -92,8 +99,8 @@ class ColumnPruning : public OptimizerRule {
         // Each side keeps what the parent needs from it plus the join condition's columns.
         IdSet need = required;
         if (plan->condition) add_refs(plan->condition, need);
-        PlanPtr left = prune(plan->children[0], need);
-        PlanPtr right = prune(plan->children[1], need);
+        PlanPtr left = narrow_join_input(prune(plan->children[0], need), need);
+        PlanPtr right = narrow_join_input(prune(plan->children[1], need), need);
         if (left == plan->children[0] && right == plan->children[1]) return plan;
         auto out = clone(*plan);
         out->children = {std::move(left), std::move(right)};
@@ -121,6 +128,20 @@ class ColumnPruning : public OptimizerRule {
         return out;
       }
     }
+  }
+
+  // `input` under a Project of the attributes in `need` when it outputs others too.
+  static PlanPtr narrow_join_input(const PlanPtr& input, const IdSet& need) {
+    if (is_join_group_root(*input)) return input;
+    std::vector<ExprPtr> kept;
+    for (const auto& a : input->output) {
+      if (need.count(a->id)) kept.push_back(a);
+    }
+    // Nothing needed (a join read only for its row count, as under count(*)): one column stays.
+    if (kept.empty() && !input->output.empty()) kept.push_back(input->output[0]);
+    if (kept.size() == input->output.size()) return input;
+    if (input->kind == PlanKind::kProject) return input;  // prune_project already narrowed it
+    return make_project_over(input, std::move(kept));
   }
 
   static PlanPtr with_child(const PlanPtr& plan, PlanPtr child) {
