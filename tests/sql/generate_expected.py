@@ -116,6 +116,12 @@ def process(path, con):
                 out.append("----")
                 out.extend(expected)
             continue
+        if words[0] != "query":
+            # explain records check ember's own plan text: kept as written.
+            if has_block:
+                out.append("----")
+                out.extend(expected)
+            continue
         types = words[1]
         sort = words[2] if len(words) > 2 else "nosort"
         if hand or ember_only:
