@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "ember/common/error.h"
+#include "ember/runtime/allocator_tuning.h"
 
 namespace ember {
 
@@ -13,6 +14,7 @@ LocalExecutorBackend::LocalExecutorBackend(int num_threads) {
     throw_error(ErrorKind::kIllegalArgument,
                 "a local executor needs at least one thread, got " + std::to_string(num_threads));
   }
+  tune_allocator_for_executors();
   threads_.reserve(static_cast<size_t>(num_threads));
   for (int i = 0; i < num_threads; ++i) threads_.emplace_back([this] { worker_loop(); });
 }
