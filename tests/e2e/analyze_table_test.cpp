@@ -214,5 +214,32 @@ TEST_F(AnalyzeTableTest, CatalogEntryWithStatisticsOfADroppedColumnStillLoads) {
   EXPECT_EQ(column_stats(*spark_, "c", "b")["max_col_len"], "1");
 }
 
+TEST_F(AnalyzeTableTest, CachedTempViewKeepsColumnStatisticsForTheSession) {
+  // A DataFrame cached through the API, then named: ANALYZE finds its cached data.
+  DataFrame df = spark_->sql("SELECT id % 10 AS k FROM range(1000)");
+  df.cache();
+  df.create_or_replace_temp_view("cv");
+  spark_->sql("ANALYZE TABLE cv COMPUTE STATISTICS FOR COLUMNS k");
+  // k = id % 10 over 0..999: 0..9, ten values, no nulls.
+  auto st = column_stats(*spark_, "cv", "k");
+  EXPECT_EQ(st["min"], "0");
+  EXPECT_EQ(st["max"], "9");
+  EXPECT_EQ(st["distinct_count"], "10");
+  EXPECT_EQ(st["num_nulls"], "0");
+
+  // CACHE TABLE's view: the estimator reads the statistics from the cached relation.
+  spark_->sql("CREATE TEMP VIEW tv AS SELECT id % 10 AS k FROM range(1000)");
+  spark_->sql("CACHE TABLE tv");
+  // Before: k is computed, so nothing bounds it and k = 20 keeps the default tenth of 1000 rows.
+  auto cost = [&] {
+    return spark_->sql("EXPLAIN COST SELECT k FROM tv WHERE k = 20").collect()[0][0].as_string();
+  };
+  EXPECT_NE(cost().find("rowCount=100)"), std::string::npos) << cost();
+  spark_->sql("ANALYZE TABLE tv COMPUTE STATISTICS FOR COLUMNS k");
+  // After: 20 lies outside [0, 9].
+  EXPECT_NE(cost().find("rowCount=0)"), std::string::npos) << cost();
+  EXPECT_EQ(spark_->sql("SELECT count(*) FROM tv WHERE k = 20").collect()[0][0].as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace ember

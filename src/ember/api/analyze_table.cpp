@@ -179,14 +179,7 @@ void analyze_temp_view(const std::shared_ptr<SessionState>& state, const sql::St
     throw_error(ErrorKind::kAnalysis, "_LEGACY_ERROR_TEMP_1016",
                 st.name + " is a temp view. 'ANALYZE TABLE' expects a table or permanent view.");
   }
-  std::shared_ptr<CachedData> cached;
-  if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
-    cached = plan->source->cached;
-  } else {
-    std::lock_guard<std::mutex> lock(state->mu);
-    auto it = state->cache.find(plan.get());
-    if (it != state->cache.end()) cached = it->second;
-  }
+  std::shared_ptr<CachedData> cached = cached_data_of(*state, plan);
   if (!cached) {
     throw_error(
         ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE.ANALYZE_UNCACHED_TEMP_VIEW",
@@ -209,6 +202,15 @@ std::string null_or(const std::optional<double>& x) {
 }
 
 }  // namespace
+
+std::shared_ptr<CachedData> cached_data_of(SessionState& state, const PlanPtr& plan) {
+  if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
+    return plan->source->cached;
+  }
+  std::lock_guard<std::mutex> lock(state.mu);
+  auto it = state.cache.find(plan.get());
+  return it == state.cache.end() ? nullptr : it->second;
+}
 
 int64_t table_data_size(const std::string& location) {
   int64_t total = 0;

@@ -224,10 +224,9 @@ DataFrame describe_column(const Session& session, const sql::Statement& st) {
   if (!is_view) {
     std::optional<CatalogTable> t = table_catalog(*state).find(st.name);
     if (t && t->statistics) stats = std::make_shared<const TableStatistics>(*t->statistics);
-  } else if (st.plan->kind == PlanKind::kRelation && st.plan->source &&
-             st.plan->source->kind == SourceKind::kCached) {
-    std::lock_guard<std::mutex> lock(st.plan->source->cached->mu);
-    stats = st.plan->source->cached->analyzed_statistics;
+  } else if (std::shared_ptr<CachedData> cached = cached_data_of(*state, st.plan)) {
+    std::lock_guard<std::mutex> lock(cached->mu);
+    stats = cached->analyzed_statistics;
   }
   return session.create_data_frame(
       describe_column_rows(field, stats ? stats->column(field.name) : nullptr, st.extended),
