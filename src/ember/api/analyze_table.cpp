@@ -171,13 +171,24 @@ void analyze_catalog_table(const std::shared_ptr<SessionState>& state, const Tab
   }
 }
 
+// The cached data a temp view's plan reads (CACHE TABLE's relation, or a cache()d DataFrame's
+// plan); null when the view is not cached.
+std::shared_ptr<CachedData> cached_data_of(SessionState& state, const PlanPtr& plan) {
+  if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
+    return plan->source->cached;
+  }
+  std::lock_guard<std::mutex> lock(state.mu);
+  auto it = state.cache.find(plan.get());
+  return it == state.cache.end() ? nullptr : it->second;
+}
+
 // A temp view: FOR COLUMNS of a cached view only (Spark keeps the statistics with the cached
 // relation, for the session's lifetime).
 void analyze_temp_view(const std::shared_ptr<SessionState>& state, const sql::Statement& st,
                        const PlanPtr& plan) {
   if (!is_analyze_columns(st)) {
-    throw_error(ErrorKind::kAnalysis, "_LEGACY_ERROR_TEMP_1016",
-                st.name + " is a temp view. 'ANALYZE TABLE' expects a table or permanent view.");
+    throw_error(ErrorKind::kAnalysis, "EXPECT_PERMANENT_VIEW_NOT_TEMP",
+                "'ANALYZE TABLE' expects a permanent view but `" + st.name + "` is a temp view.");
   }
   std::shared_ptr<CachedData> cached = cached_data_of(*state, plan);
   if (!cached) {
@@ -203,15 +214,6 @@ std::string null_or(const std::optional<double>& x) {
 
 }  // namespace
 
-std::shared_ptr<CachedData> cached_data_of(SessionState& state, const PlanPtr& plan) {
-  if (plan->kind == PlanKind::kRelation && plan->source && plan->source->kind == SourceKind::kCached) {
-    return plan->source->cached;
-  }
-  std::lock_guard<std::mutex> lock(state.mu);
-  auto it = state.cache.find(plan.get());
-  return it == state.cache.end() ? nullptr : it->second;
-}
-
 int64_t table_data_size(const std::string& location) {
   int64_t total = 0;
   std::error_code ec;
@@ -233,7 +235,7 @@ void run_analyze(const std::shared_ptr<SessionState>& state, const TableCatalog&
     if (!st.name.empty() && !equals_ignore_case(st.name, "default")) {
       throw_error(
           ErrorKind::kAnalysis, "SCHEMA_NOT_FOUND",
-          "The schema `" + st.name +
+          "The schema `spark_catalog`.`" + st.name +
               "` cannot be found. Verify the spelling and correctness of the schema and catalog. ember's "
               "warehouse has the one schema `default`.");
     }

@@ -31,10 +31,6 @@ void run_analyze(const std::shared_ptr<SessionState>& state, const TableCatalog&
                  const sql::Statement& st, const std::function<PlanPtr(const std::string&)>& resolve,
                  const std::function<PlanPtr(const CatalogTable&)>& read);
 
-// The cached data a temp view's plan reads (CACHE TABLE's relation, or a cache()d DataFrame's
-// plan); null when the view is not cached.
-std::shared_ptr<CachedData> cached_data_of(SessionState& state, const PlanPtr& plan);
-
 // The bytes of a table's data files under `location` (Spark's CommandUtils.calculateTotalSize:
 // files and directories whose names start with '_' or '.' are not data).
 int64_t table_data_size(const std::string& location);

@@ -198,23 +198,26 @@ DataFrame create_table(const Session& session, const sql::Statement& st) {
 }
 
 // DESCRIBE [EXTENDED] t col (Spark's DescribeColumnCommand): with EXTENDED, the statistics ANALYZE
-// TABLE recorded for a catalog table's column, or for a cached temp view's.
+// TABLE recorded for a catalog table's column.
 DataFrame describe_column(const Session& session, const sql::Statement& st) {
   const std::shared_ptr<SessionState>& state = session.state();
   const Schema schema = st.plan->schema();
   const int index = schema.index_of(st.column);
   if (index < 0) {
+    // Spark's DescribeColumnCommand: COLUMN_NOT_FOUND (ember adds the closest names).
     std::vector<std::string> close = closest_names(st.column, schema.names(), 3);
     std::string msg =
-        "A column, variable, or function parameter with name `" + st.column + "` cannot be resolved.";
+        "The column `" + st.column +
+        "` cannot be found. Verify the spelling and correctness of the column name according to "
+        "the SQL config \"spark.sql.caseSensitive\".";
     for (size_t i = 0; i < close.size(); ++i)
       msg += (i ? ", `" : " Did you mean one of the following? [`") + close[i] + "`";
     if (!close.empty()) msg += "].";
-    throw_error(ErrorKind::kAnalysis,
-                close.empty() ? "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION" : "UNRESOLVED_COLUMN.WITH_SUGGESTION",
-                msg);
+    throw_error(ErrorKind::kAnalysis, "COLUMN_NOT_FOUND", msg);
   }
   const Field& field = schema.field(static_cast<size_t>(index));
+  // Only a catalog table's statistics show: Spark's command reads the catalog, so a temp view's
+  // columns (even a cached one's, whose statistics steer the estimator) show NULL.
   bool is_view = false;
   {
     std::lock_guard<std::mutex> lock(state->mu);
@@ -224,9 +227,6 @@ DataFrame describe_column(const Session& session, const sql::Statement& st) {
   if (!is_view) {
     std::optional<CatalogTable> t = table_catalog(*state).find(st.name);
     if (t && t->statistics) stats = std::make_shared<const TableStatistics>(*t->statistics);
-  } else if (std::shared_ptr<CachedData> cached = cached_data_of(*state, st.plan)) {
-    std::lock_guard<std::mutex> lock(cached->mu);
-    stats = cached->analyzed_statistics;
   }
   return session.create_data_frame(
       describe_column_rows(field, stats ? stats->column(field.name) : nullptr, st.extended),

@@ -71,7 +71,7 @@ std::string external_stat_value(const Value& v) {
   switch (v.type().id()) {
     case TypeId::kDate: return format_date(static_cast<int32_t>(v.as_int64()));
     case TypeId::kTimestamp: {
-      // Spark formats with "yyyy-MM-dd HH:mm:ss.SSSSSS" in UTC, whatever the session zone.
+      // Spark 4 formats with "yyyy-MM-dd HH:mm:ss.SSSSSS Z" in UTC, whatever the session zone.
       constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
       const int64_t micros = v.as_int64();
       int64_t days = micros / kMicrosPerDay, rest = micros % kMicrosPerDay;
@@ -84,7 +84,7 @@ std::string external_stat_value(const Value& v) {
       std::snprintf(time, sizeof time, " %02lld:%02lld:%02lld.%06lld", static_cast<long long>(secs / 3600),
                     static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
                     static_cast<long long>(rest % 1000000));
-      return format_date(static_cast<int32_t>(days)) + time;
+      return format_date(static_cast<int32_t>(days)) + time + " +0000";
     }
     case TypeId::kFloat: return format_float(static_cast<float>(v.as_double()));
     case TypeId::kDouble: return format_double(v.as_double());

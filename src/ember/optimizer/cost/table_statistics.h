@@ -36,8 +36,8 @@ bool analyzable_column_type(const DataType& type);
 int64_t default_column_size(const DataType& type);
 
 // A bound as Spark's CatalogColumnStat stores and DESCRIBE prints it: dates "2024-01-31",
-// timestamps "2024-01-31 12:00:00.000000" in UTC, floating point as Java's toString, decimals
-// plain.
+// timestamps "2024-01-31 12:00:00.000000 +0000" (UTC), floating point as Java's toString,
+// decimals plain.
 std::string external_stat_value(const Value& v);
 
 // A bound as the catalog file stores it (exactly: raw integers, doubles to 17 digits, decimals
