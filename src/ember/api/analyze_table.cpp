@@ -79,8 +79,7 @@ struct ComputedStatistics {
 ComputedStatistics compute_statistics(const std::shared_ptr<SessionState>& state, const PlanPtr& plan,
                                       const std::vector<ExprPtr>& columns) {
   namespace F = functions;
-  const double rsd =
-      std::strtod(state->setting("spark.sql.statistics.ndv.maxError", "0.05").c_str(), nullptr);
+  const double rsd = state->statistics_options().ndv_max_error;
   std::vector<Column> aggs;
   auto add = [&](const Column& c) {
     aggs.push_back(c.alias("stat" + std::to_string(aggs.size())));
@@ -271,7 +270,7 @@ void update_statistics_after_write(const SessionState& state, const TableCatalog
                                    const std::string& name) {
   std::optional<CatalogTable> t = tables.find(name);
   if (!t) return;
-  if (to_lower(state.setting("spark.sql.statistics.size.autoUpdate.enabled", "false")) == "true") {
+  if (state.statistics_options().size_auto_update) {
     const int64_t size = table_data_size(t->location);
     if (!t->statistics || t->statistics->size_in_bytes != size) {
       TableStatistics s;

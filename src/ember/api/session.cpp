@@ -1,6 +1,7 @@
 #include "ember/api/session.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 
 #include "ember/api/dataframe.h"
@@ -85,6 +86,8 @@ const std::map<std::string, std::string>& default_settings() {
   static const std::map<std::string, std::string> kDefaults = {
       {"spark.sql.ansi.enabled", "true"},
       {"spark.sql.caseSensitive", "false"},
+      {"spark.sql.statistics.ndv.maxError", "0.05"},
+      {"spark.sql.statistics.size.autoUpdate.enabled", "false"},
       {"spark.sql.optimizer.excludedRules", ""},
       {"spark.sql.files.maxPartitionBytes", "134217728"},
       {"spark.sql.autoBroadcastJoinThreshold", "10485760"},
@@ -162,6 +165,22 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.runtime_filter_max_bits =
       parse_int_setting(kRuntimeFilterMaxBitsConf, setting(kRuntimeFilterMaxBitsConf, "67108864"));
   o.cbo_enabled = cbo_options().enabled;
+  return o;
+}
+
+SessionState::StatisticsOptions SessionState::statistics_options() const {
+  StatisticsOptions o;
+  const std::string key = "spark.sql.statistics.ndv.maxError";
+  const std::string value = setting(key, "0.05");
+  char* end = nullptr;
+  o.ndv_max_error = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(o.ndv_max_error > 0)) {
+    throw_error(
+        ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+        "The value '" + value + "' in the config \"" + key + "\" is invalid: expected a positive number");
+  }
+  o.size_auto_update = parse_bool_setting("spark.sql.statistics.size.autoUpdate.enabled",
+                                          setting("spark.sql.statistics.size.autoUpdate.enabled", "false"));
   return o;
 }
 
@@ -260,6 +279,7 @@ void SessionState::check_settings() const {
   (void)storage_memory_limit();
   (void)rdd_compress();
   (void)adaptive_options();
+  (void)statistics_options();
   (void)Optimizer::parse_excluded(setting("spark.sql.optimizer.excludedRules", ""));
   (void)optimizer_options(*this);
 }

@@ -54,6 +54,12 @@ struct SessionState {
   bool rdd_compress() const;
   AdaptiveOptions adaptive_options() const;  // spark.sql.adaptive.*
   CboOptions cbo_options() const;            // spark.sql.cbo.*
+  // spark.sql.statistics.*, read by ANALYZE TABLE and table writes (api/analyze_table.cpp).
+  struct StatisticsOptions {
+    double ndv_max_error = 0.05;    // spark.sql.statistics.ndv.maxError: HyperLogLog++'s relative error
+    bool size_auto_update = false;  // spark.sql.statistics.size.autoUpdate.enabled
+  };
+  StatisticsOptions statistics_options() const;
   // The evaluation context of a new query: ANSI flag, time zone, and the query's start instant
   // (current_date() and current_timestamp() return the same value for every row of a query).
   EvalContext new_eval_context() const;
