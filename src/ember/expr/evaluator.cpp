@@ -270,10 +270,19 @@ void ExpressionEvaluator::select_rows(const Expr& predicate, const Batch& input,
   }
   const uint8_t* b = v->values<uint8_t>();
   const uint8_t* valid = v->validity();
-  for (size_t k = 0; k < rows.size(); ++k) {
-    bool keep = b[k] != 0 && (valid == nullptr || bit_is_set(valid, k));
-    rows[kept] = rows[k];
-    kept += keep;
+  // Branch-free compaction; the validity test stays out of the loop when there is none.
+  uint32_t* r = rows.data();
+  const size_t n = rows.size();
+  if (valid == nullptr) {
+    for (size_t k = 0; k < n; ++k) {
+      r[kept] = r[k];
+      kept += b[k] != 0;
+    }
+  } else {
+    for (size_t k = 0; k < n; ++k) {
+      r[kept] = r[k];
+      kept += static_cast<size_t>(b[k] != 0) & static_cast<size_t>(bit_is_set(valid, k));
+    }
   }
   rows.resize(kept);
 }

@@ -31,12 +31,29 @@ inline uint64_t read_slow(const uint8_t* in, size_t in_size, uint64_t bit, int w
   return width == 64 ? value : value & ((uint64_t{1} << width) - 1);
 }
 
+// Eight values of kWidth bits fill exactly kWidth bytes, so inside a byte-aligned group of eight
+// each value's byte offset and shift are constants: one load, one shift and one mask per value.
+template <int kWidth, class T, int... kJ>
+inline void unpack_group_of_8(const uint8_t* p, T* out, std::integer_sequence<int, kJ...>) {
+  constexpr uint64_t kMask = (uint64_t{1} << kWidth) - 1;
+  ((out[kJ] = static_cast<T>((load64(p + (kJ * kWidth) / 8) >> ((kJ * kWidth) % 8)) & kMask)), ...);
+}
+
 // The fast loop with the width as a compile-time constant, so shifts and masks are immediates and
-// the compiler can unroll.
+// the compiler can unroll. Runs start byte-aligned (the hybrid's bit-packed runs, delta
+// miniblocks), so whole groups of eight take the constant-offset path; reads stay where the
+// value-by-value loop would read (every value < n_fast loads at its own byte).
 template <int kWidth, class T>
 void unpack_fixed_width(const uint8_t* in, size_t n_fast, uint64_t bit, T* out) {
   constexpr uint64_t kMask = (uint64_t{1} << kWidth) - 1;
-  for (size_t i = 0; i < n_fast; ++i, bit += kWidth) {
+  size_t i = 0;
+  if ((bit & 7) == 0) {
+    const uint8_t* p = in + (bit >> 3);
+    for (; i + 8 <= n_fast; i += 8, p += kWidth)
+      unpack_group_of_8<kWidth>(p, out + i, std::make_integer_sequence<int, 8>());
+    bit += static_cast<uint64_t>(i) * kWidth;
+  }
+  for (; i < n_fast; ++i, bit += kWidth) {
     out[i] = static_cast<T>((load64(in + (bit >> 3)) >> (bit & 7)) & kMask);
   }
 }
