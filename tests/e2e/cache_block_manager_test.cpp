@@ -407,5 +407,31 @@ TEST_F(CacheBlockManagerTest, CachedPlanWithAShuffleRecomputesOnlyTheLostPartiti
   check();
 }
 
+// Spark's CacheManager replaces any subtree equal to a cached plan, so a SQL query over a temp
+// view of a cached DataFrame reads the blocks too — whether the view was created before or after
+// cache(), as Spark users do with df.cache(); df.createOrReplaceTempView("v").
+TEST_F(CacheBlockManagerTest, SqlOverATempViewOfACachedDataFrameReadsTheBlocks) {
+  for (bool view_first : {false, true}) {
+    SCOPED_TRACE(view_first ? "view created before cache()" : "view created after cache()");
+    DataFrame df = data();
+    if (view_first) df.create_or_replace_temp_view("cached_rows");
+    df.cache();
+    if (!view_first) df.create_or_replace_temp_view("cached_rows");
+    const std::string query = "SELECT k, count(*) AS n, sum(id) AS s FROM cached_rows GROUP BY k";
+    std::string plan = spark_->sql(query).explain_string(true);
+    EXPECT_NE(plan.find("InMemoryTableScan"), std::string::npos) << plan;
+    DataFrame first = spark_->sql(query);
+    first.collect();
+    EXPECT_EQ(first.last_metrics().cached_partitions_computed, kPartitions);
+    DataFrame second = spark_->sql(query);
+    std::vector<Row> rows = second.collect();
+    EXPECT_EQ(second.last_metrics().cached_partitions_computed, 0);
+    std::map<int64_t, std::pair<int64_t, int64_t>> got;
+    for (const auto& r : rows) got[r["k"].as_int64()] = {r["n"].as_int64(), r["s"].as_int64()};
+    EXPECT_EQ(got, expected_groups());
+    df.unpersist();
+  }
+}
+
 }  // namespace
 }  // namespace ember

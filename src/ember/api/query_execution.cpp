@@ -32,27 +32,55 @@ namespace {
 
 // Spark's CacheManager.useCachedData: every subtree that is a cached DataFrame's plan becomes an
 // in-memory relation with the same output attributes, so the rest of the plan is unchanged.
-PlanPtr use_cached_data(const PlanPtr& plan, const std::map<const LogicalPlan*, std::shared_ptr<CachedData>>& cache) {
+// "Is" means the same node, or a copy of it: the analyzer copies a resolved plan when it puts a
+// qualifier on its output (a SQL query over a temp view of a cached DataFrame), so subtrees are
+// also matched by their tree string, which names every attribute by its unique id (Spark compares
+// canonicalized plans with sameResult for the same reason).
+class CachedDataMatcher {
+ public:
+  explicit CachedDataMatcher(const std::map<const LogicalPlan*, std::shared_ptr<CachedData>>& cache)
+      : by_node_(cache) {
+    for (const auto& [node, data] : cache) by_text_.emplace(plan_tree_string(data->plan), data);
+  }
+
+  PlanPtr apply(const PlanPtr& plan) const {
+    if (by_node_.empty()) return plan;
+    if (std::shared_ptr<CachedData> data = find(plan)) {
+      auto src = std::make_shared<DataSource>();
+      src->kind = SourceKind::kCached;
+      src->schema = plan->schema();
+      src->cached = std::move(data);
+      auto rel = std::make_shared<LogicalPlan>();
+      rel->kind = PlanKind::kRelation;
+      rel->source = std::move(src);
+      rel->output = plan->output;
+      rel->resolved = true;
+      return rel;
+    }
+    std::vector<PlanPtr> kids;
+    bool changed = false;
+    for (const auto& c : plan->children) {
+      kids.push_back(apply(c));
+      changed |= kids.back() != c;
+    }
+    return changed ? with_children(*plan, std::move(kids)) : plan;
+  }
+
+ private:
+  std::shared_ptr<CachedData> find(const PlanPtr& plan) const {
+    if (auto it = by_node_.find(plan.get()); it != by_node_.end()) return it->second;
+    if (auto it = by_text_.find(plan_tree_string(plan)); it != by_text_.end()) return it->second;
+    return nullptr;
+  }
+
+  const std::map<const LogicalPlan*, std::shared_ptr<CachedData>>& by_node_;
+  std::map<std::string, std::shared_ptr<CachedData>> by_text_;
+};
+
+PlanPtr use_cached_data(const PlanPtr& plan,
+                        const std::map<const LogicalPlan*, std::shared_ptr<CachedData>>& cache) {
   if (cache.empty()) return plan;
-  if (auto it = cache.find(plan.get()); it != cache.end()) {
-    auto src = std::make_shared<DataSource>();
-    src->kind = SourceKind::kCached;
-    src->schema = plan->schema();
-    src->cached = it->second;
-    auto rel = std::make_shared<LogicalPlan>();
-    rel->kind = PlanKind::kRelation;
-    rel->source = std::move(src);
-    rel->output = plan->output;
-    rel->resolved = true;
-    return rel;
-  }
-  std::vector<PlanPtr> kids;
-  bool changed = false;
-  for (const auto& c : plan->children) {
-    kids.push_back(use_cached_data(c, cache));
-    changed |= kids.back() != c;
-  }
-  return changed ? with_children(*plan, std::move(kids)) : plan;
+  return CachedDataMatcher(cache).apply(plan);
 }
 
 void collect_cached(const PlanPtr& plan, std::vector<std::shared_ptr<CachedData>>& out) {
