@@ -57,8 +57,15 @@ int64_t parse_bytes_setting(const std::string& key, const std::string& value) {
   strip("m", 1LL << 20);
   strip("g", 1LL << 30);
   strip("b", 1);
-  int64_t n = parse_int_setting(key, v.empty() ? value : v);
-  return n < 0 ? n : n * unit;
+  try {
+    int64_t n = parse_int_setting(key, v.empty() ? value : v);
+    return n < 0 ? n : n * unit;
+  } catch (const EmberError&) {
+    throw_error(
+        ErrorKind::kIllegalArgument, "INVALID_CONF_VALUE",
+        "The value '" + value + "' in the config \"" + key +
+            "\" is invalid: expected a number of bytes, optionally with a unit (10485760, 10m, 10MB, 1g)");
+  }
 }
 
 std::shared_ptr<SessionState> start_session(std::map<std::string, std::string> settings) {

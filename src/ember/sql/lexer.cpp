@@ -216,8 +216,16 @@ class Lexer {
       }
     }
     if (!suffix.empty() || is_ident_char(peek(ahead))) {
-      // Spark reads "1abc" as an identifier; ember does not, and says where.
-      throw_syntax_error(t.line, t.column, "invalid number", t.text + suffix);
+      // Digits followed by letters are an identifier, as in Spark's lexer (its IDENTIFIER rule is
+      // (LETTER | DIGIT | '_')+ and the longest match wins): "10MB" in SET ...=10MB, "1abc" a
+      // column name. A decimal ("1.5abc", "1e5x") cannot be one and is an error saying where.
+      if (decimal)
+        throw_syntax_error(t.line, t.column, "invalid number", t.text + std::string(s_.substr(pos_, ahead)));
+      t.kind = TokenKind::kIdentifier;
+      while (is_ident_char(peek())) {
+        t.text += peek();
+        advance();
+      }
     }
   }
 
