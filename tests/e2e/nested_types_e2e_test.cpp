@@ -150,9 +150,17 @@ TEST_F(NestedTypesE2ETest, MapKeyErrorsAreSparks) {
   EXPECT_NE(odd.find("WRONG_NUM_ARGS"), std::string::npos) << odd;
   std::string lengths = error_of([&] { one(map_from_arrays(array({lit(1)}), array({}))); });
   EXPECT_NE(lengths.find("same length"), std::string::npos) << lengths;
-  // Spark cannot group, sort or hash maps either.
+  // Spark cannot group, sort, hash or distinct maps either.
   std::string group = error_of([&] { nested().group_by(col("m")).count().collect(); });
-  EXPECT_NE(group.find("UNSUPPORTED_FEATURE"), std::string::npos) << group;
+  EXPECT_NE(group.find("[GROUP_EXPRESSION_TYPE_IS_NOT_ORDERABLE] The expression \"m\" cannot be used as a "
+                       "grouping expression because its data type \"MAP<STRING, INT>\" is not an orderable "
+                       "data type."),
+            std::string::npos)
+      << group;
+  std::string distinct = error_of([&] { nested().distinct().collect(); });
+  EXPECT_NE(distinct.find("[UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE]"), std::string::npos) << distinct;
+  std::string intersect = error_of([&] { nested().intersect(nested()).collect(); });
+  EXPECT_NE(intersect.find("SET_OPERATION_ON_MAP_TYPE"), std::string::npos) << intersect;
   std::string hash_map = error_of([&] { nested().select(hash({col("m")})).collect(); });
   EXPECT_NE(hash_map.find("HASH_MAP_TYPE"), std::string::npos) << hash_map;
 }

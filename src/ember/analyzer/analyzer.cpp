@@ -7,6 +7,7 @@
 #include "ember/common/error.h"
 #include "ember/expr/cast.h"
 #include "ember/functions/registry.h"
+#include "ember/plan/set_operation.h"
 #include "ember/types/coercion.h"
 
 namespace ember {
@@ -767,6 +768,13 @@ PlanPtr Analyzer::resolve_aggregate(const PlanPtr& child, const std::vector<Expr
   for (const auto& g : grouping) {
     ExprPtr r = resolve_expression(g, child->output, false);
     if (r->kind == ExprKind::kAlias) r = r->children[0];
+    if (type_contains_map(r->type)) {
+      // Spark's CheckAnalysis: arrays and structs group, maps (anywhere inside a key) do not.
+      throw_error(ErrorKind::kAnalysis, "GROUP_EXPRESSION_TYPE_IS_NOT_ORDERABLE",
+                  "The expression \"" + r->pretty_name() +
+                      "\" cannot be used as a grouping expression because its data type \"" +
+                      r->type.sql_string() + "\" is not an orderable data type.");
+    }
     keys.push_back(r);
   }
   std::vector<ExprPtr> list = expand_projection(exprs, child->output, true);
@@ -1072,6 +1080,7 @@ PlanPtr Analyzer::resolve_node(const PlanPtr& plan) const {
     case PlanKind::kUnionByName: return resolve_union_by_name(kids[0], kids[1], plan->allow_missing_columns);
     case PlanKind::kDistinct: {
       std::vector<ExprPtr> all = child->output;
+      require_no_map_in_set_operation(all);
       return resolve_aggregate(child, all, all);
     }
     case PlanKind::kWithColumns: {

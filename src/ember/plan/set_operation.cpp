@@ -4,6 +4,16 @@
 
 namespace ember {
 
+void require_no_map_in_set_operation(const std::vector<ExprPtr>& columns) {
+  for (const auto& c : columns) {
+    if (!type_contains_map(c->type)) continue;
+    throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
+                "The feature is not supported: Cannot have MAP type columns in DataFrame which calls set "
+                "operations (INTERSECT, EXCEPT, etc.), but the type of column `" +
+                    c->name + "` is \"" + c->type.sql_string() + "\".");
+  }
+}
+
 PlanPtr make_set_operation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all,
                            const AnalyzePlan& analyze) {
   const char* name = intersect ? (all ? "INTERSECT ALL" : "INTERSECT") : (all ? "EXCEPT ALL" : "EXCEPT");
@@ -14,6 +24,7 @@ PlanPtr make_set_operation(const PlanPtr& left, const PlanPtr& right, bool inter
             "first input has " + std::to_string(left->output.size()) + " columns and the second input has " +
             std::to_string(right->output.size()) + " columns.");
   }
+  require_no_map_in_set_operation(left->output);
   // The right side's columns under fresh, unique names, so the condition is never ambiguous (not
   // even for a plan intersected with itself).
   std::vector<ExprPtr> renamed;

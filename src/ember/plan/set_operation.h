@@ -15,7 +15,12 @@ namespace ember {
 using AnalyzePlan = std::function<PlanPtr(const PlanPtr&)>;
 
 // `left` and `right` are analyzed; throws NUM_COLUMNS_MISMATCH when their widths differ.
+// Also throws UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE when a column is or holds a map.
 PlanPtr make_set_operation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all,
                            const AnalyzePlan& analyze);
+
+// Spark's check for INTERSECT, EXCEPT and DISTINCT: no column may be or hold a map (maps have no
+// equality); throws UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE naming the first such column.
+void require_no_map_in_set_operation(const std::vector<ExprPtr>& columns);
 
 }  // namespace ember

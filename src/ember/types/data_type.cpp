@@ -102,19 +102,19 @@ void require_flat_type(const DataType& type, const std::string& operation) {
               "ember cannot " + operation + " a value of type \"" + type.sql_string() + "\" yet.");
 }
 
-void require_orderable_type(const DataType& type, const std::string& operation) {
-  bool has_map = false;
-  auto visit = [&](const DataType& t, auto& self) -> void {
-    if (t.id() == TypeId::kMap) {
-      has_map = true;
-    } else if (t.id() == TypeId::kArray) {
-      self(t.element_type(), self);
-    } else if (t.id() == TypeId::kStruct) {
-      for (const auto& f : t.fields()) self(f.type, self);
+bool type_contains_map(const DataType& type) {
+  if (type.id() == TypeId::kMap) return true;
+  if (type.id() == TypeId::kArray) return type_contains_map(type.element_type());
+  if (type.id() == TypeId::kStruct) {
+    for (const auto& f : type.fields()) {
+      if (type_contains_map(f.type)) return true;
     }
-  };
-  visit(type, visit);
-  if (!has_map) return;
+  }
+  return false;
+}
+
+void require_orderable_type(const DataType& type, const std::string& operation) {
+  if (!type_contains_map(type)) return;
   throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
               "ember cannot " + operation + " a value of type \"" + type.sql_string() +
                   "\": maps are not orderable (as in Spark).");

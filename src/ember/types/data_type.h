@@ -134,6 +134,8 @@ class DataType {
 // ember runs on flat types only: `operation` completes "ember cannot ... yet", e.g. "sort by",
 // "group by", "hash".
 void require_flat_type(const DataType& type, const std::string& operation);
+// Whether `type` is a map or holds one (as an array element or struct field, at any depth).
+bool type_contains_map(const DataType& type);
 // Throws EmberError(kAnalysis, DATATYPE_MISMATCH.INVALID_ORDERING_TYPE) when `type` is or
 // contains a map: Spark orders arrays and structs but not maps. `operation` as above.
 void require_orderable_type(const DataType& type, const std::string& operation);

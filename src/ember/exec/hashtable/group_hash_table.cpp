@@ -11,6 +11,7 @@
 
 #include "ember/common/error.h"
 #include "ember/exec/hashtable/vector_hash.h"
+#include "ember/vector/nested_key_encoding.h"
 
 // Design notes.
 // Probing is split into passes over the whole batch rather than done row by row, the approach
@@ -83,12 +84,18 @@ GroupHashTable::GroupHashTable(std::vector<DataType> key_types, size_t payload_s
   EMBER_CHECK(payload_align_ > 0 && std::has_single_bit(payload_align_),
               "payload alignment must be a power of two");
   for (const DataType& t : key_types_) {
-    require_flat_type(t, "group by");
     KeyColumn kc;
     kc.type = t;
     kc.id = t.id();
     kc.width = t.fixed_width();
     kc.is_float = t.is_floating();
+    if (t.is_nested()) {
+      // Arrays, maps and structs are keyed by their canonical bytes, stored like binary keys.
+      kc.nested = true;
+      kc.id = TypeId::kBinary;
+      kc.width = 0;
+      has_nested_ = true;
+    }
     key_cols_.push_back(std::move(kc));
   }
   EMBER_CHECK(payload_align_ <= 64, "payload alignment above 64 bytes is not supported");
@@ -223,21 +230,31 @@ void GroupHashTable::probe(const std::vector<VectorPtr>& keys, size_t n, const u
                            uint8_t** rows_out) {
   EMBER_CHECK(keys.size() == key_cols_.size(), "group key column count mismatch");
   if (n == 0) return;
+  // Nested keys are replaced by their encodings; everything below sees binary columns. Their
+  // hash_columns hashes are the encodings' hashes, so caller-supplied hashes still agree.
+  std::vector<VectorPtr> encoded;
+  const std::vector<VectorPtr>& key_vecs = has_nested_ ? encoded : keys;
+  if (has_nested_) {
+    encoded = keys;
+    for (size_t c = 0; c < keys.size(); ++c) {
+      if (key_cols_[c].nested) encoded[c] = encode_keys(*keys[c], n);
+    }
+  }
   // Constant key vectors are rare (a literal grouping key); flattening them keeps every loop
   // below on the flat layout.
   std::vector<VectorPtr> flat_holder;
-  std::vector<const Vector*> cols(keys.size());
-  for (size_t c = 0; c < keys.size(); ++c) {
-    if (keys[c]->is_constant()) {
-      flat_holder.push_back(flatten(keys[c]));
+  std::vector<const Vector*> cols(key_vecs.size());
+  for (size_t c = 0; c < key_vecs.size(); ++c) {
+    if (key_vecs[c]->is_constant()) {
+      flat_holder.push_back(flatten(key_vecs[c]));
       cols[c] = flat_holder.back().get();
     } else {
-      cols[c] = keys[c].get();
+      cols[c] = key_vecs[c].get();
     }
   }
   if (hashes == nullptr) {
     if (hash_scratch_.size() < n) hash_scratch_.resize(n);
-    hash_columns(keys, n, hash_scratch_.data());
+    hash_columns(key_vecs, n, hash_scratch_.data());
     hashes = hash_scratch_.data();
   }
   reserve_groups(n);
@@ -446,7 +463,7 @@ void GroupHashTable::append_keys(const std::vector<const Vector*>& keys, size_t 
         default:
           EMBER_CHECK(false, "unexpected fixed-width key type " + kc.type.simple_string());
       }
-    } else if (kc.type.is_string_like()) {
+    } else if (kc.id == TypeId::kString || kc.id == TypeId::kBinary) {
       auto* dst = reinterpret_cast<StringRef*>(kc.values.data()) + first_group;
       const uint8_t* valid = key.validity();
       const int32_t* off = key.offsets();
@@ -537,7 +554,7 @@ void GroupHashTable::compare_column(size_t c, const Vector& key, size_t ncand) {
     case TypeId::kNull: return;  // every value null: always equal
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kStruct: return;  // rejected by the constructor
+    case TypeId::kStruct: return;  // never: nested keys are held as kBinary
   }
 }
 
@@ -550,7 +567,7 @@ void GroupHashTable::read_groups(size_t start, size_t count, std::vector<VectorP
       keys_out.push_back(Vector::make_null(kc.type, count));
       continue;
     }
-    auto out = Vector::make(kc.type, count);
+    auto out = Vector::make(kc.nested ? DataType::binary() : kc.type, count);
     if (kc.width > 0) {
       size_t w = static_cast<size_t>(kc.width);
       if (count > 0) std::memcpy(out->values<uint8_t>(), kc.values.data() + start * w, count * w);
@@ -570,6 +587,7 @@ void GroupHashTable::read_groups(size_t start, size_t count, std::vector<VectorP
         if (g < kc.nulls.size() && kc.nulls[g]) out->set_null_string(k);
         else out->set_string(k, std::string_view(refs[k].data, refs[k].len));
       }
+      if (kc.nested) out = decode_keys(kc.type, *out, count);
     }
     keys_out.push_back(std::move(out));
   }

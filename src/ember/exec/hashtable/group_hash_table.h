@@ -15,6 +15,9 @@
 // Null is a valid key value: all rows whose key is null (per column) form one group, as in Spark.
 // Floating-point keys are normalised on insert (-0.0 becomes 0.0, every NaN the canonical NaN),
 // so read_groups returns the normalised value, as Spark's NormalizeFloatingNumbers would.
+// Arrays, maps and structs are keys too: each is stored as its canonical key bytes
+// (vector/nested_key_encoding.h: equal bytes exactly when Spark groups the values together, floats
+// normalised at any depth) in the string arena, and decoded back by read_groups.
 //
 // Not thread-safe: one table per task (or per partition of a task).
 #include <cstddef>
@@ -126,6 +129,9 @@ class GroupHashTable {
     TypeId id;
     int width = 0;          // bytes per value; 0 for string/binary (stored as StringRef)
     bool is_float = false;  // float/double: normalise on insert and compare
+    // Array, map or struct: held as its canonical key bytes (vector/nested_key_encoding.h) like a
+    // binary key (id kBinary), decoded back to `type` by read_groups.
+    bool nested = false;
     RawArray values;        // width (or sizeof(StringRef)) bytes per group, size() groups used
     // Empty until the first null key of this column arrives; then one byte per group, 1 = null.
     std::vector<uint8_t> nulls;
@@ -150,6 +156,7 @@ class GroupHashTable {
 
   std::vector<DataType> key_types_;
   std::vector<KeyColumn> key_cols_;
+  bool has_nested_ = false;  // any KeyColumn::nested
   size_t payload_size_;
   size_t payload_align_;
   size_t payload_stride_;  // payload_size rounded up to payload_align

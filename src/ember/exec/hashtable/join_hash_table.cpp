@@ -14,6 +14,7 @@
 #include "ember/common/error.h"
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/expr/evaluator.h"
+#include "ember/vector/nested_key_encoding.h"
 
 // Design notes.
 // The build side is known in full before the first probe (build() drains its operator), so the
@@ -235,25 +236,28 @@ class JoinTableBuilder {
     }
     for (size_t k = 0; k < key_exprs.size(); ++k) {
       const Expr& e = *key_exprs[k];
-      if (!e.type.is_string_like() && e.type.id() != TypeId::kNull && e.type.fixed_width() <= 0) {
-        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
-                    "a join key of type " + e.type.simple_string() + " (" + e.to_string() +
-                        ") is not supported yet; join on columns of atomic types");
-      }
       t_.key_types_.push_back(e.type);
       JoinHashTable::KeyColumn kc;
       kc.type = e.type;
       kc.id = e.type.id();
       kc.null_safe = !null_safe.empty() && null_safe[k];
+      if (e.type.is_nested()) {
+        // Arrays, maps and structs join on their canonical key bytes (equal exactly when the
+        // values are equal join keys), held and compared as a computed binary key.
+        kc.nested = true;
+        kc.type = DataType::binary();
+        kc.id = TypeId::kBinary;
+      }
       // A key that is a plain column reference is compared in that payload column; any other
       // key gets a chunked column of its own after the payload.
-      if (e.kind == ExprKind::kBoundRef && e.index >= 0 && static_cast<size_t>(e.index) < t_.types_.size() &&
+      if (!kc.nested && e.kind == ExprKind::kBoundRef && e.index >= 0 &&
+          static_cast<size_t>(e.index) < t_.types_.size() &&
           t_.types_[static_cast<size_t>(e.index)] == e.type) {
         kc.column = static_cast<size_t>(e.index);
       } else {
         kc.column = t_.columns_.size();
         JoinHashTable::ChunkedColumn col;
-        col.type = e.type;
+        col.type = kc.type;
         t_.columns_.push_back(std::move(col));
         computed_keys_.push_back(k);
       }
@@ -276,8 +280,9 @@ class JoinTableBuilder {
     keys.reserve(key_exprs_.size());
     for (size_t k = 0; k < key_exprs_.size(); ++k) {
       VectorPtr v = evaluator_.eval(*key_exprs_[k], batch);
-      EMBER_CHECK(v->type() == t_.keys_[k].type, "join build key " + key_exprs_[k]->to_string() +
+      EMBER_CHECK(v->type() == t_.key_types_[k], "join build key " + key_exprs_[k]->to_string() +
                                                      " evaluated to " + v->type().simple_string());
+      if (t_.keys_[k].nested) v = encode_keys(*v, n);
       keys.push_back(flatten(v));
     }
     hashes_.resize(rows_ + n);
@@ -695,23 +700,30 @@ void JoinProbe::find_hashed(const std::vector<VectorPtr>& keys, size_t n, const 
     return;
   }
   flat_holder_.clear();
+  // Nested keys are probed by their encodings (hash_columns hashes them identically).
+  encoded_.clear();
+  for (size_t k = 0; k < keys.size() && encoded_.empty(); ++k) {
+    if (t.keys_[k].nested) encoded_ = keys;
+  }
+  const std::vector<VectorPtr>& key_vecs = encoded_.empty() ? keys : encoded_;
   std::vector<const Vector*> cols(keys.size());
   for (size_t k = 0; k < keys.size(); ++k) {
-    EMBER_CHECK(keys[k]->type() == t.keys_[k].type, "join probe key " + std::to_string(k) + " has type " +
+    EMBER_CHECK(keys[k]->type() == t.key_types_[k], "join probe key " + std::to_string(k) + " has type " +
                                                         keys[k]->type().simple_string() + ", the build key " +
-                                                        t.keys_[k].type.simple_string());
+                                                        t.key_types_[k].simple_string());
     EMBER_CHECK(keys[k]->size() >= n, "join probe key vector shorter than the batch");
-    if (keys[k]->is_constant()) {
-      flat_holder_.push_back(flatten(keys[k]));
+    if (t.keys_[k].nested) encoded_[k] = encode_keys(*keys[k], n);
+    if (key_vecs[k]->is_constant()) {
+      flat_holder_.push_back(flatten(key_vecs[k]));
       flat_holder_.back()->truncate(n);
       cols[k] = flat_holder_.back().get();
     } else {
-      cols[k] = keys[k].get();
+      cols[k] = key_vecs[k].get();
     }
   }
   if (hashes == nullptr) {
     if (hashes_.size() < n) hashes_.resize(n);
-    hash_columns(keys, n, hashes_.data());
+    hash_columns(key_vecs, n, hashes_.data());
     hashes = hashes_.data();
   }
   if (pos_.size() < n) pos_.resize(n);

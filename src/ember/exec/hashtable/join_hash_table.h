@@ -16,6 +16,8 @@
 //    on either side (so it never appears in a semi join and always survives an anti join);
 //  - a key column marked null-safe compares with `<=>`: null matches null;
 //  - floating-point keys compare after Spark's NormalizeFloatingNumbers: -0.0 = 0.0, NaN = NaN;
+//  - array, map and struct keys compare as their canonical key bytes (nested nulls equal each
+//    other, floats normalised at any depth), as Spark's join compares nested keys;
 //  - probe key types must equal the build key types exactly (the planner coerces both sides).
 //
 // Layout (see join_hash_table.cpp for the reasoning):
@@ -146,6 +148,9 @@ class JoinHashTable {
     DataType type;
     TypeId id = TypeId::kNull;
     bool null_safe = false;  // `<=>` rather than `=`
+    // An array, map or struct key: held as its canonical key bytes (type binary, id kBinary) in
+    // a computed column; probe keys are encoded the same way (vector/nested_key_encoding.h).
+    bool nested = false;
     size_t column = 0;       // the chunked column holding the key's values
   };
   uint64_t* slots() const { return slots_.as<uint64_t>(); }
@@ -231,6 +236,7 @@ class JoinProbe {
   std::vector<uint32_t> cand_build_;
   std::vector<uint8_t> match_;
   std::vector<VectorPtr> flat_holder_;
+  std::vector<VectorPtr> encoded_;  // the probe keys with nested ones encoded (when any)
 };
 
 }  // namespace ember

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "ember/common/error.h"
+#include "ember/vector/nested_key_encoding.h"
 
 namespace ember {
 
@@ -116,7 +117,13 @@ void hash_dispatch(const Vector& col, size_t n, uint64_t* out) {
       return;
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kStruct: require_flat_type(col.type(), "hash-partition, group or join by"); return;
+    case TypeId::kStruct: {
+      // Nested values hash as their canonical key bytes, so the hash agrees with the equality
+      // the group and join tables apply (they compare those bytes) and with every partitioning.
+      const VectorPtr encoded = encode_keys(col, n);
+      hash_strings<kCombine>(*encoded, n, out);
+      return;
+    }
   }
   EMBER_CHECK(false, "hash_column: unknown type " + col.type().simple_string());
 }

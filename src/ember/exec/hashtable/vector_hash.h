@@ -8,6 +8,8 @@
 //  - a null hashes to a fixed value (nulls are one group, as in Spark);
 //  - floating point is normalised as Spark's NormalizeFloatingNumbers does: -0.0 hashes as 0.0
 //    and every NaN hashes as the one canonical NaN;
+//  - an array, map or struct hashes as its canonical key bytes (vector/nested_key_encoding.h),
+//    exactly as a binary value holding those bytes would;
 //  - the low bits (used for hash-table slots) and the high bits (used for partitioning and
 //    hash-table salts) are both well mixed, so the two uses do not correlate.
 #include <cstdint>

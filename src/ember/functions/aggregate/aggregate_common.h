@@ -1,20 +1,21 @@
 #pragma once
 // Helpers shared by the aggregate function files in this directory (not a public header).
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <memory>
-#include <string>
-#include <string_view>
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <new>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "ember/common/error.h"
 #include "ember/functions/function.h"
+#include "ember/vector/value_order.h"
 #include "ember/vector/vector.h"
 
 namespace ember::agg {
@@ -118,6 +119,35 @@ struct StringOps {
   static void write(Vector& out, size_t i, View x) { out.set_string(i, x); }
 };
 
+// How min, max, first and last keep a value of a nested type (array, map, struct): a heap vector
+// holding the one chosen row (Vector::append_from copies it with its elements and fields). Each
+// store replaces the copy: once per group for first(), per improvement for min/max, per row for
+// last(). Kernels write these values by appending rows to a fresh vector (strings and arrays fill
+// in row order), so NestedOps has no per-row write.
+struct NestedOps {
+  using View = std::pair<const Vector*, size_t>;
+  using Cell = Vector*;
+  static constexpr bool kOwnsMemory = true;
+  static void init(Cell& c) { c = nullptr; }
+  static void destroy(Cell& c) {
+    delete c;
+    c = nullptr;
+  }
+  static View load(const Vector& v, size_t i) { return {&v, i}; }
+  static void store(Cell& c, View x) {
+    auto* fresh = new Vector(x.first->type(), 0);
+    fresh->append_from(*x.first, x.second);
+    delete c;
+    c = fresh;
+  }
+  static View view(const Cell& c) { return {c, 0}; }
+};
+
+// Spark's ordering of nested values (vector/value_order.h) for min/max.
+inline bool order_less(const NestedOps::View& a, const NestedOps::View& b) {
+  return compare_values_at(*a.first, a.second, *b.first, b.second) < 0;
+}
+
 // Calls f(ops_tag) with the Ops type for `type`: K<FixedOps<T>> or K<StringOps>.
 template <template <class> class K, class... Args>
 std::shared_ptr<const AggregateKernel> make_for_type(const DataType& type, Args&&... args) {
@@ -139,7 +169,7 @@ std::shared_ptr<const AggregateKernel> make_for_type(const DataType& type, Args&
     case TypeId::kNull: return nullptr;
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kStruct: require_flat_type(type, "compute min, max, first or last of"); return nullptr;
+    case TypeId::kStruct: return std::make_shared<K<NestedOps>>(type, args...);
   }
   return nullptr;
 }

@@ -101,7 +101,6 @@ double relative_sd_arg(const std::vector<DataType>& args, const BindContext& ctx
 
 BoundAggregate bind_approx_count_distinct(const std::vector<DataType>& args, bool distinct,
                                           const BindContext& ctx) {
-  require_flat_type(args[0], "compute approx_count_distinct of");
   double rsd = relative_sd_arg(args, ctx);
   int p = HyperLogLogPlusPlus::precision_for(rsd);
   if (p < HyperLogLogPlusPlus::kMinPrecision) {

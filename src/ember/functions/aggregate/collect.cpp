@@ -6,15 +6,19 @@
 //  - collect_set keeps the first of each set of equal values, in first-seen order (Spark leaves
 //    the order unspecified). Equality is Spark's (Scala's == on boxed values): 0.0 equals -0.0,
 //    and a NaN equals nothing, so every NaN is kept.
-//  - Element types: every type for collect_list (arrays, maps and structs are appended to a
-//    growing vector with Vector::append_from); collect_set of a nested type is UNSUPPORTED_FEATURE
-//    until nested values hash and compare.
+//  - Element types: every type (arrays, maps and structs are appended to a growing vector with
+//    Vector::append_from); collect_set of arrays and structs compares them with Spark's
+//    ordering (vector/value_order.h) and hashes their canonical key bytes, so NaN equals NaN and
+//    -0.0 equals 0.0 inside them; collect_set of a map (or anything holding one) is rejected, as
+//    Spark rejects it.
 // The state is a heap buffer per group, created on its first value: values back to back (strings
 // as one byte arena plus end offsets), growing geometrically, and for collect_set an
 // open-addressing table of element indices, so no row allocates. Partial states travel as an
 // ordinary ARRAY column of the result type.
 #include "ember/functions/aggregate/aggregate_common.h"
 #include "ember/functions/registry.h"
+#include "ember/vector/nested_key_encoding.h"
+#include "ember/vector/value_order.h"
 
 namespace ember::agg {
 
@@ -109,10 +113,17 @@ struct NestedElements {
     if (!values) values = Vector::make(x.first->type(), 0);
     values->append_from(*x.first, x.second);
   }
-  // collect_set rejects nested elements at binding, so these never run.
-  static uint64_t hash(View) { return 0; }
-  static bool equal(View, View) { return false; }
-  static bool never_equal(View) { return true; }
+  // collect_set: a nested value hashes as its canonical key bytes (encoded into a per-thread
+  // scratch string, so no row allocates) and equals another when Spark's ordering says so; both
+  // treat NaN as NaN and -0.0 as 0.0 at any depth, so they agree.
+  static uint64_t hash(View x) {
+    thread_local std::string scratch;
+    scratch.clear();
+    append_key_bytes(*x.first, x.second, scratch);
+    return bytes_hash(scratch);
+  }
+  static bool equal(View a, View b) { return compare_values_at(*a.first, a.second, *b.first, b.second) == 0; }
+  static bool never_equal(View) { return false; }
   static View read(const Vector& v, size_t row) { return {&v, row}; }
   void append_to(Vector& child) const {
     for (size_t i = 0; i < size(); ++i) child.append_from(*values, i);
@@ -263,14 +274,19 @@ std::shared_ptr<const AggregateKernel> make_collect_kernel(const DataType& eleme
     case TypeId::kBinary: return collect_kernel<StringElements>(result, distinct);
     case TypeId::kArray:
     case TypeId::kMap:
-    case TypeId::kStruct:
-      if (distinct) require_flat_type(element, "collect distinct values with collect_set or DISTINCT of");
-      return collect_kernel<NestedElements>(result, distinct);
+    case TypeId::kStruct: return collect_kernel<NestedElements>(result, distinct);
   }
   return nullptr;
 }
 
 BoundAggregate bind_collect(const std::vector<DataType>& args, bool set, bool distinct) {
+  if (set && type_contains_map(args[0])) {
+    // Spark's CollectSet.checkInputDataTypes: maps have no equality to build a set with.
+    throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.UNSUPPORTED_INPUT_TYPE",
+                "Cannot resolve \"collect_set\" due to data type mismatch: The input of `collect_set` can't "
+                "be \"MAP\" type data (the argument has the type \"" +
+                    args[0].sql_string() + "\").");
+  }
   BoundAggregate b;
   b.result_type = DataType::array(args[0], false);
   b.arg_types = args;

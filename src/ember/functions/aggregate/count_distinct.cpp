@@ -3,71 +3,21 @@
 // (sum, avg) runs over the set once. The set cannot be shipped as a column, so these bind with
 // supports_partial = false and the engine runs them in a single complete phase after
 // hash-partitioning rows by the group keys. Rows where any argument is null are ignored, as in
-// Spark. Floating-point values are normalised (-0.0 = 0.0, NaN = NaN) before comparison.
+// Spark. Floating-point values are normalised (-0.0 = 0.0, NaN = NaN) before comparison, at any
+// depth of an array or struct.
 #include <unordered_set>
 
 #include "ember/functions/aggregate/aggregate_common.h"
+#include "ember/vector/nested_key_encoding.h"
 
 namespace ember::agg {
 
 namespace {
 
-// Tuples are encoded into one byte string: fixed-width values as their (normalised) bytes,
-// strings as a 4-byte length and the bytes. The encoding is injective for a fixed list of
-// argument types, so set equality is tuple equality.
+// Tuples are encoded into one byte string: each argument's canonical key bytes
+// (vector/nested_key_encoding.h), which are prefix-free per type, so for a fixed list of argument
+// types set equality is tuple equality — for arrays and structs as for flat values.
 using DistinctSet = std::unordered_set<std::string>;
-
-template <class T>
-void append_raw(std::string& key, T v) {
-  key.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-void encode_value(std::string& key, const Vector& v, size_t i) {
-  size_t k = v.is_constant() ? 0 : i;
-  switch (v.type().id()) {
-    case TypeId::kFloat: {
-      float f = v.values<float>()[k];
-      if (f == 0.0f) f = 0.0f;
-      if (std::isnan(f)) f = std::numeric_limits<float>::quiet_NaN();
-      append_raw(key, f);
-      return;
-    }
-    case TypeId::kDouble: {
-      double d = v.values<double>()[k];
-      if (d == 0.0) d = 0.0;
-      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
-      append_raw(key, d);
-      return;
-    }
-    case TypeId::kString:
-    case TypeId::kBinary: {
-      std::string_view s = v.string_at(i);
-      append_raw(key, static_cast<uint32_t>(s.size()));
-      key.append(s.data(), s.size());
-      return;
-    }
-    case TypeId::kNull: return;
-    default: {
-      auto w = static_cast<size_t>(v.type().fixed_width());
-      key.append(reinterpret_cast<const char*>(v.values<uint8_t>() + k * w), w);
-      return;
-    }
-  }
-}
-
-// Reads one value encoded by encode_value at `p` into row i of out; returns the next position.
-const char* decode_value(const char* p, Vector& out, size_t i) {
-  if (out.type().is_string_like()) {
-    uint32_t len;
-    std::memcpy(&len, p, sizeof(len));
-    p += sizeof(len);
-    out.set_string(i, std::string_view(p, len));
-    return p + len;
-  }
-  auto w = static_cast<size_t>(out.type().fixed_width());
-  std::memcpy(out.values<uint8_t>() + i * w, p, w);
-  return p + w;
-}
 
 class DistinctKernel final : public AggregateKernel {
  public:
@@ -95,7 +45,7 @@ class DistinctKernel final : public AggregateKernel {
       for (const VectorPtr& a : args) any_null |= a->is_null(i);
       if (any_null) continue;
       key.clear();
-      for (const VectorPtr& a : args) encode_value(key, *a, i);
+      for (const VectorPtr& a : args) append_key_bytes(*a, i, key);
       auto*& set = state_at<DistinctSet*>(rows, i, offset);
       if (set == nullptr) set = new DistinctSet();
       set->insert(key);
@@ -151,12 +101,10 @@ class DistinctKernel final : public AggregateKernel {
       const DistinctSet* set = state_at<DistinctSet*>(rows, i, offset);
       if (set == nullptr || set->empty()) continue;
       size_t m = set->size();
-      for (size_t c = 0; c < arg_types_.size(); ++c) cols[c] = Vector::make(arg_types_[c], m);
-      size_t r = 0;
+      for (size_t c = 0; c < arg_types_.size(); ++c) cols[c] = Vector::make(arg_types_[c], 0);
       for (const std::string& key : *set) {
         const char* p = key.data();
-        for (size_t c = 0; c < cols.size(); ++c) p = decode_value(p, *cols[c], r);
-        ++r;
+        for (size_t c = 0; c < cols.size(); ++c) p = append_decoded_key(p, *cols[c]);
       }
       same.assign(m, states[i]);
       inner_->update(same.data(), 0, cols, m, ctx);
@@ -175,6 +123,14 @@ class DistinctKernel final : public AggregateKernel {
 std::shared_ptr<const AggregateKernel> make_distinct_kernel(std::vector<DataType> arg_types,
                                                             std::shared_ptr<const AggregateKernel> inner,
                                                             bool count_only) {
+  // The set holds canonical key bytes: arrays and structs are fine; maps have no equality in
+  // Spark (it rejects them in grouping and set operations).
+  for (const DataType& t : arg_types) {
+    if (!type_contains_map(t)) continue;
+    throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                "ember cannot take the distinct values of a value of type \"" + t.sql_string() +
+                    "\": maps have no equality to compare them with.");
+  }
   return std::make_shared<DistinctKernel>(std::move(arg_types), std::move(inner), count_only);
 }
 

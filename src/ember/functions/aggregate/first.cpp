@@ -8,28 +8,6 @@ namespace ember::agg {
 
 namespace {
 
-// How first/last keep a value of a nested type (array, map, struct): a heap vector holding the one
-// chosen row (Vector::append_from copies it with its elements and fields). first() stores once per
-// group; last() replaces the copy per row it sees.
-struct NestedOps {
-  using View = std::pair<const Vector*, size_t>;
-  using Cell = Vector*;
-  static constexpr bool kOwnsMemory = true;
-  static void init(Cell& c) { c = nullptr; }
-  static void destroy(Cell& c) {
-    delete c;
-    c = nullptr;
-  }
-  static View load(const Vector& v, size_t i) { return {&v, i}; }
-  static void store(Cell& c, View x) {
-    auto* fresh = new Vector(x.first->type(), 0);
-    fresh->append_from(*x.first, x.second);
-    delete c;
-    c = fresh;
-  }
-  static View view(const Cell& c) { return {c, 0}; }
-};
-
 template <class Ops>
 struct PickState {
   typename Ops::Cell cell;

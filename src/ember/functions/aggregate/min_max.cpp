@@ -1,5 +1,7 @@
 // min / max over every orderable type. Floats order NaN above everything (Spark's ordering);
-// strings and binary compare bytes unsigned, as Spark's UTF8String does; booleans false < true.
+// strings and binary compare bytes unsigned, as Spark's UTF8String does; booleans false < true;
+// arrays and structs follow Spark's ordering of them (vector/value_order.h); maps are not
+// orderable and are rejected at binding.
 #include "ember/functions/aggregate/aggregate_common.h"
 
 namespace ember::agg {
@@ -75,10 +77,21 @@ class MinMaxKernel final : public AggregateKernel {
   }
 
   static void write(uint8_t* const* rows, size_t offset, size_t n, Vector& out) {
-    for (size_t i = 0; i < n; ++i) {
-      const auto& s = state_at<State>(rows, i, offset);
-      if (s.has) Ops::write(out, i, Ops::view(s.cell));
-      else write_null(out, i);
+    if constexpr (std::is_same_v<Ops, NestedOps>) {
+      // Nested rows are appended in order to a vector that then replaces `out`.
+      Vector built(out.type(), 0);
+      for (size_t i = 0; i < n; ++i) {
+        const auto& s = state_at<State>(rows, i, offset);
+        if (s.has) built.append_from(*s.cell, 0);
+        else built.set_null_row(built.append_rows(1));
+      }
+      out = std::move(built);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        const auto& s = state_at<State>(rows, i, offset);
+        if (s.has) Ops::write(out, i, Ops::view(s.cell));
+        else write_null(out, i);
+      }
     }
   }
 

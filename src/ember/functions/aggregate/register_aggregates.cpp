@@ -53,7 +53,6 @@ BoundAggregate bind_count(const std::vector<DataType>& args, bool distinct, cons
   b.arg_types = args;
   b.nullable = false;
   if (distinct) {
-    for (const DataType& t : args) require_flat_type(t, "count distinct values of");
     b.kernel = make_distinct_kernel(args, nullptr, /*count_only=*/true);
     b.supports_partial = false;
   } else {
@@ -80,6 +79,7 @@ BoundAggregate bind_avg(const std::vector<DataType>& args, bool distinct, const 
 
 // min/max(DISTINCT x) equals min/max(x); Spark drops the DISTINCT too.
 BoundAggregate bind_min_max(const DataType& t, bool is_max) {
+  require_orderable_type(t, is_max ? "compute max of" : "compute min of");
   BoundAggregate b;
   b.result_type = t;
   b.arg_types = {t};

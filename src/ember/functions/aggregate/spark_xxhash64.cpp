@@ -92,6 +92,65 @@ void hash_fixed(const Vector& v, size_t n, uint64_t* hashes, Hash&& hash) {
   }
 }
 
+uint64_t hash_value(const Vector& v, size_t row, uint64_t seed);
+
+// Spark's InterpretedHashFunction.hash for an array (a map's entries likewise, each entry's key
+// then value) or a struct: the running hash is the seed of the next element or field, and a null
+// element or field leaves it unchanged.
+uint64_t hash_nested(const Vector& v, size_t i, uint64_t seed) {
+  uint64_t h = seed;
+  if (v.type().is_list_like()) {
+    const Vector& child = *v.child();
+    const size_t begin = v.array_offset(i), count = v.array_size(i);
+    for (size_t e = begin; e < begin + count; ++e) {
+      if (!child.is_null(e)) h = hash_value(child, e, h);
+    }
+    return h;
+  }
+  for (size_t k = 0; k < v.num_fields(); ++k) {
+    const Vector& f = *v.field(k);
+    if (!f.is_null(i)) h = hash_value(f, i, h);
+  }
+  return h;
+}
+
+// One non-null value of any type, seeded: the per-value form of spark_xxhash64_rows, which the
+// elements and fields of nested values need (their seed is the hash so far).
+uint64_t hash_value(const Vector& v, size_t row, uint64_t seed) {
+  const size_t i = v.is_constant() ? 0 : row;
+  const DataType& t = v.type();
+  switch (t.id()) {
+    case TypeId::kNull: return seed;
+    case TypeId::kBoolean: return xxhash64_int(v.values<uint8_t>()[i] != 0 ? 1 : 0, seed);
+    case TypeId::kByte: return xxhash64_int(v.values<int8_t>()[i], seed);
+    case TypeId::kShort: return xxhash64_int(v.values<int16_t>()[i], seed);
+    case TypeId::kInt:
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDate: return xxhash64_int(v.values<int32_t>()[i], seed);
+    case TypeId::kLong:
+    case TypeId::kDayTimeInterval:
+    case TypeId::kTimestamp: return xxhash64_long(v.values<int64_t>()[i], seed);
+    case TypeId::kFloat: return xxhash64_int(float_bits(v.values<float>()[i]), seed);
+    case TypeId::kDouble: return xxhash64_long(double_bits(v.values<double>()[i]), seed);
+    case TypeId::kDecimal: {
+      const int128_t x = v.values<int128_t>()[i];
+      if (t.precision() <= 18) return xxhash64_long(static_cast<int64_t>(x), seed);
+      uint8_t bytes[16];
+      const size_t len = big_integer_bytes(x, bytes);
+      return xxhash64_bytes(bytes, len, seed);
+    }
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      const std::string_view s = v.string_at(i);
+      return xxhash64_bytes(s.data(), s.size(), seed);
+    }
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct: return hash_nested(v, i, seed);
+  }
+  return seed;
+}
+
 }  // namespace
 
 uint64_t xxhash64_bytes(const void* data, size_t len, uint64_t seed) {
@@ -199,7 +258,14 @@ void spark_xxhash64_rows(const Vector& v, size_t n, uint64_t seed, uint64_t* has
       }
       return;
     }
-    default: require_flat_type(t, "hash"); return;
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kStruct:
+      // Nested values hash element by element and field by field, one value at a time.
+      for (size_t i = 0; i < n; ++i) {
+        if (!v.is_null(i)) hashes[i] = hash_nested(v, i, seed);
+      }
+      return;
   }
 }
 

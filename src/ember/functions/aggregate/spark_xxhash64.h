@@ -9,7 +9,10 @@
 //   decimal(p <= 18, s)                   -> the unscaled value as a long;
 //   decimal(p > 18, s)                    -> BigInteger.toByteArray of the unscaled value (the
 //                                            shortest big-endian two's complement bytes);
-//   string (UTF8_BINARY), binary          -> the bytes.
+//   string (UTF8_BINARY), binary          -> the bytes;
+//   array, map, struct                    -> each element (a map: each key, then its value) or
+//                                            field in turn, seeded with the hash so far; a null
+//                                            element or field is skipped.
 // Numbers are read little-endian, as Spark's Platform reads them on every machine it runs on.
 #include <cstddef>
 #include <cstdint>
@@ -24,9 +27,8 @@ uint64_t xxhash64_bytes(const void* data, size_t len, uint64_t seed);
 uint64_t xxhash64_int(int32_t value, uint64_t seed);
 uint64_t xxhash64_long(int64_t value, uint64_t seed);
 
-// hashes[i] = Spark's xxhash64 of row i of `v` (flat or constant, any flat type), for the
-// non-null rows i < n; null rows are left untouched (Spark skips them). Throws UNSUPPORTED_FEATURE
-// for nested types.
+// hashes[i] = Spark's xxhash64 of row i of `v` (flat or constant, any type), for the non-null
+// rows i < n; null rows are left untouched (Spark skips them).
 void spark_xxhash64_rows(const Vector& v, size_t n, uint64_t seed, uint64_t* hashes);
 
 }  // namespace ember::agg
