@@ -1,7 +1,7 @@
 // Arrays through the DataFrame API: split and the array functions in select/filter, show() and
-// printSchema text as Spark 4 prints it, collect() rows, arrays crossing a shuffle, and the
-// operations ember cannot run on arrays yet failing cleanly (the CSV writer leaving its target
-// untouched).
+// printSchema text as Spark 4 prints it, collect() rows, arrays crossing a shuffle, arrays as
+// grouping, DISTINCT, join and partitioning keys, and the CSV writer rejecting arrays cleanly
+// (leaving its target untouched).
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -234,6 +234,37 @@ TEST_F(ArrayE2ETest, SortGroupDistinctAndHashPartitionByArrays) {
   EXPECT_EQ(groups[3]["parts"].as_array().size(), 4u);  // ["one", "two", "three", ""]
   EXPECT_EQ(twice.distinct().count(), 4);
   EXPECT_EQ(twice.repartition(2, {col("parts")}).distinct().count(), 4);
+}
+
+TEST_F(ArrayE2ETest, CollectListDistinctExplodeAndStructJoinsAgreeAcrossPartitionCounts) {
+  // Groups 1 and 2 collect [5, 5], groups 3 and 4 [7], group 5 [1, 2, 3] (in some order, but no
+  // other group has those values), group 6 only a NULL: []. Hand-derived answers follow.
+  const Value null_int = Value::null(DataType::int32());
+  std::vector<std::vector<Value>> rows;
+  for (auto [g, v] : std::vector<std::pair<int, int>>{
+           {1, 5}, {1, 5}, {2, 5}, {2, 5}, {3, 7}, {4, 7}, {5, 1}, {5, 2}, {5, 3}}) {
+    rows.push_back({Value::int32(g), Value::int32(v)});
+  }
+  rows.push_back({Value::int32(6), null_int});
+  DataFrame src = spark_->create_data_frame(rows, "g INT, v INT");
+  for (int partitions : {1, 2, 7}) {
+    SCOPED_TRACE(partitions);
+    spark_->conf().set("spark.sql.shuffle.partitions", std::to_string(partitions));
+    DataFrame lists = src.repartition(partitions, {col("g")}).group_by("g").agg(collect_list("v").alias("l"));
+    DataFrame uniq = lists.select(col("l")).drop_duplicates();
+    EXPECT_EQ(uniq.count(), 4);  // [5, 5], [7], [1, 2, 3], []
+    auto exploded = uniq.select(explode(col("l")).alias("e")).agg(count("*"), sum("e")).collect();
+    ASSERT_EQ(exploded.size(), 1u);
+    EXPECT_EQ(exploded[0][0], Value::int64(6));
+    EXPECT_EQ(exploded[0][1], Value::int64(23));
+    EXPECT_EQ(lists.drop_duplicates({"l"}).count(), 4);
+    // A join on a struct of the list, both sides hash-partitioned by it: groups 1 and 2 meet
+    // each other and themselves (4 pairs), 3 and 4 likewise (4), 5 and 6 themselves (2).
+    DataFrame keyed =
+        lists.select(struct_({col("l")}).alias("k"), col("g")).repartition(partitions, {col("k")});
+    DataFrame other = keyed.select(col("k").alias("k2"), col("g").alias("g2"));
+    EXPECT_EQ(keyed.join(other, keyed["k"] == other["k2"]).count(), 10);
+  }
 }
 
 TEST_F(ArrayE2ETest, CsvWriteRejectsArraysAndLeavesTheTargetUntouched) {
