@@ -112,6 +112,9 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.sql.adaptive.skewJoin.skewedPartitionFactor", "5.0"},
       {"spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "256MB"},
       {"spark.sql.optimizer.runtime.bloomFilter.enabled", "true"},
+      {"spark.sql.cbo.enabled", "true"},
+      {"spark.sql.cbo.joinReorder.enabled", "true"},
+      {"spark.sql.cbo.joinReorder.dpThreshold", "12"},
   };
   return kDefaults;
 }
@@ -307,10 +310,18 @@ void RuntimeConfig::set(const std::string& key, const std::string& value) {
   }
 }
 
+std::optional<std::string> SessionState::effective_setting(const std::string& key) const {
+  if (auto it = settings.find(key); it != settings.end()) return it->second;
+  // Defaults that depend on the session: the executor's thread count, the machine's time zone.
+  if (key == "spark.sql.shuffle.partitions") return std::to_string(backend->parallelism());
+  if (key == "spark.sql.session.timeZone") return TimeZone::system_default_id();
+  if (auto it = default_settings().find(key); it != default_settings().end()) return it->second;
+  return std::nullopt;
+}
+
 std::string RuntimeConfig::get(const std::string& key) const {
   std::lock_guard<std::mutex> lock(state_->mu);
-  if (auto it = state_->settings.find(key); it != state_->settings.end()) return it->second;
-  if (auto it = default_settings().find(key); it != default_settings().end()) return it->second;
+  if (std::optional<std::string> v = state_->effective_setting(key)) return *v;
   throw_error(ErrorKind::kIllegalArgument, "SQL_CONF_NOT_FOUND", "The SQL config \"" + key + "\" cannot be found");
 }
 

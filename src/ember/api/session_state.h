@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "ember/functions/function.h"
@@ -44,6 +45,9 @@ struct SessionState {
   std::map<std::string, TempView> temp_views;
 
   std::string setting(const std::string& key, const std::string& fallback) const;
+  // The value the engine uses: the set value, else the default (Spark's SET key shows it), else
+  // nothing for a key ember does not know. Caller holds mu.
+  std::optional<std::string> effective_setting(const std::string& key) const;
   bool ansi() const;
   const TimeZone& time_zone() const;
   int shuffle_partitions() const;

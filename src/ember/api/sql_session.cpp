@@ -367,7 +367,11 @@ DataFrame Session::sql(const std::string& query) const {
         return create_data_frame(rows, "key STRING, value STRING");
       }
       if (st.has_value) config.set(st.key, st.value);
-      std::string value = config.get(st.key, "<undefined>");
+      std::string value;
+      {
+        std::lock_guard<std::mutex> lock(state_->mu);
+        value = state_->effective_setting(st.key).value_or("<undefined>");
+      }
       return create_data_frame({{Value::string(st.key), Value::string(value)}}, "key STRING, value STRING");
     }
     case sql::StatementKind::kCacheTable: {
