@@ -136,7 +136,7 @@ const PlanPtr& QueryExecution::optimized() {
                         optimizer_options(*session_));
     OptimizerContext ctx{eval_, session_->cbo_options()};
     ctx.eager_aggregation =
-        to_lower(session_->setting("spark.ember.optimizer.eagerAggregation", "false")) == "true";
+        to_lower(session_->setting("spark.ember.optimizer.eagerAggregation", "true")) == "true";
     std::map<const LogicalPlan*, std::shared_ptr<CachedData>> cache;
     {
       std::lock_guard<std::mutex> lock(session_->mu);

@@ -43,7 +43,6 @@ std::vector<std::unique_ptr<OptimizerRule>> operator_optimization_rules() {
   rules.push_back(make_push_down_predicates_rule());
   rules.push_back(make_eliminate_sorts_rule());
   rules.push_back(make_remove_redundant_aggregates_rule());
-  rules.push_back(make_push_aggregate_through_join_rule());
   rules.push_back(make_collapse_project_rule());
   rules.push_back(make_limit_push_down_rule());
   rules.push_back(make_column_pruning_rule());
@@ -56,7 +55,8 @@ struct BatchSpec {
   std::vector<std::unique_ptr<OptimizerRule>> rules;
 };
 
-// What must follow the cost-based join order: CostBasedJoinReorder leaves a group's single-input
+// What must follow the cost-based join order (and eager aggregation, which is decided on it):
+// CostBasedJoinReorder leaves a group's single-input
 // conjuncts as a filter over that input and a projection on top of the group, so filters are
 // pushed and combined again (an input may be a projection or an outer join they can pass),
 // projections collapse and columns are pruned over the new tree. Spark runs the same cleanup
@@ -65,6 +65,8 @@ std::vector<std::unique_ptr<OptimizerRule>> after_join_reorder_rules() {
   std::vector<std::unique_ptr<OptimizerRule>> rules;
   rules.push_back(make_combine_filters_rule());
   rules.push_back(make_push_down_predicates_rule());
+  // Eager aggregation decides by estimated rows, so on the join tree the order was chosen for.
+  rules.push_back(make_push_aggregate_through_join_rule());
   rules.push_back(make_collapse_project_rule());
   rules.push_back(make_column_pruning_rule());
   return rules;

@@ -21,9 +21,9 @@ struct CboOptions {
 struct OptimizerContext {
   EvalContext eval;  // for constant folding (ANSI flag, time zone, current date)
   CboOptions cbo;
-  // spark.ember.optimizer.eagerAggregation: PushAggregateThroughJoin runs only when asked for,
-  // since without row estimates it cannot tell whether pre-aggregating shrinks a side.
-  bool eager_aggregation = false;
+  // spark.ember.optimizer.eagerAggregation: PushAggregateThroughJoin (which pre-aggregates a join
+  // side only where the estimates say it shrinks) runs unless switched off.
+  bool eager_aggregation = true;
 };
 
 class OptimizerRule {

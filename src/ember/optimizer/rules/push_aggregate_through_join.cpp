@@ -17,22 +17,29 @@
 // When: inner joins whose condition is only equalities of one column per side; every aggregate
 // is sum (of integral or floating values, whose result type the second sum keeps), count, min or
 // max, without DISTINCT or FILTER; the grouping is plain columns, at least one (a global
-// aggregate over no rows must give count 0, not a null sum). Without statistics "where it
-// reduces rows" is decided by shape: S's grouping columns must all be join keys, so S shrinks to
-// one row per key (a fact table to its dimension keys); an S that is already an aggregate is
-// left alone. Shape is not enough when S's keys are unique anyway (TPC-H Q12 pre-aggregates
-// orders by o_orderkey: 2.5x slower at SF0.1), so the rule is off unless
-// spark.ember.optimizer.eagerAggregation=true, until statistics can tell.
+// aggregate over no rows must give count 0, not a null sum). S's grouping columns must all be
+// join keys, so S shrinks to one row per key; an S that is already an aggregate is left alone.
+// And by cost: the estimator (cost/statistics.h) must say the pre-aggregation at least halves S
+// (kMaxRowsKept) — a fact table grouped by its dimension keys does, orders grouped by its unique
+// o_orderkey (TPC-H Q12's shape, 2.5x slower when pre-aggregated) does not, and without
+// statistics for the keys nothing happens. An attribute-only projection between the aggregate
+// and the join (what join reordering leaves on top of a group) is looked through. It runs after
+// the join order is chosen ("Operator Optimization after Join Reorder"), on the final join tree.
+// On by default; spark.ember.optimizer.eagerAggregation=false switches it off.
 #include <map>
 #include <set>
 
 #include "ember/analyzer/analyzer.h"
+#include "ember/optimizer/cost/statistics.h"
 #include "ember/optimizer/optimizer.h"
 #include "ember/optimizer/rule_helpers.h"
 
 namespace ember {
 
 namespace {
+
+// The most a pre-aggregation may keep of S's estimated rows to be worth its hashing.
+constexpr double kMaxRowsKept = 0.5;
 
 bool pushable_aggregate(const Expr& agg) {
   if (agg.distinct || agg.has_filter) return false;
@@ -75,8 +82,18 @@ class PushAggregateThroughJoin : public OptimizerRule {
   }
 
   static PlanPtr push(const LogicalPlan& agg, bool ansi) {
-    if (agg.grouping.empty() || agg.child()->kind != PlanKind::kJoin) return nullptr;
-    const LogicalPlan& join = *agg.child();
+    if (agg.grouping.empty()) return nullptr;
+    // An attribute-only projection over the join only narrows its columns; the aggregate reads
+    // attributes the join outputs either way.
+    PlanPtr join_plan = agg.child();
+    if (join_plan->kind == PlanKind::kProject) {
+      for (const auto& e : join_plan->exprs) {
+        if (e->kind != ExprKind::kAttribute) return nullptr;
+      }
+      join_plan = join_plan->child();
+    }
+    if (join_plan->kind != PlanKind::kJoin) return nullptr;
+    const LogicalPlan& join = *join_plan;
     if (join.join_type != JoinType::kInner || !join.condition) return nullptr;
     const std::set<int64_t> left_ids = output_ids(*join.children[0]),
                             right_ids = output_ids(*join.children[1]);
@@ -148,6 +165,11 @@ class PushAggregateThroughJoin : public OptimizerRule {
     }
     partial->resolved = true;
     derive_output(*partial);
+    // By cost: only where the estimates say S shrinks enough.
+    StatisticsEstimator estimator;
+    const std::optional<double> s_rows = estimator.estimate(s_plan).row_count;
+    const std::optional<double> partial_rows = estimator.estimate(partial).row_count;
+    if (!s_rows || !partial_rows || *partial_rows > kMaxRowsKept * *s_rows) return nullptr;
 
     auto new_join = clone(join);
     new_join->children[static_cast<size_t>(side)] = partial;
