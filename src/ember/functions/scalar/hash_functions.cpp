@@ -483,9 +483,9 @@ std::vector<uint8_t> sha512(std::string_view msg, bool is384) {
   return out;
 }
 
-template <class Bytes>
+template <bool kUpper = false, class Bytes>
 void append_hex(std::string& out, const Bytes& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr const char* kHex = kUpper ? "0123456789ABCDEF" : "0123456789abcdef";
   for (uint8_t b : bytes) {
     out += kHex[b >> 4];
     out += kHex[b & 0xF];
@@ -558,6 +558,71 @@ BoundFunction bind_crc32(const std::vector<DataType>& args, const BindContext&) 
   return bound(DataType::int64(), {t}, kernel, true);
 }
 
+// hex(x): Spark's Hex. An integral value prints as Long.toHexString in upper case (a negative one
+// as its 64-bit two's complement); a string or binary prints its bytes, two upper-case digits each.
+BoundFunction bind_hex(const std::vector<DataType>& args, const BindContext&) {
+  const DataType& t = args[0];
+  if (t.is_integral()) {
+    auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
+      const Vector& x = *v[0];
+      return string_map(v, n, DataType::string(), n * 16, [&](size_t i, std::string& out) {
+        auto u = static_cast<uint64_t>(x.values<int64_t>()[x.is_constant() ? 0 : i]);
+        static constexpr char kDigits[] = "0123456789ABCDEF";
+        char buf[16];
+        int k = 16;
+        do {
+          buf[--k] = kDigits[u & 0xF];
+          u >>= 4;
+        } while (u != 0);
+        out.append(buf + k, static_cast<size_t>(16 - k));
+        return true;
+      });
+    });
+    return bound(DataType::string(), {DataType::int64()}, kernel, true);
+  }
+  DataType in = binary_param("hex", 1, t);
+  auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
+    const Vector& s = *v[0];
+    return string_map(v, n, DataType::string(), 2 * total_chars(s), [&](size_t i, std::string& out) {
+      append_hex<true>(out, s.string_at(i));
+      return true;
+    });
+  });
+  return bound(DataType::string(), {in}, kernel, true);
+}
+
+// unhex(str): Spark's Unhex. The bytes the hex digits spell (an odd count gets a leading 0); NULL
+// when a character is not a hex digit.
+BoundFunction bind_unhex(const std::vector<DataType>& args, const BindContext& ctx) {
+  DataType t = string_param("unhex", 1, args[0], ctx.ansi);
+  auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
+    const Vector& s = *v[0];
+    return string_map(v, n, DataType::binary(), total_chars(s) / 2 + n, [&](size_t i, std::string& out) {
+      std::string_view x = s.string_at(i);
+      auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      size_t pos = 0;
+      if (x.size() % 2 == 1) {
+        int d = digit(x[0]);
+        if (d < 0) return false;
+        out += static_cast<char>(d);
+        pos = 1;
+      }
+      for (; pos < x.size(); pos += 2) {
+        int hi = digit(x[pos]), lo = digit(x[pos + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out += static_cast<char>(hi * 16 + lo);
+      }
+      return true;
+    });
+  });
+  return bound(DataType::binary(), {t}, kernel, true);
+}
+
 }  // namespace
 
 void register_hash_functions(FunctionRegistry& r) {
@@ -567,6 +632,8 @@ void register_hash_functions(FunctionRegistry& r) {
   r.add(FunctionDef{"sha1", 1, 1, &bind_digest<Digest::kSha1>});
   r.add(FunctionDef{"sha2", 2, 2, &bind_sha2});
   r.add(FunctionDef{"crc32", 1, 1, &bind_crc32});
+  r.add(FunctionDef{"hex", 1, 1, &bind_hex});
+  r.add(FunctionDef{"unhex", 1, 1, &bind_unhex});
   r.add_alias("sha", "sha1");
 }
 

@@ -1,14 +1,11 @@
 // String functions: upper, lower, trim/ltrim/rtrim, substring/substr, concat, concat_ws,
 // length/char_length/character_length, startswith, endswith, contains. Positions and lengths
 // count UTF-8 characters, not bytes, as Spark's UTF8String does.
-#include <clocale>
-#include <cwctype>
 #include <limits>
-
-#include <locale.h>
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
+#include "ember/types/unicode_case.h"
 #include "ember/types/utf8.h"
 
 namespace ember {
@@ -20,44 +17,14 @@ using namespace fn;
 // Parameter checks: the argument must reach the parameter type by an implicit cast.
 // ---- UTF-8 -------------------------------------------------------------------------------------
 
-// Unicode simple case mapping for non-ASCII characters comes from the C library's C.UTF-8
-// locale (a thread-safe, process-global, read-only object); without it only ASCII is mapped.
-locale_t utf8_locale() {
-  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return loc;
-}
-
-template <bool kUpper>
-void change_case(std::string_view s, std::string& out) {
-  locale_t loc = nullptr;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if constexpr (kUpper) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : static_cast<char>(c);
-      else out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    size_t len = std::min(utf8_seq_len(c), s.size() - i);
-    if (!loc) loc = utf8_locale();
-    if (!loc || len == 1) {
-      out.append(s.substr(i, len));
-    } else {
-      uint32_t cp = utf8_decode(s, i, len);
-      wint_t m = kUpper ? towupper_l(static_cast<wint_t>(cp), loc) : towlower_l(static_cast<wint_t>(cp), loc);
-      utf8_encode(out, static_cast<uint32_t>(m));
-    }
-    i += len;
-  }
-}
-
 template <bool kUpper>
 BoundFunction bind_case(const std::vector<DataType>& args, const BindContext& ctx) {
   DataType t = string_param(kUpper ? "upper" : "lower", 1, args[0], ctx.ansi);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     return string_map(v, n, DataType::string(), total_chars(s), [&](size_t i, std::string& out) {
-      change_case<kUpper>(s.string_at(i), out);
+      if constexpr (kUpper) append_upper_case(s.string_at(i), out);
+      else append_lower_case(s.string_at(i), out);
       return true;
     });
   });

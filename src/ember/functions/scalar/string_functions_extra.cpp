@@ -10,18 +10,15 @@
 // format_number(x, d) takes the number of decimal places; the DecimalFormat-pattern form
 // (a string second argument) is not supported yet.
 #include <charconv>
-#include <clocale>
 #include <cmath>
 #include <cstdio>
-#include <cwctype>
 #include <limits>
 #include <optional>
-
-#include <locale.h>
 
 #include "ember/functions/scalar/kernel_templates.h"
 #include "ember/types/coercion.h"
 #include "ember/types/decimal.h"
+#include "ember/types/unicode_case.h"
 #include "ember/types/utf8.h"
 #include "ember/types/value_format.h"
 
@@ -46,11 +43,6 @@ inline size_t char_offset(std::string_view s, int64_t k) {
 // The first `k` characters of s (all of it when shorter; empty for k <= 0).
 inline std::string_view prefix_chars(std::string_view s, int64_t k) {
   return s.substr(0, k <= 0 ? 0 : char_offset(s, k));
-}
-
-locale_t utf8_locale() {
-  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return loc;
 }
 
 // ---- lpad / rpad -------------------------------------------------------------------------------
@@ -159,36 +151,12 @@ BoundFunction bind_locate(const std::vector<DataType>& args, const BindContext& 
 
 // ---- initcap / reverse / repeat / translate ------------------------------------------------------
 
-// Spark: lower-case everything, then title-case each character that starts the string or follows
-// a space.
-void initcap(std::string_view s, std::string& out) {
-  bool start = true;
-  for (size_t i = 0; i < s.size();) {
-    size_t len = utf8_char_len_at(s, i);
-    uint32_t cp = utf8_decode(s, i, len);
-    if (cp < 0x80) {
-      char c = static_cast<char>(cp);
-      if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-      else if (!start && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      out += c;
-    } else if (locale_t loc = utf8_locale(); loc && len > 1) {
-      wint_t m = towlower_l(static_cast<wint_t>(cp), loc);
-      if (start) m = towupper_l(m, loc);
-      utf8_encode(out, static_cast<uint32_t>(m));
-    } else {
-      out.append(s.substr(i, len));
-    }
-    start = cp == ' ';
-    i += len;
-  }
-}
-
 BoundFunction bind_initcap(const std::vector<DataType>& args, const BindContext& ctx) {
   DataType t = string_param("initcap", 1, args[0], ctx.ansi);
   auto kernel = make_kernel([](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& s = *v[0];
     return string_map(v, n, DataType::string(), total_chars(s), [&](size_t i, std::string& out) {
-      initcap(s.string_at(i), out);
+      append_initcap(s.string_at(i), out);
       return true;
     });
   });
