@@ -3,14 +3,19 @@
 // aggregate operator does per batch: GroupHashTable::find_or_insert (hashing, probing, group
 // creation, state init) plus the sum kernel's vectorised update, then the final read-out.
 // Input batches are generated before the clock starts.
+// The key shape (second argument) compares nested keys with flat ones over the same groups:
+// `bigint` (default) k; `pair` the two bigint columns (k, 3k); `struct` struct<a: k, b: 3k>;
+// `array` array(k, 3k). Nested keys go through their canonical key bytes
+// (vector/nested_key_encoding.h), so `struct` against `pair` is the cost of the encoding.
 //
 // Reproduce:
 //   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build --target micro_group_by
-//   ./build/micro_group_by [rows=50000000]
+//   ./build/micro_group_by [rows=50000000] [bigint|pair|struct|array]
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "ember/exec/hashtable/group_hash_table.h"
@@ -28,9 +33,33 @@ uint64_t splitmix(uint64_t& s) {
   return z ^ (z >> 31);
 }
 
-void run(size_t rows, uint64_t distinct) {
+// The key columns of one batch for the chosen shape, built from the bigint keys k.
+std::vector<VectorPtr> key_columns(const VectorPtr& k, const std::string& shape) {
+  if (shape == "bigint") return {k};
+  const size_t n = k->size();
+  auto b = Vector::make(DataType::int64(), n);
+  for (size_t i = 0; i < n; ++i) b->values<int64_t>()[i] = 3 * k->values<int64_t>()[i];
+  if (shape == "pair") return {k, b};
+  if (shape == "struct") {
+    DataType t =
+        DataType::struct_({Field{"a", DataType::int64(), true}, Field{"b", DataType::int64(), true}});
+    return {Vector::make_struct(t, n, {k, b})};
+  }
+  auto arr = Vector::make(DataType::array(DataType::int64()), n);
+  Vector& child = arr->mutable_child();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t at = child.append_rows(2);
+    child.values<int64_t>()[at] = k->values<int64_t>()[i];
+    child.values<int64_t>()[at + 1] = b->values<int64_t>()[i];
+    arr->finish_array(i);
+  }
+  return {arr};
+}
+
+void run(size_t rows, uint64_t distinct, const std::string& shape) {
   // Input: uniformly random keys in [0, distinct), values in [0, 1000).
-  std::vector<VectorPtr> keys, vals;
+  std::vector<std::vector<VectorPtr>> keys;
+  std::vector<VectorPtr> vals;
   uint64_t seed = 42 + distinct;
   int64_t expected_total = 0;
   for (size_t done = 0; done < rows; done += kBatchSize) {
@@ -43,7 +72,7 @@ void run(size_t rows, uint64_t distinct) {
       v->values<int64_t>()[i] = static_cast<int64_t>((r >> 40) % 1000);
       expected_total += v->values<int64_t>()[i];
     }
-    keys.push_back(std::move(k));
+    keys.push_back(key_columns(k, shape));
     vals.push_back(std::move(v));
   }
 
@@ -53,14 +82,15 @@ void run(size_t rows, uint64_t distinct) {
   EvalContext ctx;  // ANSI on: the overflow-checked path, as Spark 4 runs by default
 
   auto start = std::chrono::steady_clock::now();
-  GroupHashTable table({DataType::int64()}, kernel.state_size(), kernel.state_align());
+  std::vector<DataType> key_types;
+  for (const VectorPtr& c : keys[0]) key_types.push_back(c->type());
+  GroupHashTable table(key_types, kernel.state_size(), kernel.state_align());
   std::vector<uint8_t*> states(kBatchSize);
-  std::vector<VectorPtr> key_cols(1), args(1);
+  std::vector<VectorPtr> args(1);
   for (size_t b = 0; b < keys.size(); ++b) {
-    size_t n = keys[b]->size();
-    key_cols[0] = keys[b];
+    size_t n = vals[b]->size();
     args[0] = vals[b];
-    table.find_or_insert(key_cols, n, states.data(), [&](uint8_t* p) { kernel.init(p); });
+    table.find_or_insert(keys[b], n, states.data(), [&](uint8_t* p) { kernel.init(p); });
     kernel.update(states.data(), 0, args, n, ctx);
   }
   auto built = std::chrono::steady_clock::now();
@@ -89,8 +119,13 @@ void run(size_t rows, uint64_t distinct) {
 
 int main(int argc, char** argv) {
   size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 50'000'000;
-  std::printf("micro_group_by: SELECT k, sum(v) GROUP BY k, bigint key, single thread\n");
-  run(rows, 1000);
-  run(rows, 10'000'000);
+  const std::string shape = argc > 2 ? argv[2] : "bigint";
+  if (shape != "bigint" && shape != "pair" && shape != "struct" && shape != "array") {
+    std::fprintf(stderr, "usage: micro_group_by [rows] [bigint|pair|struct|array]\n");
+    return 2;
+  }
+  std::printf("micro_group_by: SELECT k, sum(v) GROUP BY k, %s key, single thread\n", shape.c_str());
+  run(rows, 1000, shape);
+  run(rows, 10'000'000, shape);
   return 0;
 }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "ember/common/error.h"
 
@@ -52,7 +54,8 @@ uint32_t read_length(const char*& p) {
   return n;
 }
 
-// Fills row r of out (already appended, the last row, valid) from the encoding at p.
+// Fills row r of out (already allocated and valid; string, array and nested rows before it
+// already written, as the vector layout requires) from the encoding at p.
 const char* decode_into(const char* p, Vector& out, size_t r) {
   switch (out.type().id()) {
     case TypeId::kNull: out.set_null(r); return p;
@@ -86,6 +89,185 @@ const char* decode_into(const char* p, Vector& out, size_t r) {
       const auto w = static_cast<size_t>(out.type().fixed_width());
       std::memcpy(out.values<uint8_t>() + r * w, p, w);
       return p + w;
+    }
+  }
+}
+
+// --- column at a time -----------------------------------------------------------------------
+// encode_keys writes whole columns rather than row by row: a list of slots names the values to
+// encode (pos[j]: a row of the vector at hand; cid[j]: the output row whose bytes they extend),
+// and each level loops over its slots with one type dispatch, handing the valid values of a
+// struct field or of an array's elements to the next level as a new slot list. A first pass
+// sums every output row's length, a second writes through one cursor per output row. Per
+// cursor the writes must come in encoding order, so a struct's fields go one after another and
+// an array's elements by rank (every row's first element, then every second one, ...).
+
+struct SlotList {
+  std::vector<uint32_t> pos;
+  std::vector<uint32_t> cid;
+  void clear() {
+    pos.clear();
+    cid.clear();
+  }
+  void push(size_t p, uint32_t c) {
+    pos.push_back(static_cast<uint32_t>(p));
+    cid.push_back(c);
+  }
+};
+
+// A dictionary vector's slots, redirected to its dictionary's rows.
+SlotList through_codes(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m) {
+  SlotList out;
+  out.pos.resize(m);
+  out.cid.assign(cid, cid + m);
+  for (size_t j = 0; j < m; ++j) out.pos[j] = static_cast<uint32_t>(v.codes()[pos[j]]);
+  return out;
+}
+
+void add_sizes(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, uint64_t* sizes) {
+  if (m == 0) return;
+  if (v.is_dictionary()) {
+    SlotList d = through_codes(v, pos, cid, m);
+    add_sizes(*v.dictionary(), d.pos.data(), d.cid.data(), m, sizes);
+    return;
+  }
+  const bool c = v.is_constant();
+  switch (v.type().id()) {
+    case TypeId::kNull: return;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      for (size_t j = 0; j < m; ++j) sizes[cid[j]] += sizeof(uint32_t) + v.string_at(c ? 0 : pos[j]).size();
+      return;
+    case TypeId::kArray:
+    case TypeId::kMap: {
+      const Vector& child = *v.child();
+      SlotList elements;
+      for (size_t j = 0; j < m; ++j) {
+        const size_t r = c ? 0 : pos[j], begin = v.array_offset(r), count = v.array_size(r);
+        sizes[cid[j]] += sizeof(uint32_t) + count;  // the length and one tag per element
+        for (size_t e = begin; e < begin + count; ++e) {
+          if (!child.is_null(e)) elements.push(e, cid[j]);
+        }
+      }
+      add_sizes(child, elements.pos.data(), elements.cid.data(), elements.pos.size(), sizes);
+      return;
+    }
+    case TypeId::kStruct: {
+      SlotList valid;
+      for (size_t k = 0; k < v.num_fields(); ++k) {
+        const Vector& f = *v.field(k);
+        valid.clear();
+        for (size_t j = 0; j < m; ++j) {
+          const size_t r = c ? 0 : pos[j];
+          sizes[cid[j]] += 1;  // the field's tag
+          if (!f.is_null(r)) valid.push(r, cid[j]);
+        }
+        add_sizes(f, valid.pos.data(), valid.cid.data(), valid.pos.size(), sizes);
+      }
+      return;
+    }
+    default: {
+      const auto w = static_cast<uint64_t>(v.type().fixed_width());
+      for (size_t j = 0; j < m; ++j) sizes[cid[j]] += w;
+      return;
+    }
+  }
+}
+
+template <class T>
+void write_fixed(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
+  const T* vals = v.values<T>();
+  const bool c = v.is_constant();
+  for (size_t j = 0; j < m; ++j) {
+    T x = vals[c ? 0 : pos[j]];
+    if constexpr (std::is_floating_point_v<T>) x = normalise(x);
+    std::memcpy(cur[cid[j]], &x, sizeof(T));
+    cur[cid[j]] += sizeof(T);
+  }
+}
+
+void write_length(char*& cur, size_t n) {
+  const auto len = static_cast<uint32_t>(n);
+  std::memcpy(cur, &len, sizeof(len));
+  cur += sizeof(len);
+}
+
+void write_values(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
+  if (m == 0) return;
+  if (v.is_dictionary()) {
+    SlotList d = through_codes(v, pos, cid, m);
+    write_values(*v.dictionary(), d.pos.data(), d.cid.data(), m, cur);
+    return;
+  }
+  const bool c = v.is_constant();
+  switch (v.type().id()) {
+    case TypeId::kNull: return;
+    case TypeId::kBoolean:
+    case TypeId::kByte: write_fixed<uint8_t>(v, pos, cid, m, cur); return;
+    case TypeId::kShort: write_fixed<int16_t>(v, pos, cid, m, cur); return;
+    case TypeId::kInt:
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: write_fixed<int32_t>(v, pos, cid, m, cur); return;
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kDayTimeInterval: write_fixed<int64_t>(v, pos, cid, m, cur); return;
+    case TypeId::kFloat: write_fixed<float>(v, pos, cid, m, cur); return;
+    case TypeId::kDouble: write_fixed<double>(v, pos, cid, m, cur); return;
+    case TypeId::kDecimal: write_fixed<int128_t>(v, pos, cid, m, cur); return;
+    case TypeId::kString:
+    case TypeId::kBinary:
+      for (size_t j = 0; j < m; ++j) {
+        const std::string_view s = v.string_at(c ? 0 : pos[j]);
+        char*& out = cur[cid[j]];
+        write_length(out, s.size());
+        if (!s.empty()) std::memcpy(out, s.data(), s.size());
+        out += s.size();
+      }
+      return;
+    case TypeId::kArray:
+    case TypeId::kMap: {
+      const Vector& child = *v.child();
+      // Rows still holding an element of the current rank: (first element, count, cursor).
+      struct Open {
+        size_t begin, count;
+        uint32_t cid;
+      };
+      std::vector<Open> open;
+      for (size_t j = 0; j < m; ++j) {
+        const size_t r = c ? 0 : pos[j], count = v.array_size(r);
+        write_length(cur[cid[j]], count);
+        if (count > 0) open.push_back(Open{v.array_offset(r), count, cid[j]});
+      }
+      SlotList rank;
+      for (size_t t = 0; !open.empty(); ++t) {
+        rank.clear();
+        size_t still = 0;
+        for (const Open& o : open) {
+          const size_t e = o.begin + t;
+          const bool null = child.is_null(e);
+          *cur[o.cid]++ = null ? kNullTag : kValueTag;
+          if (!null) rank.push(e, o.cid);
+          if (t + 1 < o.count) open[still++] = o;
+        }
+        write_values(child, rank.pos.data(), rank.cid.data(), rank.pos.size(), cur);
+        open.resize(still);
+      }
+      return;
+    }
+    case TypeId::kStruct: {
+      SlotList valid;
+      for (size_t k = 0; k < v.num_fields(); ++k) {
+        const Vector& f = *v.field(k);
+        valid.clear();
+        for (size_t j = 0; j < m; ++j) {
+          const size_t r = c ? 0 : pos[j];
+          const bool null = f.is_null(r);
+          *cur[cid[j]]++ = null ? kNullTag : kValueTag;
+          if (!null) valid.push(r, cid[j]);
+        }
+        write_values(f, valid.pos.data(), valid.cid.data(), valid.pos.size(), cur);
+      }
+      return;
     }
   }
 }
@@ -130,23 +312,44 @@ void append_key_bytes(const Vector& vec, size_t row, std::string& out) {
 }
 
 VectorPtr encode_keys(const Vector& v, size_t n) {
-  std::string scratch;
   if (v.is_constant()) {
     if (v.is_null(0)) return Vector::make_constant(Value::null(DataType::binary()), n);
+    std::string scratch;
     append_key_bytes(v, 0, scratch);
     return Vector::make_constant(Value::binary(std::move(scratch)), n);
   }
-  auto out = Vector::make(DataType::binary(), n);
+  SlotList rows;
+  rows.pos.reserve(n);
+  rows.cid.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    if (v.is_null(i)) {
-      out->set_null_string(i);
-      continue;
-    }
-    scratch.clear();
-    append_key_bytes(v, i, scratch);
-    out->set_string(i, scratch);
+    if (!v.is_null(i)) rows.push(i, static_cast<uint32_t>(i));
   }
-  return out;
+  std::vector<uint64_t> sizes(n, 0);
+  add_sizes(v, rows.pos.data(), rows.cid.data(), rows.pos.size(), sizes.data());
+  auto offsets = make_buffer((n + 1) * sizeof(int32_t));
+  auto* off = reinterpret_cast<int32_t*>(offsets->data());
+  uint64_t total = 0;
+  off[0] = 0;
+  for (size_t i = 0; i < n; ++i) {
+    total += sizes[i];
+    if (total > static_cast<uint64_t>(INT32_MAX)) {
+      throw_error(ErrorKind::kUnsupported, "the key bytes of one batch of nested values exceed 2 GiB");
+    }
+    off[i + 1] = static_cast<int32_t>(total);
+  }
+  auto chars = make_buffer(total);
+  std::vector<char*> cursors(n);
+  char* base = reinterpret_cast<char*>(chars->data());
+  for (size_t i = 0; i < n; ++i) cursors[i] = base + off[i];
+  write_values(v, rows.pos.data(), rows.cid.data(), rows.pos.size(), cursors.data());
+  BufferPtr validity;
+  if (rows.pos.size() < n) {
+    validity = make_buffer(bitmap_bytes(n));
+    std::memset(validity->data(), 0, validity->size());
+    for (uint32_t i : rows.pos) set_bit(validity->data(), i);
+  }
+  return Vector::from_buffers(DataType::binary(), n, std::move(validity), std::move(offsets),
+                              std::move(chars), nullptr, {});
 }
 
 const char* append_decoded_key(const char* p, Vector& out) {
@@ -155,14 +358,16 @@ const char* append_decoded_key(const char* p, Vector& out) {
 }
 
 VectorPtr decode_keys(const DataType& type, const Vector& encoded, size_t n) {
-  auto out = Vector::make(type, 0);
+  // Sized up front (struct fields too), so each top-level row is filled in place, in row order;
+  // only array elements are appended.
+  auto out = Vector::make(type, n);
   for (size_t i = 0; i < n; ++i) {
     if (encoded.is_null(i)) {
-      out->set_null_row(out->append_rows(1));
+      out->set_null_row(i);
       continue;
     }
     const std::string_view bytes = encoded.string_at(i);
-    const char* end = append_decoded_key(bytes.data(), *out);
+    const char* end = decode_into(bytes.data(), *out, i);
     EMBER_CHECK(end == bytes.data() + bytes.size(),
                 "a key encoding of " + type.simple_string() + " did not decode to its full length");
   }

@@ -32,8 +32,9 @@ namespace ember {
 void append_key_bytes(const Vector& v, size_t row, std::string& out);
 
 // The encodings of rows [0, n) of v as a binary vector: row i is null where v's row i is null,
-// its encoding otherwise. A constant v gives a constant vector. Amortised: one scratch string
-// for the whole call, no allocation per row beyond the output's buffers.
+// its encoding otherwise (the same bytes append_key_bytes gives). A constant v gives a constant
+// vector. Column at a time: each level of the type is one loop over the batch, sized first so
+// the output is allocated once; nothing allocates per row.
 VectorPtr encode_keys(const Vector& v, size_t n);
 
 // Appends one row to `out` (a flat vector of the encoded type, built in row order) from the
