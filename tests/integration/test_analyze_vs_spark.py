@@ -6,22 +6,13 @@ error classes of the failing forms. The reference is Spark's own output. The dis
 HyperLogLog++ estimate in both; ember's is Spark's algorithm and hash, so they agree exactly.
 """
 import csv
-import os
-import pathlib
-import shutil
 import subprocess
 
 import pytest
 
-if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-    pytest.skip("no Java runtime: PySpark needs one (./dev.sh installs openjdk-17-jre-headless)",
-                allow_module_level=True)
-pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt pins it)")
-from pyspark.sql import SparkSession  # noqa: E402
+from spark_local import EMBER, local_spark, require_binaries, require_pyspark
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("EMBER_BUILD_DIR", ROOT / "build"))
-EMBER = BUILD / "ember"
+require_pyspark()
 
 # 5000 rows: integers with 3001 distinct values, doubles and strings with nulls, strings of 0..16
 # characters, dates over 400 days, decimals, booleans and timestamps (midnights, UTC).
@@ -40,17 +31,10 @@ COLUMNS = ["id", "a", "d", "s", "dt", "m", "b", "ts"]
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    if not EMBER.exists():
-        pytest.fail(f"{EMBER} is missing: build first (./dev.sh test builds it)")
-    session = (SparkSession.builder.master("local[2]").appName("ember-analyze")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", "512m")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark_wh")))
-               .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -XX:+UseSerialGC")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("OFF")
+    require_binaries(EMBER)
+    session = local_spark("ember-analyze", log_level="OFF", java_options="-Duser.timezone=UTC -XX:+UseSerialGC",
+                          **{"spark.sql.shuffle.partitions": "2", "spark.sql.session.timeZone": "UTC",
+                             "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark_wh"))})
     yield session
     session.stop()
 

@@ -5,22 +5,13 @@ full (one-to-many) mappings, which ember reproduces (types/unicode_case.cpp).
 """
 import csv
 import io
-import os
-import pathlib
-import shutil
 import subprocess
 
 import pytest
 
-if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-    pytest.skip("no Java runtime: PySpark needs one (./dev.sh installs openjdk-17-jre-headless)",
-                allow_module_level=True)
-pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt pins it)")
-from pyspark.sql import SparkSession  # noqa: E402
+from spark_local import EMBER, local_spark, require_binaries, require_pyspark
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("EMBER_BUILD_DIR", ROOT / "build"))
-EMBER = BUILD / "ember"
+require_pyspark()
 
 WORDS = ["straße STRASSE", "ΟΔΟΣ ΟΔΟΣ.", "ΣΑΣ", "aΣ b", "Σ", "ΌΣΟΣ'Σ", "İstanbul İSTANBUL", "ǆungla ǉubav ǋ",
          "ﬁne ﬂow ﬀ ﬃ ﬄ ﬅ ﬆ", "ŉ ǰ ΐ ΰ և", "ᾳ ᾼ ῳ ᾀ ᾈ", "ẖẗẘẙẚ", "ﬓﬔﬕﬖﬗ", "hello wORLD  x", "K Å Ω ẞ ϴ",
@@ -34,14 +25,8 @@ def texts():
 
 @pytest.fixture(scope="module")
 def spark():
-    if not EMBER.exists():
-        pytest.fail(f"{EMBER} is missing: build first (./dev.sh test builds it)")
-    session = (SparkSession.builder.master("local[1]").appName("ember-case-mapping")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", "512m")
-               .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("OFF")
+    require_binaries(EMBER)
+    session = local_spark("ember-case-mapping", threads=1, log_level="OFF")
     yield session
     session.stop()
 

@@ -17,26 +17,19 @@ the data is small so that the dozen or so Spark jobs stay cheap.
 import datetime
 import decimal
 import json
-import os
 import pathlib
 import re
-import shutil
 import subprocess
 
 import pyarrow.parquet as pq
 import pytest
 
-if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-    pytest.skip("no Java runtime: PySpark needs one (./dev.sh installs openjdk-17-jre-headless)",
-                allow_module_level=True)
-pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt pins it)")
-from pyspark.sql import SparkSession  # noqa: E402
+from spark_local import BUILD, EMBER, local_spark, require_binaries, require_pyspark
+
+pyspark = require_pyspark()
 from pyspark.sql import types as T  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BUILD = pathlib.Path(os.environ.get("EMBER_BUILD_DIR", ROOT / "build"))
 TOOL = BUILD / "parquet_tool"
-EMBER = BUILD / "ember"
 EPOCH_DATE = datetime.date(1970, 1, 1)
 EPOCH_UTC = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 UTC = datetime.timezone.utc
@@ -45,17 +38,9 @@ decimal.getcontext().prec = 100
 
 @pytest.fixture(scope="module")
 def spark():
-    for binary in (TOOL, EMBER):
-        if not binary.exists():
-            pytest.fail(f"{binary} is missing: build first (./dev.sh test builds it)")
-    session = (SparkSession.builder.master("local[2]").appName("ember-interop")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", "512m")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -XX:+UseSerialGC")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
+    require_binaries(TOOL, EMBER)
+    session = local_spark("ember-interop", java_options="-Duser.timezone=UTC -XX:+UseSerialGC",
+                          **{"spark.sql.shuffle.partitions": "2", "spark.sql.session.timeZone": "UTC"})
     yield session
     session.stop()
 
