@@ -1,36 +1,8 @@
 #include "ember/vector/value_order.h"
 
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <string_view>
-
 #include "ember/common/error.h"
 
 namespace ember {
-
-namespace {
-
-template <class T>
-int cmp(T x, T y) {
-  return x < y ? -1 : (y < x ? 1 : 0);
-}
-
-template <class T>
-int cmp_floating(T x, T y) {
-  const bool nx = std::isnan(x), ny = std::isnan(y);
-  if (nx || ny) return nx == ny ? 0 : (nx ? 1 : -1);
-  return cmp(x, y);
-}
-
-int cmp_bytes(std::string_view x, std::string_view y) {
-  const size_t n = std::min(x.size(), y.size());
-  const int c = n ? std::memcmp(x.data(), y.data(), n) : 0;
-  if (c != 0) return c < 0 ? -1 : 1;
-  return cmp(x.size(), y.size());
-}
-
-}  // namespace
 
 int compare_nullable_values_at(const Vector& x, size_t a, const Vector& y, size_t b) {
   const bool xn = x.is_null(a), yn = y.is_null(b);
@@ -43,19 +15,19 @@ int compare_values_at(const Vector& x, size_t a, const Vector& y, size_t b) {
   if (y.is_constant()) b = 0;
   switch (x.type().id()) {
     case TypeId::kBoolean:
-    case TypeId::kByte: return cmp(x.values<int8_t>()[a], y.values<int8_t>()[b]);
-    case TypeId::kShort: return cmp(x.values<int16_t>()[a], y.values<int16_t>()[b]);
+    case TypeId::kByte: return order_values(x.values<int8_t>()[a], y.values<int8_t>()[b]);
+    case TypeId::kShort: return order_values(x.values<int16_t>()[a], y.values<int16_t>()[b]);
     case TypeId::kInt:
     case TypeId::kDate:
-    case TypeId::kYearMonthInterval: return cmp(x.values<int32_t>()[a], y.values<int32_t>()[b]);
+    case TypeId::kYearMonthInterval: return order_values(x.values<int32_t>()[a], y.values<int32_t>()[b]);
     case TypeId::kLong:
     case TypeId::kTimestamp:
-    case TypeId::kDayTimeInterval: return cmp(x.values<int64_t>()[a], y.values<int64_t>()[b]);
-    case TypeId::kFloat: return cmp_floating(x.values<float>()[a], y.values<float>()[b]);
-    case TypeId::kDouble: return cmp_floating(x.values<double>()[a], y.values<double>()[b]);
-    case TypeId::kDecimal: return cmp(x.values<int128_t>()[a], y.values<int128_t>()[b]);
+    case TypeId::kDayTimeInterval: return order_values(x.values<int64_t>()[a], y.values<int64_t>()[b]);
+    case TypeId::kFloat: return order_floating(x.values<float>()[a], y.values<float>()[b]);
+    case TypeId::kDouble: return order_floating(x.values<double>()[a], y.values<double>()[b]);
+    case TypeId::kDecimal: return order_values(x.values<int128_t>()[a], y.values<int128_t>()[b]);
     case TypeId::kString:
-    case TypeId::kBinary: return cmp_bytes(x.string_at(a), y.string_at(b));
+    case TypeId::kBinary: return order_bytes(x.string_at(a), y.string_at(b));
     case TypeId::kNull: return 0;
     case TypeId::kArray: {
       const size_t xo = x.array_offset(a), xs = x.array_size(a);
@@ -64,7 +36,7 @@ int compare_values_at(const Vector& x, size_t a, const Vector& y, size_t b) {
         const int c = compare_nullable_values_at(*x.child(), xo + i, *y.child(), yo + i);
         if (c != 0) return c;
       }
-      return cmp(xs, ys);
+      return order_values(xs, ys);
     }
     case TypeId::kStruct:
       for (size_t k = 0; k < x.num_fields(); ++k) {

@@ -1,35 +1,9 @@
 #include "ember/exec/sort/row_comparator.h"
 
-#include <cmath>
-#include <cstring>
-
 #include "ember/types/value.h"
 #include "ember/vector/value_order.h"
 
 namespace ember {
-
-namespace {
-
-template <class T>
-int cmp_values(T x, T y) {
-  return x < y ? -1 : (y < x ? 1 : 0);
-}
-
-template <class T>
-int cmp_floating(T x, T y) {
-  bool nx = std::isnan(x), ny = std::isnan(y);
-  if (nx || ny) return nx == ny ? 0 : (nx ? 1 : -1);
-  return cmp_values(x, y);
-}
-
-int cmp_strings(std::string_view x, std::string_view y) {
-  size_t n = std::min(x.size(), y.size());
-  int c = n ? std::memcmp(x.data(), y.data(), n) : 0;
-  if (c != 0) return c < 0 ? -1 : 1;
-  return cmp_values(x.size(), y.size());
-}
-
-}  // namespace
 
 RowComparator::RowComparator(std::vector<VectorPtr> keys, std::vector<SortKeySpec> specs) {
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -55,19 +29,40 @@ int RowComparator::compare_with(size_t a, const RowComparator& other, size_t b) 
     int c = 0;
     switch (x.type) {
       case TypeId::kBoolean:
-      case TypeId::kByte: c = cmp_values(reinterpret_cast<const int8_t*>(x.data)[a], reinterpret_cast<const int8_t*>(y.data)[b]); break;
-      case TypeId::kShort: c = cmp_values(reinterpret_cast<const int16_t*>(x.data)[a], reinterpret_cast<const int16_t*>(y.data)[b]); break;
+      case TypeId::kByte:
+        c = order_values(reinterpret_cast<const int8_t*>(x.data)[a],
+                         reinterpret_cast<const int8_t*>(y.data)[b]);
+        break;
+      case TypeId::kShort:
+        c = order_values(reinterpret_cast<const int16_t*>(x.data)[a],
+                         reinterpret_cast<const int16_t*>(y.data)[b]);
+        break;
       case TypeId::kInt:
       case TypeId::kYearMonthInterval:
-      case TypeId::kDate: c = cmp_values(reinterpret_cast<const int32_t*>(x.data)[a], reinterpret_cast<const int32_t*>(y.data)[b]); break;
+      case TypeId::kDate:
+        c = order_values(reinterpret_cast<const int32_t*>(x.data)[a],
+                         reinterpret_cast<const int32_t*>(y.data)[b]);
+        break;
       case TypeId::kLong:
       case TypeId::kDayTimeInterval:
-      case TypeId::kTimestamp: c = cmp_values(reinterpret_cast<const int64_t*>(x.data)[a], reinterpret_cast<const int64_t*>(y.data)[b]); break;
-      case TypeId::kFloat: c = cmp_floating(reinterpret_cast<const float*>(x.data)[a], reinterpret_cast<const float*>(y.data)[b]); break;
-      case TypeId::kDouble: c = cmp_floating(reinterpret_cast<const double*>(x.data)[a], reinterpret_cast<const double*>(y.data)[b]); break;
-      case TypeId::kDecimal: c = cmp_values(reinterpret_cast<const int128_t*>(x.data)[a], reinterpret_cast<const int128_t*>(y.data)[b]); break;
+      case TypeId::kTimestamp:
+        c = order_values(reinterpret_cast<const int64_t*>(x.data)[a],
+                         reinterpret_cast<const int64_t*>(y.data)[b]);
+        break;
+      case TypeId::kFloat:
+        c = order_floating(reinterpret_cast<const float*>(x.data)[a],
+                           reinterpret_cast<const float*>(y.data)[b]);
+        break;
+      case TypeId::kDouble:
+        c = order_floating(reinterpret_cast<const double*>(x.data)[a],
+                           reinterpret_cast<const double*>(y.data)[b]);
+        break;
+      case TypeId::kDecimal:
+        c = order_values(reinterpret_cast<const int128_t*>(x.data)[a],
+                         reinterpret_cast<const int128_t*>(y.data)[b]);
+        break;
       case TypeId::kString:
-      case TypeId::kBinary: c = cmp_strings(x.vector->string_at(a), y.vector->string_at(b)); break;
+      case TypeId::kBinary: c = order_bytes(x.vector->string_at(a), y.vector->string_at(b)); break;
       case TypeId::kNull: c = 0; break;
       case TypeId::kArray:
       case TypeId::kStruct: c = compare_values_at(*x.vector, a, *y.vector, b); break;
