@@ -159,6 +159,13 @@ TEST_F(NestedTypesE2ETest, MapKeyErrorsAreSparks) {
       << group;
   std::string distinct = error_of([&] { nested().distinct().collect(); });
   EXPECT_NE(distinct.find("[UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE]"), std::string::npos) << distinct;
+  std::string dedup = error_of([&] { nested().drop_duplicates({"m"}).collect(); });
+  EXPECT_NE(
+      dedup.find("SET_OPERATION_ON_MAP_TYPE] The feature is not supported: Cannot have MAP type columns in "
+                 "DataFrame which calls set operations (INTERSECT, EXCEPT, etc.), but the type of column "
+                 "`m` is \"MAP<STRING, INT>\"."),
+      std::string::npos)
+      << dedup;
   std::string intersect = error_of([&] { nested().intersect(nested()).collect(); });
   EXPECT_NE(intersect.find("SET_OPERATION_ON_MAP_TYPE"), std::string::npos) << intersect;
   std::string hash_map = error_of([&] { nested().select(hash({col("m")})).collect(); });

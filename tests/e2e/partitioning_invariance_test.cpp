@@ -1,7 +1,8 @@
 // Differential tests: random tables with nulls, duplicate keys, a skewed key and (after a
 // repartition into more partitions than rows of some keys) empty partitions; joins, aggregates,
-// windows and set operations must give sqlite3's answer for every partitioning: 1, 2 and 7
-// shuffle partitions, 1 and 2 executor threads, and input split into many small tasks.
+// windows, set operations and arrays or structs as keys must give sqlite3's answer for every
+// partitioning: 1, 2 and 7 shuffle partitions, 1 and 2 executor threads, and input split into
+// many small tasks.
 #include <filesystem>
 #include <fstream>
 
@@ -139,6 +140,33 @@ TEST_P(PartitioningInvarianceTest, SetOperationsAndSort) {
   // A global order: compared in order (ties broken by every column).
   expect_same_rows(to_table(a().order_by(col("v").desc_nulls_last(), col("k"), col("g")).collect()),
                    db_.query("SELECT * FROM a ORDER BY v DESC NULLS LAST, k, g"), true);
+}
+
+TEST_P(PartitioningInvarianceTest, NestedKeys) {
+  // Arrays and structs as keys, against sqlite3 grouping and joining by their parts: a struct or
+  // array of columns is one key exactly when the columns are (NULL parts equal each other, so
+  // a join on struct(k) is sqlite's `a.k IS b.k`).
+  DataFrame sg =
+      a().group_by(struct_({col("k"), col("g")}).alias("s")).agg(count("*").alias("n"), sum("v").alias("t"));
+  check(sg.select(col("s.k"), col("s.g"), col("n"), col("t")),
+        "SELECT k, g, count(*), sum(v) FROM a GROUP BY k, g");
+  check(a().group_by(array({col("k"), col("v")}).alias("x"))
+            .agg(count("*").alias("n"), sum("v").alias("t"))
+            .select("n", "t"),
+        "SELECT count(*), sum(v) FROM a GROUP BY k, v");
+  check(a().select(array({col("k"), col("v")}).alias("x")).distinct().agg(count("*")),
+        "SELECT count(*) FROM (SELECT DISTINCT k, v FROM a)");
+  check(a().agg(count_distinct(struct_({col("k"), col("g")}))),
+        "SELECT count(*) FROM (SELECT DISTINCT k, g FROM a)");
+  for (const char* threshold : {"10485760", "-1"}) {  // broadcast, then shuffled hash joins
+    SCOPED_TRACE(threshold);
+    spark_->conf().set("spark.sql.autoBroadcastJoinThreshold", threshold);
+    DataFrame l = a().select(struct_({col("k")}).alias("s"), col("v"));
+    DataFrame r = b().select(struct_({col("k")}).alias("s2"), col("w"));
+    check(l.join(r, l["s"] == r["s2"]).select("v", "w"), "SELECT v, w FROM a JOIN b ON a.k IS b.k");
+    check(l.join(r, l["s"] == r["s2"], "left_anti").select("v"),
+          "SELECT v FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.k IS a.k)");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Partitionings, PartitioningInvarianceTest,

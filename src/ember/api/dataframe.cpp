@@ -254,6 +254,7 @@ DataFrame DataFrame::drop_duplicates(const std::vector<std::string>& subset) con
   std::vector<ColumnOrName> order;
   for (const auto& f : s.fields()) {
     bool is_key = std::any_of(subset.begin(), subset.end(), [&](const std::string& k) { return equals_ignore_case(k, f.name); });
+    if (is_key) require_no_map_in_set_operation(f.name, f.type);
     if (!is_key) others.push_back(Column(make_aggregate("first", {make_column(f.name)})).alias(f.name));
     order.emplace_back(f.name);
   }

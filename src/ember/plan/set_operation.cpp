@@ -4,14 +4,16 @@
 
 namespace ember {
 
+void require_no_map_in_set_operation(const std::string& column, const DataType& type) {
+  if (!type_contains_map(type)) return;
+  throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
+              "The feature is not supported: Cannot have MAP type columns in DataFrame which calls set "
+              "operations (INTERSECT, EXCEPT, etc.), but the type of column `" +
+                  column + "` is \"" + type.sql_string() + "\".");
+}
+
 void require_no_map_in_set_operation(const std::vector<ExprPtr>& columns) {
-  for (const auto& c : columns) {
-    if (!type_contains_map(c->type)) continue;
-    throw_error(ErrorKind::kAnalysis, "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
-                "The feature is not supported: Cannot have MAP type columns in DataFrame which calls set "
-                "operations (INTERSECT, EXCEPT, etc.), but the type of column `" +
-                    c->name + "` is \"" + c->type.sql_string() + "\".");
-  }
+  for (const auto& c : columns) require_no_map_in_set_operation(c->name, c->type);
 }
 
 PlanPtr make_set_operation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all,

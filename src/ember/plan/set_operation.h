@@ -6,6 +6,8 @@
 // number joins too, so the k-th copy of a row meets only the k-th copy on the other side.
 // The one home of this composition: DataFrame::intersect/subtract/*_all and SQL's set operations.
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "ember/plan/logical_plan.h"
 
@@ -22,5 +24,7 @@ PlanPtr make_set_operation(const PlanPtr& left, const PlanPtr& right, bool inter
 // Spark's check for INTERSECT, EXCEPT and DISTINCT: no column may be or hold a map (maps have no
 // equality); throws UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE naming the first such column.
 void require_no_map_in_set_operation(const std::vector<ExprPtr>& columns);
+// The same for one column (drop_duplicates' subset keys, as Spark's Deduplicate).
+void require_no_map_in_set_operation(const std::string& column, const DataType& type);
 
 }  // namespace ember
