@@ -11,6 +11,7 @@
 // e.g. `b.y > 3` or `isnotnull(b.y)`, but not `b.y IS NULL` or `coalesce(b.y, 0) = 0`.
 // Why it matters: inner joins let PushDownPredicates move the filter into the formerly padded
 // side, and let the join planner pick either build side.
+#include <algorithm>
 #include <exception>
 
 #include "ember/expr/evaluator.h"
@@ -21,8 +22,32 @@ namespace ember {
 
 namespace {
 
+// Whether `e` is NULL whenever every attribute of `side` is, whatever the other attributes hold:
+// an attribute of `side` reaches the root through operators that are NULL when that operand is
+// (comparisons, arithmetic, casts, NOT). This covers conjuncts that read both sides, such as a
+// decorrelated scalar subquery's `l_quantity < __sql_scalar_0` (Spark gets there by inferring
+// isnotnull(__sql_scalar_0) from the filter first).
+bool null_when_side_is_null(const ExprPtr& e, const std::set<int64_t>& side) {
+  switch (e->kind) {
+    case ExprKind::kAttribute: return side.count(e->id) > 0;
+    case ExprKind::kCast:
+    case ExprKind::kNot: return null_when_side_is_null(e->children[0], side);
+    case ExprKind::kCall: {
+      static const char* const kNullIntolerant[] = {
+          "=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "div", "negative"};
+      const bool intolerant = std::any_of(std::begin(kNullIntolerant), std::end(kNullIntolerant),
+                                          [&](const char* n) { return e->name == n; });
+      return intolerant && std::any_of(e->children.begin(), e->children.end(),
+                                       [&](const ExprPtr& c) { return null_when_side_is_null(c, side); });
+    }
+    default: return false;
+  }
+}
+
 bool rejects_nulls(const ExprPtr& conjunct, const std::set<int64_t>& side, const OptimizerContext& ctx) {
-  if (!is_deterministic(conjunct) || !references_only_ids(conjunct, side)) return false;
+  if (!is_deterministic(conjunct)) return false;
+  if (null_when_side_is_null(conjunct, side)) return true;
+  if (!references_only_ids(conjunct, side)) return false;
   ExprPtr nulled = transform_up(conjunct, [](const ExprPtr& x) -> ExprPtr {
     if (x->kind != ExprKind::kAttribute) return x;
     auto lit = std::make_shared<Expr>(*make_literal(Value::null(x->type)));
