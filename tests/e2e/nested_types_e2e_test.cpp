@@ -146,6 +146,13 @@ TEST_F(NestedTypesE2ETest, MapKeyErrorsAreSparks) {
                         array(std::vector<ColumnOrName>(keys.begin(), keys.end()))));
   });
   EXPECT_NE(long_dup.find("Duplicate map key 0"), std::string::npos) << long_dup;
+  // The same with array keys ([0] .. [38], [0] again): compared as their key bytes.
+  std::vector<ColumnOrName> array_keys;
+  for (int i = 0; i < 40; ++i) array_keys.emplace_back(array({lit(i % 39)}));
+  std::string nested_dup = error_of([&] { one(map_from_arrays(array(array_keys), array(array_keys))); });
+  EXPECT_NE(nested_dup.find("DUPLICATED_MAP_KEY"), std::string::npos) << nested_dup;
+  array_keys.pop_back();  // 39 distinct array keys build a map
+  EXPECT_EQ(one(size(map_from_arrays(array(array_keys), array(array_keys)))), "39");
   std::string odd = error_of([&] { one(create_map({lit(1)})); });
   EXPECT_NE(odd.find("WRONG_NUM_ARGS"), std::string::npos) << odd;
   std::string lengths = error_of([&] { one(map_from_arrays(array({lit(1)}), array({}))); });

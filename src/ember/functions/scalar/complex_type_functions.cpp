@@ -14,6 +14,7 @@
 #include "ember/types/coercion.h"
 #include "ember/types/time_zone.h"
 #include "ember/vector/json_text.h"
+#include "ember/vector/nested_key_encoding.h"
 
 namespace ember {
 
@@ -36,9 +37,13 @@ using namespace fn;
           "precedence over the keys inserted before. SQLSTATE: 23505");
 }
 
-// Map keys are compared and hashed by ember's flat kernels only (Spark also allows arrays and
-// structs as keys; see docs/deviations.md).
-void require_flat_key(const DataType& key) { require_flat_type(key, "use as a map key"); }
+// Any type but a map (or one holding a map) may be a map key, as in Spark's
+// TypeUtils.checkForMapKeyType: maps have no equality to find a key by.
+void require_valid_map_key(const DataType& key) {
+  if (!type_contains_map(key)) return;
+  throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.INVALID_MAP_KEY_TYPE",
+              "The key of map cannot be/contain \"" + key.sql_string() + "\".");
+}
 
 // ---- key comparison -------------------------------------------------------------------------------
 
@@ -46,6 +51,14 @@ void require_flat_key(const DataType& key) { require_flat_type(key, "use as a ma
 // resolved once per batch so the row loops stay free of type dispatch. `probe` may be constant.
 template <class Fn>
 void with_key_equal(const DataType& t, const Vector& keys, const Vector& probe, Fn&& fn) {
+  if (t.is_nested()) {
+    // Arrays and structs compare as their canonical key bytes (nested nulls equal each other,
+    // -0.0 = 0.0, NaN = NaN: Spark's ordering-based equality for complex keys).
+    const VectorPtr k = encode_keys(keys, keys.size());
+    const VectorPtr p = encode_keys(probe, probe.size());
+    fn([&](size_t a, size_t i) { return k->string_at(a) == p->string_at(i); });
+    return;
+  }
   if (t.is_string_like()) {
     fn([&](size_t k, size_t i) { return keys.string_at(k) == probe.string_at(i); });
     return;
@@ -78,6 +91,9 @@ void check_map_keys(const Vector& keys, const int32_t* offsets, size_t n, const 
   }
   const DataType& t = keys.type();
   std::vector<uint32_t> order;
+  // Arrays and structs: their canonical key bytes, equal exactly for equal keys (the keys are
+  // not null here), sorted as bytes when a row is long.
+  const VectorPtr encoded = t.is_nested() ? encode_keys(keys, keys.size()) : nullptr;
   auto scan = [&](auto&& equal, auto&& less) {
     for (size_t i = 0; i < n; ++i) {
       if (validity_of_rows && validity_of_rows->is_null(i)) continue;
@@ -98,9 +114,10 @@ void check_map_keys(const Vector& keys, const int32_t* offsets, size_t n, const 
       }
     }
   };
-  if (t.is_string_like()) {
-    scan([&](size_t x, size_t y) { return keys.string_at(x) == keys.string_at(y); },
-         [&](uint32_t x, uint32_t y) { return keys.string_at(x) < keys.string_at(y); });
+  if (encoded != nullptr || t.is_string_like()) {
+    const Vector& b = encoded != nullptr ? *encoded : keys;
+    scan([&](size_t x, size_t y) { return b.string_at(x) == b.string_at(y); },
+         [&](uint32_t x, uint32_t y) { return b.string_at(x) < b.string_at(y); });
     return;
   }
   if (t.id() == TypeId::kNull) return;
@@ -253,7 +270,7 @@ BoundFunction bind_create_map(const std::vector<DataType>& args, const BindConte
   }
   const DataType key = common_type("map", args, 0, 2, ctx.ansi, "KEY");
   const DataType value = common_type("map", args, 1, 2, ctx.ansi, "VALUE");
-  require_flat_key(key);
+  require_valid_map_key(key);
   const DataType type = DataType::map(key, value);
   std::vector<DataType> casts;
   for (size_t i = 0; i < args.size(); ++i) casts.push_back(i % 2 == 0 ? key : value);
@@ -290,7 +307,7 @@ BoundFunction bind_map_from_arrays(const std::vector<DataType>& args, const Bind
     if (args[i].id() != TypeId::kArray) throw_input_type("map_from_arrays", i + 1, "\"ARRAY\"", args[i]);
   }
   const DataType key = args[0].element_type();
-  require_flat_key(key);
+  require_valid_map_key(key);
   const DataType type = DataType::map(key, args[1].element_type(), args[1].contains_null());
   auto kernel = make_kernel([type](const std::vector<VectorPtr>& v, size_t n, const EvalContext&) {
     const Vector& ka = *v[0];
@@ -369,10 +386,10 @@ BoundFunction bind_map_part(const std::vector<DataType>& args, const BindContext
 // argument meet at their wider type (Spark's MapContainsKey / ElementAt coercion).
 std::pair<DataType, DataType> lookup_types(const char* fn, const std::vector<DataType>& args, bool ansi) {
   const DataType m = map_param(fn, 1, args[0]);
-  require_flat_key(m.key_type());
+  require_valid_map_key(m.key_type());
   auto key = args[1].id() == TypeId::kNull ? std::optional<DataType>(m.key_type())
                                            : wider_type(m.key_type(), args[1], ansi);
-  if (!key || key->is_nested()) {
+  if (!key || key->is_nested() != m.key_type().is_nested()) {
     throw_error(ErrorKind::kAnalysis, "DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES",
                 std::string("Cannot resolve \"") + fn + "\" due to data type mismatch: Input to `" + fn +
                     "` should have been \"MAP\" followed by a value with same key type, but it's [\"" +
