@@ -485,7 +485,13 @@ class NestedWalker {
       if (key.nullable) malformed("the key of MAP group '" + path + "' must be required");
       NestedNode value =
           field(n.def_present + 1, rep_limit + 1, n.def_present + 1, kv_path + "." + peek().name);
-      require_flat_type(key.type, "read as a map key");
+      if (type_contains_map(key.type)) {
+        // Arrays and structs are keys like any other; a map cannot be one (Spark's
+        // INVALID_MAP_KEY_TYPE), so no ember type describes this column.
+        throw_error(ErrorKind::kUnsupported, "UNSUPPORTED_FEATURE",
+                    "the key of MAP column '" + path + "' is of type \"" + key.type.sql_string() +
+                        "\": a map key may not be or hold a map (Spark's INVALID_MAP_KEY_TYPE).");
+      }
       n.type = DataType::map(key.type, value.type, value.nullable);
       n.children.push_back(std::move(key));
       n.children.push_back(std::move(value));
