@@ -69,6 +69,21 @@ const char* decode_into(const char* p, Vector& out, size_t r) {
     case TypeId::kMap: {
       const uint32_t count = read_length(p);
       Vector& child = out.mutable_child();
+      if (const int w = child.type().fixed_width(); w > 0) {
+        // Fixed-width elements (the common array key): append them all, then fill in place.
+        const size_t first = child.append_rows(count);
+        uint8_t* dst = child.values<uint8_t>();
+        for (uint32_t e = 0; e < count; ++e) {
+          if (*p++ == kNullTag) {
+            child.set_null(first + e);
+          } else {
+            std::memcpy(dst + (first + e) * static_cast<size_t>(w), p, static_cast<size_t>(w));
+            p += w;
+          }
+        }
+        out.finish_array(r);
+        return p;
+      }
       for (uint32_t e = 0; e < count; ++e) {
         const size_t cr = child.append_rows(1);
         if (*p++ == kNullTag) child.set_null_row(cr);
@@ -115,6 +130,11 @@ struct SlotList {
   }
 };
 
+// An array's element vector that the fixed-width fast paths can read directly.
+bool flat_fixed(const Vector& child) {
+  return child.type().fixed_width() > 0 && !child.is_constant() && !child.is_dictionary();
+}
+
 // A dictionary vector's slots, redirected to its dictionary's rows.
 SlotList through_codes(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m) {
   SlotList out;
@@ -141,6 +161,20 @@ void add_sizes(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t
     case TypeId::kArray:
     case TypeId::kMap: {
       const Vector& child = *v.child();
+      if (flat_fixed(child)) {
+        // Fixed-width elements: a tag each and the value's width for the non-null ones.
+        const auto w = static_cast<uint64_t>(child.type().fixed_width());
+        const uint8_t* valid = child.validity();
+        for (size_t j = 0; j < m; ++j) {
+          const size_t r = c ? 0 : pos[j], begin = v.array_offset(r), count = v.array_size(r);
+          size_t present = count;
+          if (valid != nullptr) {
+            for (size_t e = begin; e < begin + count; ++e) present -= bit_is_set(valid, e) ? 0 : 1;
+          }
+          sizes[cid[j]] += sizeof(uint32_t) + count + present * w;
+        }
+        return;
+      }
       SlotList elements;
       for (size_t j = 0; j < m; ++j) {
         const size_t r = c ? 0 : pos[j], begin = v.array_offset(r), count = v.array_size(r);
@@ -192,6 +226,52 @@ void write_length(char*& cur, size_t n) {
   cur += sizeof(len);
 }
 
+// Arrays of fixed-width elements need no rank rounds: each row's elements are written in one go,
+// with one type dispatch for the whole batch.
+template <class T>
+void write_elements(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
+  const Vector& child = *v.child();
+  const T* vals = child.values<T>();
+  const uint8_t* valid = child.validity();
+  const bool c = v.is_constant();
+  for (size_t j = 0; j < m; ++j) {
+    const size_t r = c ? 0 : pos[j], begin = v.array_offset(r), count = v.array_size(r);
+    char*& out = cur[cid[j]];
+    write_length(out, count);
+    for (size_t e = begin; e < begin + count; ++e) {
+      if (valid != nullptr && !bit_is_set(valid, e)) {
+        *out++ = kNullTag;
+        continue;
+      }
+      *out++ = kValueTag;
+      T x = vals[e];
+      if constexpr (std::is_floating_point_v<T>) x = normalise(x);
+      std::memcpy(out, &x, sizeof(T));
+      out += sizeof(T);
+    }
+  }
+}
+
+void write_fixed_elements(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
+  switch (v.child()->type().id()) {
+    case TypeId::kBoolean:
+    case TypeId::kByte: write_elements<uint8_t>(v, pos, cid, m, cur); return;
+    case TypeId::kShort: write_elements<int16_t>(v, pos, cid, m, cur); return;
+    case TypeId::kInt:
+    case TypeId::kDate:
+    case TypeId::kYearMonthInterval: write_elements<int32_t>(v, pos, cid, m, cur); return;
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kDayTimeInterval: write_elements<int64_t>(v, pos, cid, m, cur); return;
+    case TypeId::kFloat: write_elements<float>(v, pos, cid, m, cur); return;
+    case TypeId::kDouble: write_elements<double>(v, pos, cid, m, cur); return;
+    case TypeId::kDecimal: write_elements<int128_t>(v, pos, cid, m, cur); return;
+    default: break;
+  }
+  throw_internal(__FILE__, __LINE__,
+                 "write_fixed_elements: not a fixed-width type " + v.child()->type().simple_string());
+}
+
 void write_values(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
   if (m == 0) return;
   if (v.is_dictionary()) {
@@ -227,6 +307,10 @@ void write_values(const Vector& v, const uint32_t* pos, const uint32_t* cid, siz
     case TypeId::kArray:
     case TypeId::kMap: {
       const Vector& child = *v.child();
+      if (flat_fixed(child)) {
+        write_fixed_elements(v, pos, cid, m, cur);
+        return;
+      }
       // Rows still holding an element of the current rank: (first element, count, cursor).
       struct Open {
         size_t begin, count;
