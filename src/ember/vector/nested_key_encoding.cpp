@@ -190,6 +190,11 @@ void add_sizes(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t
       SlotList valid;
       for (size_t k = 0; k < v.num_fields(); ++k) {
         const Vector& f = *v.field(k);
+        if (const int w = f.type().fixed_width(); w > 0 && !f.is_dictionary()) {
+          // A fixed-width field: its tag and, when present, its width; no slot list.
+          for (size_t j = 0; j < m; ++j) sizes[cid[j]] += 1 + (f.is_null(c ? 0 : pos[j]) ? 0 : w);
+          continue;
+        }
         valid.clear();
         for (size_t j = 0; j < m; ++j) {
           const size_t r = c ? 0 : pos[j];
@@ -252,24 +257,52 @@ void write_elements(const Vector& v, const uint32_t* pos, const uint32_t* cid, s
   }
 }
 
-void write_fixed_elements(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
-  switch (v.child()->type().id()) {
+// Calls fn(T{}) with the C++ type a fixed-width type is stored as.
+template <class Fn>
+void with_fixed_type(TypeId id, Fn&& fn) {
+  switch (id) {
     case TypeId::kBoolean:
-    case TypeId::kByte: write_elements<uint8_t>(v, pos, cid, m, cur); return;
-    case TypeId::kShort: write_elements<int16_t>(v, pos, cid, m, cur); return;
+    case TypeId::kByte: fn(uint8_t{}); return;
+    case TypeId::kShort: fn(int16_t{}); return;
     case TypeId::kInt:
     case TypeId::kDate:
-    case TypeId::kYearMonthInterval: write_elements<int32_t>(v, pos, cid, m, cur); return;
+    case TypeId::kYearMonthInterval: fn(int32_t{}); return;
     case TypeId::kLong:
     case TypeId::kTimestamp:
-    case TypeId::kDayTimeInterval: write_elements<int64_t>(v, pos, cid, m, cur); return;
-    case TypeId::kFloat: write_elements<float>(v, pos, cid, m, cur); return;
-    case TypeId::kDouble: write_elements<double>(v, pos, cid, m, cur); return;
-    case TypeId::kDecimal: write_elements<int128_t>(v, pos, cid, m, cur); return;
+    case TypeId::kDayTimeInterval: fn(int64_t{}); return;
+    case TypeId::kFloat: fn(float{}); return;
+    case TypeId::kDouble: fn(double{}); return;
+    case TypeId::kDecimal: fn(int128_t{}); return;
     default: break;
   }
-  throw_internal(__FILE__, __LINE__,
-                 "write_fixed_elements: not a fixed-width type " + v.child()->type().simple_string());
+  throw_internal(__FILE__, __LINE__, "nested key encoding: not a fixed-width type");
+}
+
+void write_fixed_elements(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
+  with_fixed_type(v.child()->type().id(),
+                  [&](auto tag) { write_elements<decltype(tag)>(v, pos, cid, m, cur); });
+}
+
+// A fixed-width struct field (flat or constant) of the slots' struct rows (`c`: the struct is
+// constant): its tag, then its value when present, in one loop.
+template <class T>
+void write_tagged_field(const Vector& f, bool c, const uint32_t* pos, const uint32_t* cid, size_t m,
+                        char** cur) {
+  const T* vals = f.values<T>();
+  const bool fc = f.is_constant();
+  for (size_t j = 0; j < m; ++j) {
+    const size_t r = c ? 0 : pos[j];
+    char*& out = cur[cid[j]];
+    if (f.is_null(r)) {
+      *out++ = kNullTag;
+      continue;
+    }
+    *out++ = kValueTag;
+    T x = vals[fc ? 0 : r];
+    if constexpr (std::is_floating_point_v<T>) x = normalise(x);
+    std::memcpy(out, &x, sizeof(T));
+    out += sizeof(T);
+  }
 }
 
 void write_values(const Vector& v, const uint32_t* pos, const uint32_t* cid, size_t m, char** cur) {
@@ -342,6 +375,11 @@ void write_values(const Vector& v, const uint32_t* pos, const uint32_t* cid, siz
       SlotList valid;
       for (size_t k = 0; k < v.num_fields(); ++k) {
         const Vector& f = *v.field(k);
+        if (f.type().fixed_width() > 0 && !f.is_dictionary()) {
+          with_fixed_type(f.type().id(),
+                          [&](auto tag) { write_tagged_field<decltype(tag)>(f, c, pos, cid, m, cur); });
+          continue;
+        }
         valid.clear();
         for (size_t j = 0; j < m; ++j) {
           const size_t r = c ? 0 : pos[j];
