@@ -349,7 +349,7 @@ class Planner {
     } else {
       // Shuffled hash join: both sides hash-partitioned on the keys into the same partitions.
       // The build side: the smaller one for inner, one-sided outer, semi and anti joins. An outer
-      // join may build its preserved side here (Spark 3.3+, SPARK-36612), and a semi or anti join
+      // join may build its preserved side here (Spark 3.5+, SPARK-36612), and a semi or anti join
       // its left side (Spark always builds the right): each task builds its own table, sees every
       // probe row that can match it, and emits the build rows it owes at the end. TPC-H Q13
       // builds its 150k customers instead of their 1.5M orders; Q4 its 57k orders instead of 3.8M
