@@ -196,5 +196,24 @@ TEST(NestedKeyEncodingTest, GroupHashTableGroupsAndReturnsNestedKeys) {
   EXPECT_EQ(*reinterpret_cast<int64_t*>(payloads[0]), 2);
 }
 
+TEST(NestedKeyEncodingTest, StructsOfFixedWidthFieldsDecodeInPlace) {
+  // struct<a: int, b: double>: NULL fields, -0.0 (grouped with 0.0, returned as 0.0), a NULL struct.
+  const DataType st = DataType::struct_({Field{"a", kInt, true}, Field{"b", DataType::float64(), true}});
+  auto s = [&](Value a, Value b) { return Value::struct_(st, {std::move(a), std::move(b)}); };
+  const Value nd = Value::null(DataType::float64());
+  std::vector<Value> keys{
+      s(i(1), Value::float64(-0.0)), s(null_int(), nd), Value::null(st),
+      s(i(1), Value::float64(0.0)),  s(i(2), nd),       s(null_int(), Value::float64(2.5))};
+  auto v = Vector::from_values(st, keys);
+  VectorPtr decoded = decode_keys(st, *encode_keys(*v, keys.size()), keys.size());
+  EXPECT_EQ(decoded->value_at(0), s(i(1), Value::float64(0.0)));
+  for (size_t r = 1; r < keys.size(); ++r) EXPECT_EQ(decoded->value_at(r), keys[r]) << r;
+  GroupHashTable table({st}, 8, 8);
+  std::vector<uint8_t*> rows(keys.size());
+  table.find_or_insert({v}, keys.size(), rows.data(), [](uint8_t*) {});
+  EXPECT_EQ(table.size(), 5u);  // {1, -0.0} and {1, 0.0} are one group
+  EXPECT_EQ(rows[0], rows[3]);
+}
+
 }  // namespace
 }  // namespace ember

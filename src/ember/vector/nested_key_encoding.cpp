@@ -1,5 +1,6 @@
 #include "ember/vector/nested_key_encoding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -483,6 +484,37 @@ VectorPtr decode_keys(const DataType& type, const Vector& encoded, size_t n) {
   // Sized up front (struct fields too), so each top-level row is filled in place, in row order;
   // only array elements are appended.
   auto out = Vector::make(type, n);
+  if (type.id() == TypeId::kStruct && std::all_of(type.fields().begin(), type.fields().end(),
+                                                  [](const Field& f) { return f.type.fixed_width() > 0; })) {
+    // A struct of fixed-width fields (the commonest struct key): field widths and value arrays
+    // looked up once, each row's fields copied in place.
+    const size_t k = type.fields().size();
+    std::vector<size_t> width(k);
+    std::vector<uint8_t*> dst(k);
+    for (size_t f = 0; f < k; ++f) {
+      width[f] = static_cast<size_t>(type.fields()[f].type.fixed_width());
+      dst[f] = out->mutable_field(f).values<uint8_t>();
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (encoded.is_null(i)) {
+        out->set_null_row(i);
+        continue;
+      }
+      const std::string_view bytes = encoded.string_at(i);
+      const char* p = bytes.data();
+      for (size_t f = 0; f < k; ++f) {
+        if (*p++ == kNullTag) {
+          out->mutable_field(f).set_null(i);
+          continue;
+        }
+        std::memcpy(dst[f] + i * width[f], p, width[f]);
+        p += width[f];
+      }
+      EMBER_CHECK(p == bytes.data() + bytes.size(),
+                  "a key encoding of " + type.simple_string() + " did not decode to its full length");
+    }
+    return out;
+  }
   for (size_t i = 0; i < n; ++i) {
     if (encoded.is_null(i)) {
       out->set_null_row(i);
