@@ -178,16 +178,19 @@ def main():
             continue
         text = q.read_text()
         res = {}
+        # ember first: the JVM keeps compiling in the background for a while after Spark's runs,
+        # which would slow whatever is timed right after them.
+        if "ember" in engines:
+            res["ember"] = time_ember(data, text, args.runs, args.threads, args.conf)
+        if "ember0" in engines:
+            res["ember0"] = time_ember(data, text, args.runs, args.threads, args.conf + args.baseline_conf)
         if "duckdb" in engines:
             res["duckdb"] = time_duckdb(data, text, args.runs, args.threads)
         if "polars" in engines:
             res["polars"] = time_polars(data, text, args.runs)
         if "spark" in engines:
             res["spark"] = time_spark(spark, text, args.runs)
-        if "ember" in engines:
-            res["ember"] = time_ember(data, text, args.runs, args.threads, args.conf)
         if "ember0" in engines:
-            res["ember0"] = time_ember(data, text, args.runs, args.threads, args.conf + args.baseline_conf)
             for peer in baseline_ratios:
                 if res["ember0"][0] is not None and res[peer][0] is not None:
                     baseline_ratios[peer].append(res["ember0"][0] / res[peer][0])
