@@ -326,6 +326,12 @@ TEST_F(JoinVsSqliteTest, UnknownJoinTypeIsRejected) {
 }
 
 TEST_F(JoinVsSqliteTest, BuildSideOverTheMemoryLimitNamesTheSetting) {
+  // The session is shared with the other suites of this process: restore the limit however the
+  // test ends.
+  struct RestoreLimit {
+    Session& spark;
+    ~RestoreLimit() { spark.conf().unset("spark.ember.join.maxBuildBytes"); }
+  } restore{*spark_};
   spark_->conf().set("spark.ember.join.maxBuildBytes", "1024");
   try {
     orders().join(customers(), "cid").collect();
