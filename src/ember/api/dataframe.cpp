@@ -71,6 +71,10 @@ std::string QueryMetrics::to_string() const {
     s += ", runtime filters dropped " + std::to_string(runtime_filter_rows_filtered) + " rows and " +
          std::to_string(runtime_filter_row_groups_skipped) + " row groups";
   }
+  if (scan_filter_rows_filtered > 0) {
+    s += ", scan filters dropped " + std::to_string(scan_filter_rows_filtered) + " rows (" +
+         std::to_string(scan_filter_values_skipped) + " values not decoded)";
+  }
   s += "\n";
   for (const auto& op : operators) {
     char line[256];

@@ -34,6 +34,10 @@ struct QueryMetrics {
   // Scan rows dropped by runtime filters, and Parquet row groups their ranges ruled out.
   int64_t runtime_filter_rows_filtered = 0;
   int64_t runtime_filter_row_groups_skipped = 0;
+  // Rows Parquet scans dropped with the filter conjuncts they evaluate while reading, and the
+  // column values they therefore never decoded (late materialisation).
+  int64_t scan_filter_rows_filtered = 0;
+  int64_t scan_filter_values_skipped = 0;
   struct OperatorTotals {
     std::string name;
     int64_t rows_out = 0;

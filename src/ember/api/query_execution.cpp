@@ -296,6 +296,8 @@ void summarize_metrics(const JobSummary& summary, QueryMetrics* out) {
   out->bytes_read = summary.bytes_read;
   out->runtime_filter_rows_filtered = summary.runtime_filter_rows_filtered;
   out->runtime_filter_row_groups_skipped = summary.runtime_filter_row_groups_skipped;
+  out->scan_filter_rows_filtered = summary.scan_filter_rows_filtered;
+  out->scan_filter_values_skipped = summary.scan_filter_values_skipped;
   out->operators.clear();
   for (const auto& task : summary.tasks) {
     for (const auto& op : task.operators) {

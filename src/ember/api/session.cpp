@@ -99,6 +99,7 @@ const std::map<std::string, std::string>& default_settings() {
       {"spark.sql.files.maxPartitionBytes", "134217728"},
       {"spark.sql.autoBroadcastJoinThreshold", "10485760"},
       {"spark.ember.join.maxBuildBytes", "4294967296"},
+      {"spark.ember.parquet.lateMaterialization", "true"},
       {"spark.ui.showConsoleProgress", "true"},
       {"spark.ember.shuffle.memoryLimitBytes", "1073741824"},
       {"spark.ember.storage.memoryLimitBytes", "2147483648"},
@@ -175,6 +176,8 @@ PhysicalPlannerOptions SessionState::planner_options() const {
   o.runtime_filter_max_bits =
       parse_int_setting(kRuntimeFilterMaxBitsConf, setting(kRuntimeFilterMaxBitsConf, "67108864"));
   o.cbo_enabled = cbo_options().enabled;
+  o.parquet_late_materialization = parse_bool_setting(
+      "spark.ember.parquet.lateMaterialization", setting("spark.ember.parquet.lateMaterialization", "true"));
   return o;
 }
 

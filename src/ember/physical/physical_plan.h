@@ -106,6 +106,9 @@ struct PhysicalPlan {
   std::vector<CsvScanSplit> csv_splits;  // one per partition for CSV sources
   std::vector<std::vector<ParquetFileSplit>> parquet_splits;  // one list per partition for Parquet
   std::vector<ExprPtr> pushed_filters;   // attributes form, for explain only
+  // Parquet: conjuncts of the filter above, bound to the scan's output, that the scan evaluates
+  // while it reads (late materialisation; parquet_scan_filter.h). The filter keeps the rest.
+  std::vector<ExprPtr> scan_filters;
   std::vector<RuntimeFilterTarget> runtime_filters;  // also on kRuntimeFilter
 
   // kFilter: predicate; kProject: exprs. Both bound to the child's output.
@@ -182,6 +185,9 @@ struct PhysicalPlannerOptions {
   int64_t runtime_filter_max_bits = 67108864;                 // .maxNumBits
   double runtime_filter_fpp = 0.03;                           // .expectedFpp (Spark: 0.03)
   bool cbo_enabled = true;  // spark.sql.cbo.enabled: join sides sized by the cardinality estimator
+  // spark.ember.parquet.lateMaterialization: Parquet scans evaluate the simple conjuncts of the
+  // filter above them while reading (parquet_scan_filter.h).
+  bool parquet_late_materialization = true;
 };
 
 // Adds runtime filters to the hash joins of a physical plan where they are allowed and may pay

@@ -10,6 +10,7 @@
 #include "ember/io/csv/csv_reader.h"
 #include "ember/io/json/json_reader.h"
 #include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/parquet_scan_filter.h"
 #include "ember/io/parquet/row_group_pruning.h"
 #include "ember/optimizer/cost/statistics.h"
 #include "ember/physical/physical_plan.h"
@@ -92,9 +93,11 @@ class Planner {
       case PlanKind::kRelation: return plan_scan(*p);
       case PlanKind::kFilter: {
         PhysPtr child = plan(p->child());
+        ExprPtr condition = take_scan_filters(p->condition, *child);
+        if (!condition) return child;  // the scan evaluates every conjunct
         auto f = make_node(PhysKind::kFilter, {child});
-        f->predicate = bind_to_input(p->condition, child->output);
-        f->label = "Filter " + p->condition->to_string();
+        f->predicate = bind_to_input(condition, child->output);
+        f->label = "Filter " + condition->to_string();
         return f;
       }
       case PlanKind::kProject: {
@@ -424,6 +427,44 @@ class Planner {
     l->limit = n;
     l->label = std::string(global ? "GlobalLimit " : "LocalLimit ") + std::to_string(n);
     return l;
+  }
+
+  // A filter straight over a Parquet scan: the conjuncts the scan can evaluate while it reads
+  // move into the scan (explain shows them as ScanFilters); returns the rest, nullptr when none.
+  ExprPtr take_scan_filters(const ExprPtr& condition, PhysicalPlan& scan) {
+    if (!options_.parquet_late_materialization || scan.kind != PhysKind::kScan ||
+        scan.source->kind != SourceKind::kParquet) {
+      return condition;
+    }
+    const int data_columns = static_cast<int>(scan.source->schema.size()) - scan.source->partition_columns;
+    auto flat_data_column = [&](int i) {
+      return i >= 0 && static_cast<size_t>(i) < scan.read_columns.size() &&
+             scan.read_columns[static_cast<size_t>(i)] >= 0 &&
+             scan.read_columns[static_cast<size_t>(i)] < data_columns &&
+             !scan.output[static_cast<size_t>(i)]->type.is_nested();
+    };
+    std::vector<ExprPtr> conjuncts, taken, kept;
+    split_conjuncts(condition, conjuncts);
+    // A nondeterministic conjunct (rand) sees rows by position: the scan must not change which
+    // rows reach it.
+    if (!std::all_of(conjuncts.begin(), conjuncts.end(),
+                     [](const ExprPtr& c) { return is_deterministic(c); }))
+      return condition;
+    for (const auto& c : conjuncts) {
+      ExprPtr bound = bind_to_input(c, scan.output);
+      if (parquet_scan_can_evaluate(*bound, flat_data_column)) {
+        scan.scan_filters.push_back(std::move(bound));
+        taken.push_back(c);
+      } else {
+        kept.push_back(c);
+      }
+    }
+    if (taken.empty()) return condition;
+    scan.label += ", ScanFilters: [" + expr_list(taken) + "]";
+    if (kept.empty()) return nullptr;
+    ExprPtr rest = kept[0];
+    for (size_t i = 1; i < kept.size(); ++i) rest = make_and(rest, kept[i]);
+    return rest;
   }
 
   PhysPtr plan_scan(const LogicalPlan& p) {

@@ -129,6 +129,9 @@ bool is_null_check(const ExprPtr& e) {
 
 bool has_selective_filter(const PhysicalPlan& node) {
   if (node.kind == PhysKind::kFilter && node.predicate && !is_null_check(node.predicate)) return true;
+  for (const auto& f : node.scan_filters) {
+    if (!is_null_check(f)) return true;
+  }
   for (const auto& c : node.children) {
     if (has_selective_filter(*c)) return true;
   }

@@ -413,6 +413,8 @@ class PipelineBuilder {
         auto op =
             std::make_unique<ParquetScanOperator>(std::move(files), src.schema, src.partition_columns,
                                                   node.read_columns, ParquetReadOptions::parse(src.options));
+        op->set_filters(node.scan_filters, eval_);
+        op->set_interrupt_check([&task = task_] { task.check_cancelled(); });
         state_.parquet_scans.push_back(op.get());
         return op;
       }
@@ -589,6 +591,8 @@ void record_csv_boundaries(TaskContext& task, const TaskBuildState& state, CsvBo
   for (const auto* scan : state.parquet_scans) {
     task.metrics.bytes_read += scan->bytes_read();
     task.metrics.runtime_filter_row_groups_skipped += scan->row_groups_skipped();
+    task.metrics.scan_filter_rows_filtered += scan->rows_filtered();
+    task.metrics.scan_filter_values_skipped += scan->values_skipped();
   }
   for (const auto* f : state.runtime_filters) task.metrics.runtime_filter_rows_filtered += f->rows_filtered();
   std::lock_guard<std::mutex> lock(check.mu);
@@ -932,6 +936,8 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
       summary.bytes_read += t.bytes_read;
       summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
       summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
+      summary.scan_filter_rows_filtered += t.scan_filter_rows_filtered;
+      summary.scan_filter_values_skipped += t.scan_filter_values_skipped;
     }
   } catch (...) {
     for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
@@ -960,6 +966,8 @@ JobSummary JobRunner::run_adaptive(const PhysPtr& root, const ResultSink& sink) 
       summary.bytes_read += t.bytes_read;
       summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
       summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
+      summary.scan_filter_rows_filtered += t.scan_filter_rows_filtered;
+      summary.scan_filter_values_skipped += t.scan_filter_values_skipped;
       summary.tasks.push_back(std::move(t));
     }
   };

@@ -49,6 +49,8 @@ struct JobSummary {
   int64_t bytes_read = 0;   // bytes the file scans read, summed over `tasks`
   int64_t runtime_filter_rows_filtered = 0;       // scan rows runtime filters dropped
   int64_t runtime_filter_row_groups_skipped = 0;  // Parquet row groups their ranges ruled out
+  int64_t scan_filter_rows_filtered = 0;          // rows Parquet scans' own filters dropped
+  int64_t scan_filter_values_skipped = 0;         // column values those scans never decoded
 };
 
 class JobRunner {

@@ -37,6 +37,23 @@ void gather_dictionary(const T* dict, const uint32_t* idx, size_t m, T* out) {
   for (size_t i = 0; i < m; ++i) out[i] = dict[idx[i]];
 }
 
+// out[row + i] = src[idx[i]] for i < m, for a fixed-width type: a dictionary's values by index, or
+// a decoded run's selected rows.
+void gather_fixed(const Vector& src, const uint32_t* idx, size_t m, Vector& out, size_t row) {
+  switch (src.type().fixed_width()) {
+    case 1: gather_dictionary(src.values<uint8_t>(), idx, m, out.values<uint8_t>() + row); break;
+    case 2: gather_dictionary(src.values<uint16_t>(), idx, m, out.values<uint16_t>() + row); break;
+    case 4: gather_dictionary(src.values<uint32_t>(), idx, m, out.values<uint32_t>() + row); break;
+    case 8: gather_dictionary(src.values<uint64_t>(), idx, m, out.values<uint64_t>() + row); break;
+    case 16: gather_dictionary(src.values<int128_t>(), idx, m, out.values<int128_t>() + row); break;
+    default: throw_error(ErrorKind::kInternal, "fixed-width gather for an unexpected type width");
+  }
+}
+
+// Below this many selected rows per row of a run, dictionary indices are read one by one at the
+// selected positions rather than unpacked all and picked.
+constexpr size_t kSparseIndexRatio = 8;
+
 }  // namespace
 
 ColumnChunkReader::ColumnChunkReader(std::shared_ptr<const InputFile> file, ColumnDescriptor column,
@@ -386,15 +403,7 @@ void ColumnChunkReader::decode_dense_fixed(ValuesDecoder& decoder, Vector& out, 
 
 void ColumnChunkReader::decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m) {
   read_indices(m);
-  const uint32_t* idx = indices_.data();
-  switch (column_.type.fixed_width()) {
-    case 1: gather_dictionary(dictionary_->values<uint8_t>(), idx, m, out.values<uint8_t>() + row); break;
-    case 2: gather_dictionary(dictionary_->values<uint16_t>(), idx, m, out.values<uint16_t>() + row); break;
-    case 4: gather_dictionary(dictionary_->values<uint32_t>(), idx, m, out.values<uint32_t>() + row); break;
-    case 8: gather_dictionary(dictionary_->values<uint64_t>(), idx, m, out.values<uint64_t>() + row); break;
-    case 16: gather_dictionary(dictionary_->values<int128_t>(), idx, m, out.values<int128_t>() + row); break;
-    default: throw_error(ErrorKind::kInternal, "dictionary gather for an unexpected type width");
-  }
+  gather_fixed(*dictionary_, indices_.data(), m, out, row);
 }
 
 void ColumnChunkReader::append_strings(Vector& out, size_t row, size_t k, size_t m, const uint8_t* levels) {
@@ -485,13 +494,131 @@ void ColumnChunkReader::skip_run(size_t k) {
   }
   if (m == 0) return;
   if (dictionary_encoded_) {
-    read_indices(m);
+    // Skipped indices are never looked up, so they need neither unpacking nor a range check.
+    if (index_decoder_.skip(m) != m) corrupt("the dictionary indices end early");
   } else if (is_binary_physical(column_.physical)) {
     views_.resize(m);
     values_->decode_binary(views_.data(), m);
   } else {
     physical_.resize(m * static_cast<size_t>(fixed_width(column_.physical)));
     values_->decode_fixed(physical_.data(), m);
+  }
+}
+
+void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel,
+                                          size_t count) {
+  const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
+  size_t m = k;
+  if (column_.max_definition_level > 0) {
+    if (levels_.size() < k) levels_.resize(k);
+    read_levels(levels_.data(), k);
+    m = 0;
+    for (size_t i = 0; i < k; ++i) m += levels_[i] == max_level;
+  }
+  values_skipped_ += static_cast<int64_t>(k - count);
+  if (m == k && dictionary_encoded_) {
+    // Row i holds value i: the selected rows' indices, then their dictionary values.
+    indices_.resize(std::max(k, count));
+    if (count * kSparseIndexRatio < k) {
+      if (index_decoder_.get_selected(sel, count, k, indices_.data()) != k)
+        corrupt("the dictionary indices end early");
+    } else {
+      if (index_decoder_.get_batch(indices_.data(), k) != k) corrupt("the dictionary indices end early");
+      // In place: sel is ascending, so sel[i] >= i.
+      for (size_t i = 0; i < count; ++i) indices_[i] = indices_[sel[i]];
+    }
+    const auto dict_size = static_cast<uint32_t>(dictionary_->size());
+    uint32_t max = 0;
+    for (size_t i = 0; i < count; ++i) max = std::max(max, indices_[i]);
+    if (max >= dict_size) {
+      corrupt("dictionary index " + std::to_string(max) + " is out of range for a dictionary of " +
+              std::to_string(dict_size) + " values");
+    }
+    gather_fixed(*dictionary_, indices_.data(), count, out, at);
+    return;
+  }
+  // Decode the run's values densely, then pick the selected rows' values; with nulls, row i's
+  // value is the number of defined rows before it.
+  auto dense = Vector::make(column_.type, m);
+  if (dictionary_encoded_) decode_dense_fixed_from_dictionary(*dense, 0, m);
+  else decode_dense_fixed(*values_, *dense, 0, m);
+  if (m == k) {
+    gather_fixed(*dense, sel, count, out, at);
+    return;
+  }
+  local_sel_.resize(count);
+  uint32_t rank = 0;
+  size_t t = 0;
+  bool any_null = false;
+  for (size_t i = 0; i < k && t < count; ++i) {
+    const bool defined = levels_[i] == max_level;
+    if (sel[t] == i) {
+      local_sel_[t] = defined ? rank : 0;
+      any_null |= !defined;
+      ++t;
+    }
+    rank += defined ? 1 : 0;
+  }
+  if (m > 0) gather_fixed(*dense, local_sel_.data(), count, out, at);
+  if (!any_null && m > 0) return;
+  uint8_t* validity = out.mutable_validity();
+  const auto width = static_cast<size_t>(column_.type.fixed_width());
+  for (size_t i = 0; i < count; ++i) {
+    if (levels_[sel[i]] == max_level) continue;
+    clear_bit(validity, at + i);
+    std::memset(out.values<uint8_t>() + (at + i) * width, 0, width);
+  }
+}
+
+VectorPtr ColumnReader::read_selected(size_t n, const uint32_t* sel, size_t count) {
+  VectorPtr all = read(n);
+  values_skipped_ += static_cast<int64_t>(n - count);
+  return count == n ? all : gather(*all, sel, count);
+}
+
+VectorPtr ColumnChunkReader::read_selected(size_t n, const uint32_t* sel, size_t count) {
+  EMBER_CHECK(static_cast<int64_t>(n) <= rows_left(), "read past the end of a column chunk");
+  if (count == n) return read(n);
+  const int width = column_.type.fixed_width();
+  if (column_.conversion == ValueConversion::kAllNull || produces_strings(column_.conversion) ||
+      column_.max_repetition_level > 0 || width == 0) {
+    if (count > 0) return ColumnReader::read_selected(n, sel, count);
+    skip_unselected(n);
+    return Vector::make(column_.type, 0);
+  }
+  try {
+    if (!loaded_) load_chunk();
+    auto out = Vector::make(column_.type, count);
+    size_t row = 0;
+    size_t t = 0;  // next selected row
+    while (row < n) {
+      if (page_left_ == 0) {
+        // Whole pages before the next selected row are passed over undecoded.
+        const size_t gap = (t < count ? sel[t] : n) - row;
+        const auto passed = static_cast<size_t>(next_page(static_cast<int64_t>(gap)));
+        row += passed;
+        values_skipped_ += static_cast<int64_t>(passed);
+        if (page_left_ == 0) continue;
+      }
+      const size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
+      size_t end = t;
+      while (end < count && sel[end] < row + k) ++end;
+      if (end == t) {
+        skip_run(k);
+        values_skipped_ += static_cast<int64_t>(k);
+      } else {
+        run_sel_.resize(end - t);
+        for (size_t i = t; i < end; ++i) run_sel_[i - t] = static_cast<uint32_t>(sel[i] - row);
+        read_selected_run(*out, t, k, run_sel_.data(), end - t);
+      }
+      t = end;
+      page_left_ -= static_cast<int64_t>(k);
+      row += k;
+    }
+    rows_read_ += static_cast<int64_t>(n);
+    return out;
+  } catch (const EmberError& e) {
+    rethrow_with_context(e);
   }
 }
 

@@ -32,6 +32,22 @@ class ColumnReader {
   virtual VectorPtr read(size_t n) = 0;
   // Passes over the next n rows.
   virtual void skip(size_t n) = 0;
+  // Of the next n rows, only rows sel[0..count) (ascending, each < n) as a new vector of count
+  // rows: how a scan that filtered the batch on other columns reads the rest (late
+  // materialisation). count > 0 (a batch with nothing selected skips). This default decodes all n
+  // rows and gathers.
+  virtual VectorPtr read_selected(size_t n, const uint32_t* sel, size_t count);
+  // skip(n) for rows a scan's filter dropped (counted in values_skipped()).
+  void skip_unselected(size_t n) {
+    skip(n);
+    values_skipped_ += static_cast<int64_t>(n);
+  }
+  // Values passed over without being materialised into a vector (by skip_unselected or not
+  // selected by read_selected).
+  int64_t values_skipped() const { return values_skipped_; }
+
+ protected:
+  int64_t values_skipped_ = 0;
 };
 
 // Every level entry of a nested leaf's column chunk: repetition and definition levels, and one
@@ -53,6 +69,11 @@ class ColumnChunkReader final : public ColumnReader {
   // Passes over the next n rows (n <= rows_left()): data pages entirely inside them are neither
   // decompressed nor decoded; partly covered pages are decoded and the values dropped.
   void skip(size_t n) override;
+  // Fixed-width flat columns decode the selected rows alone: dictionary indices are read only
+  // at the selected positions when the selection is sparse and runs without a selected row are
+  // passed over (pages wholly between selected rows are not decompressed). Strings and nested
+  // leaves decode and gather.
+  VectorPtr read_selected(size_t n, const uint32_t* sel, size_t count) override;
   int64_t rows_left() const { return num_rows_ - rows_read_; }
   // The chunk's data pages from its offset index. With them, the chunk is read page by page as
   // rows are asked for, so pages that skip() passes over entirely are never read from disk (the
@@ -94,6 +115,9 @@ class ColumnChunkReader final : public ColumnReader {
   // entry's code, and their validity bit is cleared (allocating the bitmap on the first null).
   void read_codes_run(int32_t* codes, BufferPtr& validity, size_t row, size_t k, size_t n);
   void skip_run(size_t k);
+  // Rows sel[0..count) (relative to this run's first row, all < k) of the next k rows of the
+  // current page, into out's rows [at, at + count).
+  void read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel, size_t count);
   // Decodes m values densely into out's rows [row, row + m): fixed-width outputs only.
   void decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m);
   void decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m);
@@ -139,6 +163,8 @@ class ColumnChunkReader final : public ColumnReader {
   // scratch, reused across runs
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;
+  std::vector<uint32_t> run_sel_;    // read_selected: the selected rows of one run
+  std::vector<uint32_t> local_sel_;  // read_selected_run: their value positions
   std::vector<ByteArrayView> views_;
   Buffer physical_;
 };

@@ -46,21 +46,49 @@ ParquetRowGroupReader::ParquetRowGroupReader(std::vector<std::unique_ptr<parquet
 
 ParquetRowGroupReader::~ParquetRowGroupReader() = default;
 
-bool ParquetRowGroupReader::next(Batch& out) {
-  while (range_ < ranges_.size() && position_ >= ranges_[range_].end) ++range_;
-  if (range_ >= ranges_.size()) return false;
-  const ParquetRowRange& r = ranges_[range_];
-  if (position_ < r.begin) {
-    for (auto& c : columns_) c->skip(static_cast<size_t>(r.begin - position_));
-    position_ = r.begin;
+size_t ParquetRowGroupReader::start_batch() {
+  for (;;) {
+    while (range_ < ranges_.size() && position_ >= ranges_[range_].end) ++range_;
+    if (range_ >= ranges_.size()) return 0;
+    const ParquetRowRange& r = ranges_[range_];
+    if (position_ < r.begin) {
+      for (auto& c : columns_) c->skip(static_cast<size_t>(r.begin - position_));
+      position_ = r.begin;
+    }
+    // An empty range only moves the columns to its place.
+    const int64_t n = std::min<int64_t>(r.end - position_, static_cast<int64_t>(batch_size_));
+    if (n > 0) return static_cast<size_t>(n);
   }
-  auto n = static_cast<size_t>(std::min<int64_t>(r.end - position_, static_cast<int64_t>(batch_size_)));
+}
+
+VectorPtr ParquetRowGroupReader::read_column(size_t column, size_t n) { return columns_[column]->read(n); }
+
+VectorPtr ParquetRowGroupReader::read_column_selected(size_t column, size_t n, const uint32_t* sel,
+                                                      size_t count) {
+  return columns_[column]->read_selected(n, sel, count);
+}
+
+void ParquetRowGroupReader::skip_column(size_t column, size_t n) { columns_[column]->skip_unselected(n); }
+
+void ParquetRowGroupReader::finish_batch(size_t n) {
+  position_ += static_cast<int64_t>(n);
+  rows_left_ -= static_cast<int64_t>(n);
+}
+
+int64_t ParquetRowGroupReader::values_skipped() const {
+  int64_t n = 0;
+  for (const auto& c : columns_) n += c->values_skipped();
+  return n;
+}
+
+bool ParquetRowGroupReader::next(Batch& out) {
+  const size_t n = start_batch();
+  if (n == 0) return false;
   out.columns.clear();
   out.columns.reserve(columns_.size());
   for (auto& c : columns_) out.columns.push_back(c->read(n));
   out.num_rows = n;
-  position_ += static_cast<int64_t>(n);
-  rows_left_ -= static_cast<int64_t>(n);
+  finish_batch(n);
   return true;
 }
 

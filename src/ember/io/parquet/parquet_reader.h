@@ -85,6 +85,19 @@ class ParquetRowGroupReader {
   // Selected rows not yet returned.
   int64_t rows_left() const { return rows_left_; }
 
+  // Column by column, for a scan that filters while it reads (late materialisation):
+  // start_batch() gives the next batch's row count (0: the row group is exhausted), then each
+  // projected column is read once — whole, only some rows, or skipped — and finish_batch() ends
+  // the batch. next() is these steps for every column whole.
+  size_t start_batch();
+  VectorPtr read_column(size_t column, size_t n);
+  // Rows sel[0..count) of the batch (ascending, count > 0), decoding as little else as it can.
+  VectorPtr read_column_selected(size_t column, size_t n, const uint32_t* sel, size_t count);
+  void skip_column(size_t column, size_t n);
+  void finish_batch(size_t n);
+  // Values of this reader's columns passed over without being materialised.
+  int64_t values_skipped() const;
+
  private:
   friend class ParquetFileReader;
   ParquetRowGroupReader(std::vector<std::unique_ptr<parquet::ColumnReader>> columns,

@@ -1,7 +1,10 @@
 #include "ember/io/parquet/parquet_scan_operator.h"
 
+#include <algorithm>
+
 #include "ember/common/error.h"
 #include "ember/io/parquet/parquet_reader.h"
+#include "ember/io/parquet/parquet_scan_filter.h"
 #include "ember/io/parquet/row_group_pruning.h"
 
 namespace ember {
@@ -16,6 +19,59 @@ ParquetScanOperator::ParquetScanOperator(std::vector<ParquetScanFile> files, Sch
       options_(options) {}
 
 ParquetScanOperator::~ParquetScanOperator() = default;
+
+void ParquetScanOperator::set_filters(const std::vector<ExprPtr>& conjuncts, const EvalContext& ctx) {
+  if (conjuncts.empty()) return;
+  // Fixed-width comparisons are cheap and usually the most selective (ranges on dates and
+  // numbers); string predicates then run on fewer rows.
+  auto cost = [&](const ExprPtr& c) {
+    for (int col : referenced_columns(*c)) {
+      const Field& f = table_schema_.field(static_cast<size_t>(read_columns_[static_cast<size_t>(col)]));
+      if (f.type.fixed_width() == 0) return 1;
+    }
+    return 0;
+  };
+  std::vector<ExprPtr> ordered = conjuncts;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&](const ExprPtr& a, const ExprPtr& b) { return cost(a) < cost(b); });
+  // Columns join a stage in the order the conjuncts first read them; a conjunct runs in the stage
+  // that reads the last of its columns.
+  std::vector<int> stage_of(read_columns_.size(), -1);
+  std::vector<std::vector<ExprPtr>> stage_conjuncts;
+  for (const ExprPtr& c : ordered) {
+    std::vector<int> fresh;
+    int stage = -1;
+    for (int col : referenced_columns(*c)) {
+      if (stage_of[static_cast<size_t>(col)] < 0) fresh.push_back(col);
+      else stage = std::max(stage, stage_of[static_cast<size_t>(col)]);
+    }
+    if (!fresh.empty()) {
+      stage = static_cast<int>(stages_.size());
+      stages_.push_back(FilterStage{fresh, nullptr});
+      stage_conjuncts.emplace_back();
+      for (int col : fresh) stage_of[static_cast<size_t>(col)] = stage;
+    }
+    if (stage < 0) continue;  // reads no column: not a conjunct the planner hands over
+    stage_conjuncts[static_cast<size_t>(stage)].push_back(c);
+  }
+  for (size_t s = 0; s < stages_.size(); ++s) {
+    for (const ExprPtr& c : stage_conjuncts[s])
+      stages_[s].predicate = stages_[s].predicate ? make_and(stages_[s].predicate, c) : c;
+  }
+  evaluator_ = std::make_unique<ExpressionEvaluator>(ctx);
+  // String predicates run once per dictionary entry; surviving rows are decoded by next() when
+  // the parent did not ask for dictionaries.
+  options_.dictionary_output = options_.dictionary_vectors;
+}
+
+int64_t ParquetScanOperator::values_skipped() const {
+  return values_skipped_closed_ + (row_group_reader_ ? row_group_reader_->values_skipped() : 0);
+}
+
+void ParquetScanOperator::close_row_group() {
+  if (row_group_reader_) values_skipped_closed_ += row_group_reader_->values_skipped();
+  row_group_reader_.reset();
+}
 
 int64_t ParquetScanOperator::bytes_read() const {
   return bytes_read_closed_ + (reader_ ? reader_->bytes_read() : 0);
@@ -85,6 +141,9 @@ bool ParquetScanOperator::open_next_row_group() {
         }
         file_columns_.push_back(in_file);
       }
+      reader_columns_.clear();
+      int next = 0;
+      for (int c : file_columns_) reader_columns_.push_back(c >= 0 ? next++ : -1);
     }
     if (row_group_ < f.row_groups.size()) {
       std::vector<int> projection;
@@ -106,7 +165,7 @@ bool ParquetScanOperator::open_next_row_group() {
       }
       return true;
     }
-    row_group_reader_.reset();
+    close_row_group();
     bytes_read_closed_ += reader_->bytes_read();
     reader_.reset();
     ++file_;
@@ -114,13 +173,87 @@ bool ParquetScanOperator::open_next_row_group() {
   return false;
 }
 
+VectorPtr ParquetScanOperator::read_output_column(size_t i, size_t n, const uint32_t* sel, size_t count) {
+  const int c = read_columns_[i];
+  const int data_columns = static_cast<int>(table_schema_.size()) - partition_columns_;
+  if (c >= data_columns) {
+    return Vector::make_constant(files_[file_].partition_values[static_cast<size_t>(c - data_columns)],
+                                 count);
+  }
+  const int r = reader_columns_[i];
+  if (r < 0) return Vector::make_null(table_schema_.field(static_cast<size_t>(c)).type, count);
+  if (count == n) return row_group_reader_->read_column(static_cast<size_t>(r), n);
+  return row_group_reader_->read_column_selected(static_cast<size_t>(r), n, sel, count);
+}
+
+bool ParquetScanOperator::produce_filtered(Batch& out) {
+  const size_t width = read_columns_.size();
+  std::vector<uint8_t> read(width);
+  for (;;) {
+    if (!row_group_reader_ && !open_next_row_group()) return false;
+    const size_t n = row_group_reader_->start_batch();
+    if (n == 0) {
+      close_row_group();
+      continue;
+    }
+    out = Batch();
+    out.columns.assign(width, nullptr);
+    std::fill(read.begin(), read.end(), 0);
+    size_t m = n;  // rows still selected; selected_[0..m) when m < n
+    for (const FilterStage& stage : stages_) {
+      for (int col : stage.columns) {
+        out.columns[static_cast<size_t>(col)] =
+            read_output_column(static_cast<size_t>(col), n, selected_.data(), m);
+        read[static_cast<size_t>(col)] = 1;
+      }
+      out.num_rows = m;
+      evaluator_->select(*stage.predicate, out, narrowed_);
+      if (narrowed_.size() == m) continue;
+      if (narrowed_.empty()) {
+        m = 0;
+        break;
+      }
+      // Keep the survivors of the columns read so far, and note which batch rows they are.
+      for (size_t c = 0; c < width; ++c) {
+        if (read[c]) out.columns[c] = gather(*out.columns[c], narrowed_.data(), narrowed_.size());
+      }
+      if (m == n) {
+        selected_ = narrowed_;
+      } else {
+        for (size_t k = 0; k < narrowed_.size(); ++k) selected_[k] = selected_[narrowed_[k]];
+        selected_.resize(narrowed_.size());
+      }
+      m = narrowed_.size();
+    }
+    if (m == 0) {
+      // Nothing survives: the columns not read yet pass over the batch undecoded.
+      for (size_t i = 0; i < width; ++i) {
+        const int r = reader_columns_[i];
+        if (!read[i] && r >= 0) row_group_reader_->skip_column(static_cast<size_t>(r), n);
+      }
+      row_group_reader_->finish_batch(n);
+      rows_filtered_ += static_cast<int64_t>(n);
+      if (interrupt_check_) interrupt_check_();
+      continue;
+    }
+    for (size_t i = 0; i < width; ++i) {
+      if (!read[i]) out.columns[i] = read_output_column(i, n, selected_.data(), m);
+    }
+    row_group_reader_->finish_batch(n);
+    rows_filtered_ += static_cast<int64_t>(n - m);
+    out.num_rows = m;
+    return true;
+  }
+}
+
 bool ParquetScanOperator::produce(Batch& out) {
+  if (!stages_.empty()) return produce_filtered(out);
   const int data_columns = static_cast<int>(table_schema_.size()) - partition_columns_;
   for (;;) {
     if (!row_group_reader_ && !open_next_row_group()) return false;
     Batch in;
     if (!row_group_reader_->next(in)) {
-      row_group_reader_.reset();
+      close_row_group();
       continue;
     }
     if (in.num_rows == 0) continue;

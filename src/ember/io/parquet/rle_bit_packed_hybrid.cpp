@@ -92,6 +92,60 @@ size_t RleBitPackedDecoder::get_batch(T* out, size_t n) {
   return done;
 }
 
+size_t RleBitPackedDecoder::skip(size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    if (rle_left_ > 0) {
+      size_t k = static_cast<size_t>(std::min<uint64_t>(rle_left_, n - done));
+      rle_left_ -= k;
+      done += k;
+    } else if (packed_left_ > 0) {
+      size_t k = static_cast<size_t>(std::min<uint64_t>(packed_left_, n - done));
+      packed_bit_ += static_cast<uint64_t>(k) * static_cast<uint64_t>(bit_width_);
+      packed_left_ -= k;
+      done += k;
+    } else if (!next_run()) {
+      break;
+    }
+  }
+  return done;
+}
+
+size_t RleBitPackedDecoder::get_selected(const uint32_t* positions, size_t count, size_t n, uint32_t* out) {
+  size_t done = 0;  // values passed so far
+  size_t j = 0;     // next position to decode
+  const uint64_t mask = bit_width_ >= 32 ? 0xffffffffULL : (uint64_t{1} << bit_width_) - 1;
+  while (done < n) {
+    if (rle_left_ > 0) {
+      size_t k = static_cast<size_t>(std::min<uint64_t>(rle_left_, n - done));
+      for (; j < count && positions[j] < done + k; ++j) out[j] = rle_value_;
+      rle_left_ -= k;
+      done += k;
+    } else if (packed_left_ > 0) {
+      size_t k = static_cast<size_t>(std::min<uint64_t>(packed_left_, n - done));
+      const auto width = static_cast<uint64_t>(bit_width_);
+      for (; j < count && positions[j] < done + k; ++j) {
+        // A value of at most 32 bits starting anywhere in a byte lies within 8 bytes of it.
+        const uint64_t bit = packed_bit_ + (positions[j] - done) * width;
+        const auto byte = static_cast<size_t>(bit >> 3);
+        if (byte + 8 <= packed_size_) {
+          uint64_t word;
+          std::memcpy(&word, packed_data_ + byte, sizeof word);
+          out[j] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+        } else {
+          unpack_bits<uint32_t>(packed_data_, packed_size_, bit_width_, bit, out + j, 1);
+        }
+      }
+      packed_bit_ += static_cast<uint64_t>(k) * width;
+      packed_left_ -= k;
+      done += k;
+    } else if (!next_run()) {
+      break;
+    }
+  }
+  return done;
+}
+
 template size_t RleBitPackedDecoder::get_batch<uint8_t>(uint8_t*, size_t);
 template size_t RleBitPackedDecoder::get_batch<uint16_t>(uint16_t*, size_t);
 template size_t RleBitPackedDecoder::get_batch<uint32_t>(uint32_t*, size_t);

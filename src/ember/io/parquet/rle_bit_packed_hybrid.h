@@ -27,6 +27,14 @@ class RleBitPackedDecoder {
   // width, throws EmberError(kMalformedInput).
   template <class T>
   size_t get_batch(T* out, size_t n);
+  // Passes over up to n values without unpacking them (a scan skipping rows nothing selected);
+  // returns how many it passed over, fewer than n only when the data ends.
+  size_t skip(size_t n);
+  // Of the next n values, decodes only those at `positions` (count of them, ascending, each < n)
+  // into out[0..count) and passes over the rest: sparse selections read a value's bits directly
+  // instead of unpacking every value. Returns the values passed over (n unless the data ends
+  // first, in which case out is not complete).
+  size_t get_selected(const uint32_t* positions, size_t count, size_t n, uint32_t* out);
 
   // Bytes consumed so far (whole runs read).
   size_t bytes_consumed() const { return static_cast<size_t>(pos_ - begin_); }
