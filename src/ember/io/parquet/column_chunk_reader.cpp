@@ -50,6 +50,25 @@ void gather_fixed(const Vector& src, const uint32_t* idx, size_t m, Vector& out,
   }
 }
 
+template <class T>
+void gather_picked(const T* src, const uint32_t* idx, const uint32_t* sel, uint32_t base, size_t m, T* out) {
+  for (size_t i = 0; i < m; ++i) out[i] = src[idx[sel[i] - base]];
+}
+
+// out[row + i] = src[idx[sel[i] - base]] for i < m: the dictionary values of a run's selected rows
+// straight from the run's indices (one pass, no compacted index list).
+void gather_fixed_picked(const Vector& src, const uint32_t* idx, const uint32_t* sel, uint32_t base, size_t m,
+                         Vector& out, size_t row) {
+  switch (src.type().fixed_width()) {
+    case 1: gather_picked(src.values<uint8_t>(), idx, sel, base, m, out.values<uint8_t>() + row); break;
+    case 2: gather_picked(src.values<uint16_t>(), idx, sel, base, m, out.values<uint16_t>() + row); break;
+    case 4: gather_picked(src.values<uint32_t>(), idx, sel, base, m, out.values<uint32_t>() + row); break;
+    case 8: gather_picked(src.values<uint64_t>(), idx, sel, base, m, out.values<uint64_t>() + row); break;
+    case 16: gather_picked(src.values<int128_t>(), idx, sel, base, m, out.values<int128_t>() + row); break;
+    default: throw_error(ErrorKind::kInternal, "fixed-width gather for an unexpected type width");
+  }
+}
+
 // Below this many selected rows per row of a run, dictionary indices are read one by one at the
 // selected positions rather than unpacked all and picked.
 constexpr size_t kSparseIndexRatio = 8;
@@ -505,8 +524,8 @@ void ColumnChunkReader::skip_run(size_t k) {
   }
 }
 
-void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel,
-                                          size_t count) {
+void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel, size_t count,
+                                          uint32_t base) {
   const auto max_level = static_cast<uint8_t>(column_.max_definition_level);
   size_t m = k;
   if (column_.max_definition_level > 0) {
@@ -517,24 +536,28 @@ void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, cons
   }
   values_skipped_ += static_cast<int64_t>(k - count);
   if (m == k && dictionary_encoded_) {
-    // Row i holds value i: the selected rows' indices, then their dictionary values.
-    indices_.resize(std::max(k, count));
-    if (count * kSparseIndexRatio < k) {
-      if (index_decoder_.get_selected(sel, count, k, indices_.data()) != k)
+    // Row i holds value i. Sparse: read the selected rows' indices alone; dense: unpack the run's
+    // indices and gather the selected rows' values from them.
+    const bool sparse = count * kSparseIndexRatio < k;
+    const size_t have = sparse ? count : k;
+    indices_.resize(have);
+    if (sparse) {
+      run_sel_.resize(count);
+      for (size_t i = 0; i < count; ++i) run_sel_[i] = sel[i] - base;
+      if (index_decoder_.get_selected(run_sel_.data(), count, k, indices_.data()) != k)
         corrupt("the dictionary indices end early");
-    } else {
-      if (index_decoder_.get_batch(indices_.data(), k) != k) corrupt("the dictionary indices end early");
-      // In place: sel is ascending, so sel[i] >= i.
-      for (size_t i = 0; i < count; ++i) indices_[i] = indices_[sel[i]];
+    } else if (index_decoder_.get_batch(indices_.data(), k) != k) {
+      corrupt("the dictionary indices end early");
     }
     const auto dict_size = static_cast<uint32_t>(dictionary_->size());
     uint32_t max = 0;
-    for (size_t i = 0; i < count; ++i) max = std::max(max, indices_[i]);
+    for (size_t i = 0; i < have; ++i) max = std::max(max, indices_[i]);
     if (max >= dict_size) {
       corrupt("dictionary index " + std::to_string(max) + " is out of range for a dictionary of " +
               std::to_string(dict_size) + " values");
     }
-    gather_fixed(*dictionary_, indices_.data(), count, out, at);
+    if (sparse) gather_fixed(*dictionary_, indices_.data(), count, out, at);
+    else gather_fixed_picked(*dictionary_, indices_.data(), sel, base, count, out, at);
     return;
   }
   // Decode the run's values densely, then pick the selected rows' values; with nulls, row i's
@@ -543,7 +566,10 @@ void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, cons
   if (dictionary_encoded_) decode_dense_fixed_from_dictionary(*dense, 0, m);
   else decode_dense_fixed(*values_, *dense, 0, m);
   if (m == k) {
-    gather_fixed(*dense, sel, count, out, at);
+    // The run's values are their own "dictionary", indexed by row: idx[r] = r.
+    identity_.resize(k);
+    for (size_t i = 0; i < k; ++i) identity_[i] = static_cast<uint32_t>(i);
+    gather_fixed_picked(*dense, identity_.data(), sel, base, count, out, at);
     return;
   }
   local_sel_.resize(count);
@@ -552,7 +578,7 @@ void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, cons
   bool any_null = false;
   for (size_t i = 0; i < k && t < count; ++i) {
     const bool defined = levels_[i] == max_level;
-    if (sel[t] == i) {
+    if (sel[t] - base == i) {
       local_sel_[t] = defined ? rank : 0;
       any_null |= !defined;
       ++t;
@@ -564,7 +590,7 @@ void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, cons
   uint8_t* validity = out.mutable_validity();
   const auto width = static_cast<size_t>(column_.type.fixed_width());
   for (size_t i = 0; i < count; ++i) {
-    if (levels_[sel[i]] == max_level) continue;
+    if (levels_[sel[i] - base] == max_level) continue;
     clear_bit(validity, at + i);
     std::memset(out.values<uint8_t>() + (at + i) * width, 0, width);
   }
@@ -601,15 +627,16 @@ VectorPtr ColumnChunkReader::read_selected(size_t n, const uint32_t* sel, size_t
         if (page_left_ == 0) continue;
       }
       const size_t k = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n - row), page_left_));
-      size_t end = t;
-      while (end < count && sel[end] < row + k) ++end;
+      // The selected rows in this run: sel[t..end).
+      const size_t end =
+          row + k >= n ? count
+                       : static_cast<size_t>(
+                             std::lower_bound(sel + t, sel + count, static_cast<uint32_t>(row + k)) - sel);
       if (end == t) {
         skip_run(k);
         values_skipped_ += static_cast<int64_t>(k);
       } else {
-        run_sel_.resize(end - t);
-        for (size_t i = t; i < end; ++i) run_sel_[i - t] = static_cast<uint32_t>(sel[i] - row);
-        read_selected_run(*out, t, k, run_sel_.data(), end - t);
+        read_selected_run(*out, t, k, sel + t, end - t, static_cast<uint32_t>(row));
       }
       t = end;
       page_left_ -= static_cast<int64_t>(k);

@@ -115,9 +115,9 @@ class ColumnChunkReader final : public ColumnReader {
   // entry's code, and their validity bit is cleared (allocating the bitmap on the first null).
   void read_codes_run(int32_t* codes, BufferPtr& validity, size_t row, size_t k, size_t n);
   void skip_run(size_t k);
-  // Rows sel[0..count) (relative to this run's first row, all < k) of the next k rows of the
-  // current page, into out's rows [at, at + count).
-  void read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel, size_t count);
+  // Rows sel[i] - base (i < count; each below k) of the next k rows of the current page, into
+  // out's rows [at, at + count).
+  void read_selected_run(Vector& out, size_t at, size_t k, const uint32_t* sel, size_t count, uint32_t base);
   // Decodes m values densely into out's rows [row, row + m): fixed-width outputs only.
   void decode_dense_fixed(ValuesDecoder& decoder, Vector& out, size_t row, size_t m);
   void decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m);
@@ -163,8 +163,9 @@ class ColumnChunkReader final : public ColumnReader {
   // scratch, reused across runs
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;
-  std::vector<uint32_t> run_sel_;    // read_selected: the selected rows of one run
-  std::vector<uint32_t> local_sel_;  // read_selected_run: their value positions
+  std::vector<uint32_t> run_sel_;    // read_selected_run: the selected rows, relative to the run
+  std::vector<uint32_t> local_sel_;  // read_selected_run: their value positions (with nulls)
+  std::vector<uint32_t> identity_;   // 0, 1, 2, ...: a decoded run indexed by row
   std::vector<ByteArrayView> views_;
   Buffer physical_;
 };
