@@ -55,8 +55,9 @@ class ParquetScanOperator final : public Operator {
   // which qualify) that the scan evaluates while it reads. Per batch it reads the columns of the
   // first conjunct, narrows the selection, reads the next conjunct's columns at the selected rows
   // only, and so on; the other columns are read at the final selection, and a batch nothing
-  // survives is skipped in every column not yet read. Conjuncts on fixed-width columns go before
-  // those on strings. Call before the first next().
+  // survives is skipped in every column not yet read. Simple comparisons of fixed-width columns go
+  // first, then those of strings, then AND/OR/NOT forms, then IS NOT NULL (see set_filters). Call
+  // before the first next().
   void set_filters(const std::vector<ExprPtr>& conjuncts, const EvalContext& ctx);
   // Called once per batch the filters dropped whole, so a task that keeps finding nothing still
   // notices cancellation.
