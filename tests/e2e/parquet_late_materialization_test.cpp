@@ -17,6 +17,7 @@
 namespace ember {
 namespace {
 
+using namespace ember::functions;
 using testing::expect_same_rows;
 using testing::SqliteReference;
 using testing::to_table;
@@ -112,6 +113,28 @@ TEST_F(ParquetLateMaterializationTest, SameRowsAsSqliteWithAndWithoutTheScanFilt
   // A conjunct the scan does not take stays in the filter above it.
   check("SELECT id, price FROM t WHERE k < 50 AND id % 7 = 0");
   check("SELECT tag, count(*), sum(k) FROM t WHERE k > 90 GROUP BY tag");
+}
+
+TEST_F(ParquetLateMaterializationTest, PartitionColumnsAndColumnsAFileLacks) {
+  const fs::path out = dir_ / "parts";
+  auto t = spark_->read().parquet((dir_ / "t").string());
+  t.filter(col("id") < 2500).select("id", "k", "price").write().parquet((out / "part=1").string());
+  t.filter(col("id") >= 2500).select("id", "tag", "price").write().parquet((out / "part=2").string());
+  spark_->read().option("mergeSchema", "true").parquet(out.string()).create_or_replace_temp_view("p");
+  // k exists only in part=1's file and tag only in part=2's: elsewhere the filter column reads as
+  // nulls. The partition column is a constant beside the filtered rows.
+  check("SELECT id, price, part FROM p WHERE k < 10",
+        "SELECT id, price, 1 FROM t WHERE k < 10 AND id < 2500");
+  check("SELECT id, part FROM p WHERE k IS NULL AND price > 9000",
+        "SELECT id, CASE WHEN id < 2500 THEN 1 ELSE 2 END FROM t WHERE (id >= 2500 OR k IS NULL) AND price > "
+        "9000");
+  check("SELECT id, k, part FROM p WHERE tag = 'c' AND part = 2",
+        "SELECT id, NULL, 2 FROM t WHERE tag = 'c' AND id >= 2500");
+  check("SELECT id, tag FROM p WHERE price < 500 AND part = 1",
+        "SELECT id, NULL FROM t WHERE price < 500 AND id < 2500");
+  const std::string plan = spark_->sql("SELECT id, part FROM p WHERE k < 10 AND part = 1").explain_string();
+  EXPECT_NE(plan.find("ScanFilters: [(k#"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("PartitionFilters: [(part#"), std::string::npos) << plan;
 }
 
 TEST_F(ParquetLateMaterializationTest, ExplainShowsWhereTheFilterRuns) {
