@@ -249,6 +249,17 @@ void ColumnChunkReader::load_dictionary(const PageHeader& h, const uint8_t* body
     corrupt("the dictionary page claims " + std::to_string(n) + " values but holds " +
             std::to_string(data_size) + " bytes");
   }
+  dictionary_size_ = n;
+  dictionary_ = nullptr;
+  coded_dictionary_ = nullptr;
+  dictionary_raw_ = nullptr;
+  if (!produces_strings(column_.conversion) && has_raw_dictionary_layout()) {
+    // Converted on first need (ensure_dictionary): a scan reading few rows of the chunk
+    // (read_selected) converts only the values it picks from these PLAIN bytes, which stay in
+    // chunk_ or dictionary_buffer_ while the chunk is read.
+    dictionary_raw_ = data;
+    return;
+  }
   std::unique_ptr<ValuesDecoder> decoder =
       make_plain_decoder(column_.physical, column_.type_length, data, data_size);
   auto dict = Vector::make(column_.type, n);
@@ -269,7 +280,21 @@ void ColumnChunkReader::load_dictionary(const PageHeader& h, const uint8_t* body
     decode_dense_fixed(*decoder, *dict, 0, n);
   }
   dictionary_ = std::move(dict);
-  coded_dictionary_ = nullptr;
+}
+
+bool ColumnChunkReader::has_raw_dictionary_layout() const {
+  return column_.physical == PhysicalType::kInt32 || column_.physical == PhysicalType::kInt64 ||
+         column_.physical == PhysicalType::kFloat || column_.physical == PhysicalType::kDouble;
+}
+
+void ColumnChunkReader::ensure_dictionary() {
+  if (dictionary_) return;
+  const size_t width = static_cast<size_t>(fixed_width(column_.physical));
+  std::unique_ptr<ValuesDecoder> decoder =
+      make_plain_decoder(column_.physical, column_.type_length, dictionary_raw_, dictionary_size_ * width);
+  auto dict = Vector::make(column_.type, dictionary_size_);
+  decode_dense_fixed(*decoder, *dict, 0, dictionary_size_);
+  dictionary_ = std::move(dict);
 }
 
 void ColumnChunkReader::start_data_page_v1(const PageHeader& h, const uint8_t* body, size_t size) {
@@ -368,7 +393,7 @@ void ColumnChunkReader::start_data_page_v2(const PageHeader& h, const uint8_t* b
 void ColumnChunkReader::start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values) {
   values_.reset();
   if (encoding == Encoding::kPlainDictionary || encoding == Encoding::kRleDictionary) {
-    if (!dictionary_) corrupt("a dictionary-encoded data page but no dictionary page");
+    if (!dictionary_ && !dictionary_raw_) corrupt("a dictionary-encoded data page but no dictionary page");
     if (size < 1) corrupt("a dictionary-encoded data page without its bit width");
     int bw = data[0];
     if (bw > 32) corrupt("dictionary index bit width " + std::to_string(bw) + " exceeds 32");
@@ -395,7 +420,7 @@ void ColumnChunkReader::read_levels(uint8_t* out, size_t n) {
 void ColumnChunkReader::read_indices(size_t m) {
   indices_.resize(m);
   if (index_decoder_.get_batch(indices_.data(), m) != m) corrupt("the dictionary indices end early");
-  auto dict_size = static_cast<uint32_t>(dictionary_->size());
+  auto dict_size = static_cast<uint32_t>(dictionary_size_);
   uint32_t max = 0;
   for (size_t i = 0; i < m; ++i) max = std::max(max, indices_[i]);
   if (m > 0 && max >= dict_size) {
@@ -421,6 +446,7 @@ void ColumnChunkReader::decode_dense_fixed(ValuesDecoder& decoder, Vector& out, 
 }
 
 void ColumnChunkReader::decode_dense_fixed_from_dictionary(Vector& out, size_t row, size_t m) {
+  ensure_dictionary();
   read_indices(m);
   gather_fixed(*dictionary_, indices_.data(), m, out, row);
 }
@@ -549,13 +575,23 @@ void ColumnChunkReader::read_selected_run(Vector& out, size_t at, size_t k, cons
     } else if (index_decoder_.get_batch(indices_.data(), k) != k) {
       corrupt("the dictionary indices end early");
     }
-    const auto dict_size = static_cast<uint32_t>(dictionary_->size());
+    const auto dict_size = static_cast<uint32_t>(dictionary_size_);
     uint32_t max = 0;
     for (size_t i = 0; i < have; ++i) max = std::max(max, indices_[i]);
     if (max >= dict_size) {
       corrupt("dictionary index " + std::to_string(max) + " is out of range for a dictionary of " +
               std::to_string(dict_size) + " values");
     }
+    if (sparse && !dictionary_) {
+      // The picked values straight from the PLAIN dictionary bytes, converted alone.
+      const auto width = static_cast<size_t>(fixed_width(column_.physical));
+      physical_.resize(count * width);
+      for (size_t i = 0; i < count; ++i)
+        std::memcpy(physical_.data() + i * width, dictionary_raw_ + indices_[i] * width, width);
+      convert_fixed(column_.conversion, physical_.data(), count, out, at);
+      return;
+    }
+    ensure_dictionary();
     if (sparse) gather_fixed(*dictionary_, indices_.data(), count, out, at);
     else gather_fixed_picked(*dictionary_, indices_.data(), sel, base, count, out, at);
     return;

@@ -104,6 +104,10 @@ class ColumnChunkReader final : public ColumnReader {
   const uint8_t* page_data(const uint8_t* body, size_t body_size, int64_t uncompressed_size, Buffer& buffer,
                            size_t* size);
   void load_dictionary(const PageHeader& h, const uint8_t* body, size_t size);
+  // INT32/INT64/FLOAT/DOUBLE dictionaries are kept as their PLAIN bytes until a read needs the
+  // converted vector (ensure_dictionary); a sparse read_selected converts only what it picks.
+  bool has_raw_dictionary_layout() const;
+  void ensure_dictionary();
   void start_data_page_v1(const PageHeader& h, const uint8_t* body, size_t size);
   void start_data_page_v2(const PageHeader& h, const uint8_t* body, size_t size);
   void start_values(Encoding encoding, const uint8_t* data, size_t size, size_t num_values);
@@ -156,7 +160,9 @@ class ColumnChunkReader final : public ColumnReader {
   bool dictionary_encoded_ = false;
   RleBitPackedDecoder index_decoder_;
   std::unique_ptr<ValuesDecoder> values_;
-  VectorPtr dictionary_;
+  VectorPtr dictionary_;             // null while only dictionary_raw_ is loaded
+  const uint8_t* dictionary_raw_ = nullptr;
+  size_t dictionary_size_ = 0;       // values in the current dictionary page
   bool dictionary_output_ = false;
   VectorPtr coded_dictionary_;  // dictionary_ plus a trailing null entry, made on first use
 
