@@ -544,7 +544,7 @@ void ColumnChunkReader::skip_run(size_t k) {
   } else if (is_binary_physical(column_.physical)) {
     views_.resize(m);
     values_->decode_binary(views_.data(), m);
-  } else {
+  } else if (!values_->skip_fixed(m)) {
     physical_.resize(m * static_cast<size_t>(fixed_width(column_.physical)));
     values_->decode_fixed(physical_.data(), m);
   }

@@ -22,6 +22,14 @@ class PlainFixedDecoder final : public ValuesDecoder {
     pos_ += bytes;
   }
 
+  // PLAIN values sit at fixed offsets: a skip is a pointer move.
+  bool skip_fixed(size_t n) override {
+    size_t bytes = n * static_cast<size_t>(width_);
+    if (bytes > static_cast<size_t>(end_ - pos_)) throw_values_exhausted("PLAIN");
+    pos_ += bytes;
+    return true;
+  }
+
  private:
   int width_;
   const uint8_t* pos_;

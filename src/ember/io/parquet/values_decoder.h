@@ -39,6 +39,9 @@ class ValuesDecoder {
   virtual void decode_fixed(uint8_t* out, size_t n);
   // BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY: the next n values as views.
   virtual void decode_binary(ByteArrayView* out, size_t n);
+  // Fixed-width types: passes over the next n values without decoding them and returns true, or
+  // returns false (having consumed nothing) when the encoding can only skip by decoding.
+  virtual bool skip_fixed(size_t n) { return false; }
 };
 
 // Bytes per value of a fixed-width physical type as decode_fixed writes it (BOOLEAN: 1, INT96: 12);
