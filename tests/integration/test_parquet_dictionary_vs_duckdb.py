@@ -9,19 +9,14 @@ IN, LIKE, startswith/endswith/contains and IS NULL take the per-dictionary-entry
 encoded files and the per-row path on the plain one, and grouping by dictionary keys takes the
 group-by-code path, so both paths are checked against the same independent answer.
 """
-import json
-import os
-import pathlib
 import random
-import subprocess
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMBER = ROOT / os.environ.get("EMBER_BUILD_DIR", "build") / "ember"
+from parquet_vs_duckdb import EMBER, run_duckdb, run_ember
+
 NULL = "<null>"
 
 MODES = ["AIR", "MAIL", "SHIP", "RAIL", "TRUCK", "FOB", "REG AIR", ""]
@@ -112,30 +107,12 @@ def canon(v):
     return str(v)
 
 
-def run_ember(path, query, names):
-    # JSON lines (Spark's toJSON: null fields left out), so an empty string and a null differ.
-    view = f"CREATE TEMPORARY VIEW t USING parquet OPTIONS (path '{path}');\n"
-    result = subprocess.run([str(EMBER), "sql", "--master", "local[2]", "--mode", "json", "-e", view + query],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    return sorted(tuple(canon(r.get(n)) for n in names) for r in rows)
-
-
-def run_duckdb(path, query):
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{path}')")
-    cur = con.execute(query)
-    names = [d[0] for d in cur.description]
-    return names, sorted(tuple(canon(v) for v in row) for row in cur.fetchall())
-
-
 @pytest.mark.parametrize("kind", ["dictionary", "dictionary_v2", "plain", "fallback"])
 @pytest.mark.parametrize("query", QUERIES, ids=[f"q{i:02d}" for i in range(len(QUERIES))])
 def test_query_matches_duckdb(files, kind, query):
     ember_sql, duck_sql = query
     path = files[kind]
-    names, expected = run_duckdb(path, duck_sql or ember_sql)
-    got = run_ember(path, ember_sql, names)
+    names, expected = run_duckdb(path, duck_sql or ember_sql, canon)
+    got = run_ember(path, ember_sql, names, canon)
     assert len(got) == len(expected), f"{kind}: {len(got)} rows, DuckDB {len(expected)}"
     assert got == expected

@@ -10,19 +10,17 @@ above the scan) must be the same rows. Files ember writes (three codecs) are que
 """
 import datetime
 import decimal
-import json
-import os
-import pathlib
 import random
 import subprocess
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMBER = ROOT / os.environ.get("EMBER_BUILD_DIR", "build") / "ember"
+from parquet_vs_duckdb import EMBER, run_duckdb, run_ember
+
+
+LATE_OFF = ["spark.ember.parquet.lateMaterialization=false"]
 NULL = "<null>"
 ROWS = 12000
 
@@ -103,38 +101,20 @@ def canon(v):
     return str(v)
 
 
-def run_ember(path, query, names, late=True):
-    view = f"CREATE TEMPORARY VIEW t USING parquet OPTIONS (path '{path}');\n"
-    result = subprocess.run([str(EMBER), "sql", "--master", "local[2]", "--mode", "json",
-                             "--conf", f"spark.ember.parquet.lateMaterialization={'true' if late else 'false'}",
-                             "-e", view + query], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    return sorted(tuple(canon(r.get(n)) for n in names) for r in rows)
-
-
-def run_duckdb(path, query):
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{path}')")
-    cur = con.execute(query)
-    names = [d[0] for d in cur.description]
-    return names, sorted(tuple(canon(v) for v in row) for row in cur.fetchall())
-
-
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[f"{c}-{d}-v{v}" for c, d, v in LAYOUTS])
 def test_scan_filters_match_duckdb(tmp_path, table, layout):
     path = write(table, tmp_path, *layout)
     for ember_sql, duck_sql in QUERIES:
-        names, expected = run_duckdb(path, duck_sql or ember_sql)
-        got = run_ember(path, ember_sql, names)
+        names, expected = run_duckdb(path, duck_sql or ember_sql, canon)
+        got = run_ember(path, ember_sql, names, canon)
         assert got == expected, f"{ember_sql}: {len(got)} rows, DuckDB {len(expected)}"
 
 
 def test_scan_filter_off_gives_the_same_rows(tmp_path, table):
     path = write(table, tmp_path, "SNAPPY", True, "1.0")
     for ember_sql, duck_sql in QUERIES:
-        names, expected = run_duckdb(path, duck_sql or ember_sql)
-        assert run_ember(path, ember_sql, names, late=False) == expected, ember_sql
+        names, expected = run_duckdb(path, duck_sql or ember_sql, canon)
+        assert run_ember(path, ember_sql, names, canon, LATE_OFF) == expected, ember_sql
 
 
 def test_explain_shows_the_filter_in_the_scan(tmp_path, table):
@@ -163,6 +143,6 @@ def test_ember_written_files_match_duckdb(tmp_path, table, compression):
     assert files and pq.ParquetFile(files[0]).metadata.row_group(0).column(0).compression == compression.upper().replace(
         "NONE", "UNCOMPRESSED")
     for ember_sql, duck_sql in QUERIES:
-        names, expected = run_duckdb(f"{out}/*.parquet", duck_sql or ember_sql)
-        got = run_ember(out, ember_sql, names)
+        names, expected = run_duckdb(f"{out}/*.parquet", duck_sql or ember_sql, canon)
+        got = run_ember(out, ember_sql, names, canon)
         assert got == expected, f"{ember_sql}: {len(got)} rows, DuckDB {len(expected)}"
