@@ -19,7 +19,6 @@ import pytest
 
 from parquet_vs_duckdb import EMBER, run_duckdb, run_ember
 
-
 LATE_OFF = ["spark.ember.parquet.lateMaterialization=false"]
 NULL = "<null>"
 ROWS = 12000
