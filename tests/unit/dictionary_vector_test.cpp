@@ -13,6 +13,8 @@
 #include "ember/exec/hashtable/dictionary_key_map.h"
 #include "ember/exec/hashtable/group_hash_table.h"
 #include "ember/exec/operator.h"
+#include "ember/exec/operators/runtime_filter_operator.h"
+#include "ember/exec/runtime_filter.h"
 #include "ember/expr/evaluator.h"
 #include "ember/functions/registry.h"
 #include "ember/io/parquet/parquet_reader.h"
@@ -301,6 +303,30 @@ TEST(DictionaryVectorTest, OperatorsHandOnDictionariesOnlyWhenAsked) {
   asked.request_dictionaries();
   ASSERT_TRUE(asked.next(out));
   EXPECT_TRUE(out.columns[0]->is_dictionary());
+}
+
+// A runtime filter passes rows through, so a parent's request for dictionaries reaches the scan
+// below it: the kept rows arrive still coded (only their codes gathered), with the right values.
+TEST(DictionaryVectorTest, RuntimeFilterForwardsTheRequestAndKeepsCodes) {
+  const size_t n = kCodes.size();
+  auto ids = Vector::make(DataType::int64(), n);
+  for (size_t i = 0; i < n; ++i) ids->values<int64_t>()[i] = static_cast<int64_t>(i);
+  Batch b({ids, make_coded(kEntries, kCodes)}, n);
+  auto filter = std::make_shared<RuntimeFilter>();
+  filter->key_types = {DataType::int64()};
+  filter->ranges = {RuntimeFilter::KeyRange{true, 3, 8}};  // keeps rows 3..8
+  filter->creation_rows = 6;
+  RuntimeFilterOperator op(std::make_unique<BatchesOperator>(std::vector<Batch>{b}),
+                           {AppliedRuntimeFilter{filter, {0}}});
+  op.request_dictionaries();
+  Batch out;
+  ASSERT_TRUE(op.next(out));
+  ASSERT_EQ(out.num_rows, 6u);
+  EXPECT_TRUE(out.columns[1]->is_dictionary());
+  const std::vector<Value> all = values_of(*make_coded(kEntries, kCodes));
+  const std::vector<Value> kept = values_of(*out.columns[1]);
+  ASSERT_EQ(kept.size(), 6u);
+  for (size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(kept[i], all[3 + i]) << i;
 }
 
 }  // namespace

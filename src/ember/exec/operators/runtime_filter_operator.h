@@ -30,6 +30,9 @@ class RuntimeFilterOperator final : public UnaryOperator {
 
  protected:
   bool produce(Batch& out) override;
+  // Rows pass through whole (only dropped ones vanish), so dictionary vectors can too: the key
+  // columns are decoded only for the test, the batch keeps its codes (Batch::select gathers them).
+  void on_dictionaries_requested() override { child_->request_dictionaries(); }
 
  private:
   struct State {
