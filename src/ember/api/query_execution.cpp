@@ -57,13 +57,7 @@ class CachedDataMatcher {
       rel->resolved = true;
       return rel;
     }
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(apply(c));
-      changed |= kids.back() != c;
-    }
-    return changed ? with_children(*plan, std::move(kids)) : plan;
+    return rewrite_children(plan, [this](const PlanPtr& c) { return apply(c); });
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "ember/expr/expression.h"
 
 #include <algorithm>
+#include <set>
 
 #include "ember/common/error.h"
 
@@ -355,6 +356,14 @@ bool is_deterministic(const ExprPtr& e) {
       det = false;
   });
   return det;
+}
+
+bool is_null_intolerant_call(const Expr& e) {
+  if (e.kind == ExprKind::kNot || e.kind == ExprKind::kCast) return true;
+  if (e.kind != ExprKind::kCall) return false;
+  static const std::set<std::string> kNames = {
+      "=", "==", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "negative", "abs"};
+  return kNames.count(e.name) > 0;
 }
 
 bool is_window_function_name(const std::string& name) {

@@ -140,6 +140,10 @@ bool contains_aggregate(const ExprPtr& e);
 // Non-deterministic expressions (monotonically_increasing_id, spark_partition_id: their values
 // depend on the partitioning and row order) must not be moved across filters or exchanges by rules.
 bool is_deterministic(const ExprPtr& e);
+// Calls whose result is null whenever any argument is null (comparisons except <=>, arithmetic,
+// negation, abs, NOT and casts): Spark's NullIntolerant, by node. Works on resolved and
+// unresolved trees alike (it reads kinds and names only).
+bool is_null_intolerant_call(const Expr& e);
 bool contains_window(const ExprPtr& e);
 // Window-only functions (ranking, offsets, frame values): valid only with OVER (...).
 bool is_window_function_name(const std::string& name);

@@ -75,14 +75,6 @@ PlanPtr transform_plan_expressions(const PlanPtr& plan, const std::function<Expr
   return out;
 }
 
-bool is_null_intolerant_call(const Expr& e) {
-  if (e.kind == ExprKind::kNot || e.kind == ExprKind::kCast) return true;
-  if (e.kind != ExprKind::kCall) return false;
-  static const std::set<std::string> kNames = {
-      "=", "==", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "negative", "abs"};
-  return kNames.count(e.name) > 0;
-}
-
 bool is_null_intolerant(const ExprPtr& e) {
   if (e->kind != ExprKind::kAttribute && !is_null_intolerant_call(*e)) return false;
   for (const auto& c : e->children) {

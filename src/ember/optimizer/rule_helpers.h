@@ -33,9 +33,6 @@ bool is_comparison_call(const Expr& e, const char* op);
 // keep each expression's type (its nullability may only get looser or stay).
 PlanPtr transform_plan_expressions(const PlanPtr& plan, const std::function<ExprPtr(const ExprPtr&)>& fn);
 
-// Calls whose result is null whenever any argument is null (comparisons except <=>, arithmetic).
-bool is_null_intolerant_call(const Expr& e);
-
 // Null-intolerant: the result is null whenever any input is null (Spark's NullIntolerant). True
 // for attributes, comparisons (not <=>), arithmetic, NOT and casts built only of those.
 bool is_null_intolerant(const ExprPtr& e);

@@ -177,6 +177,25 @@ std::shared_ptr<LogicalPlan> clone(const LogicalPlan& plan);
 // Recomputes `output` of a resolved node from its children and expressions.
 void derive_output(LogicalPlan& plan);
 
+// The bottom-up walk the optimizer rules share: `plan` with each child replaced by
+// rewrite(child). The same node when no child changed (so a rule's fixed point is visible by
+// identity), else a copy over the new children with its output derived again.
+template <class Rewrite>
+PlanPtr rewrite_children(const PlanPtr& plan, Rewrite&& rewrite) {
+  std::vector<PlanPtr> kids;
+  kids.reserve(plan->children.size());
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    kids.push_back(rewrite(c));
+    changed |= kids.back() != c;
+  }
+  if (!changed) return plan;
+  auto out = clone(*plan);
+  out->children = std::move(kids);
+  derive_output(*out);
+  return out;
+}
+
 // Spark-style indented tree (explain): "Project [a#1, b#2]\n+- Filter (a#1 > 1)\n   +- ...".
 std::string plan_tree_string(const PlanPtr& plan);
 // The same tree with `annotate(node)` appended to each node's line (EXPLAIN COST's statistics).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <set>
 
 #include "ember/common/error.h"
 #include "ember/sql/parser.h"
@@ -74,56 +75,29 @@ std::string item_name(const ExprPtr& item, const Subqueries* subs = nullptr) {
   return item->pretty_name();
 }
 
-// Aggregates computed by the Aggregate node: every aggregate call except a window's own
-// function (sum(sum(x)) OVER (...) aggregates sum(x) per group, then sums over the window).
 // Whether `value` (a scalar subquery's select item over aggregates) is NULL when the subquery has
 // no rows, judged from its shape as Spark's evalAggregateOnZeroTups does by evaluating it: an
-// aggregate that is NULL over no rows (everything but the counts and collections), or an operator
-// that is NULL when one operand is (arithmetic, negation, casts) over such a value. Then a group
-// missing from the decorrelating join needs no separate "empty" value: its NULL is already right.
+// aggregate that is NULL over no rows (everything but the counts and collections), or a
+// null-intolerant operator (is_null_intolerant_call: arithmetic, comparisons, casts) over one.
+// Then a group missing from the decorrelating join needs no separate "empty" value: its NULL is
+// already right.
 bool null_on_empty_input(const ExprPtr& value) {
-  static const char* const kNullOnEmpty[] = {"sum",
-                                             "avg",
-                                             "mean",
-                                             "min",
-                                             "max",
-                                             "first",
-                                             "last",
-                                             "any_value",
-                                             "first_value",
-                                             "last_value",
-                                             "stddev",
-                                             "stddev_samp",
-                                             "stddev_pop",
-                                             "std",
-                                             "variance",
-                                             "var_samp",
-                                             "var_pop",
-                                             "percentile_approx",
-                                             "approx_percentile",
-                                             "median",
-                                             "bool_and",
-                                             "bool_or",
-                                             "every",
-                                             "some",
-                                             "max_by",
-                                             "min_by"};
-  switch (value->kind) {
-    case ExprKind::kAggregate:
-      return std::any_of(std::begin(kNullOnEmpty), std::end(kNullOnEmpty),
-                         [&](const char* n) { return equals_ignore_case(value->name, n); });
-    case ExprKind::kCast: return null_on_empty_input(value->children[0]);
-    case ExprKind::kCall: {
-      static const char* const kNullPropagating[] = {"+", "-",   "*",        "/",
-                                                     "%", "div", "negative", "unary_minus"};
-      const bool propagates = std::any_of(std::begin(kNullPropagating), std::end(kNullPropagating),
-                                          [&](const char* n) { return value->name == n; });
-      return propagates && std::any_of(value->children.begin(), value->children.end(), null_on_empty_input);
-    }
-    default: return false;
+  if (value->kind != ExprKind::kAggregate) {
+    return is_null_intolerant_call(*value) &&
+           std::any_of(value->children.begin(), value->children.end(), null_on_empty_input);
   }
+  // clang-format off
+  static const std::set<std::string> kNullOnEmpty = {
+      "sum", "avg", "mean", "min", "max", "first", "last", "any_value", "first_value", "last_value",
+      "stddev", "stddev_samp", "stddev_pop", "std", "variance", "var_samp", "var_pop",
+      "percentile_approx", "approx_percentile", "median", "bool_and", "bool_or", "every", "some",
+      "max_by", "min_by"};
+  // clang-format on
+  return kNullOnEmpty.count(to_lower(value->name)) > 0;
 }
 
+// Aggregates computed by the Aggregate node: every aggregate call except a window's own
+// function (sum(sum(x)) OVER (...) aggregates sum(x) per group, then sums over the window).
 void collect_aggregates(const ExprPtr& e, std::vector<ExprPtr>& out) {
   if (e->kind == ExprKind::kAggregate) {
     if (std::none_of(out.begin(), out.end(), [&](const ExprPtr& x) { return same_unresolved(x, e); }))

@@ -50,19 +50,7 @@ class CollapseProject : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = plan;
-    if (changed) {
-      auto out = clone(*plan);
-      out->children = std::move(kids);
-      if (out->kind != PlanKind::kRelation) derive_output(*out);
-      node = out;
-    }
+    PlanPtr node = rewrite_children(plan, rewrite);
     if (node->kind != PlanKind::kProject) return node;
     // Children were collapsed first, so one merge per level finishes a whole chain.
     if (node->child()->kind == PlanKind::kProject) {

@@ -115,17 +115,7 @@ class ColumnPruning : public OptimizerRule {
       }
       default: {
         // A node this rule does not know: its children keep everything they output.
-        std::vector<PlanPtr> kids;
-        bool changed = false;
-        for (const auto& c : plan->children) {
-          kids.push_back(prune(c, all_ids(c->output)));
-          changed |= kids.back() != c;
-        }
-        if (!changed) return plan;
-        auto out = clone(*plan);
-        out->children = std::move(kids);
-        derive_output(*out);
-        return out;
+        return rewrite_children(plan, [](const PlanPtr& c) { return prune(c, all_ids(c->output)); });
       }
     }
   }

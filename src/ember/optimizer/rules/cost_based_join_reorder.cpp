@@ -56,17 +56,7 @@ class CostBasedJoinReorder : public OptimizerRule {
     if (is_join_group_root(*plan)) {
       if (PlanPtr reordered = reorder(plan, ctx)) return reordered;
     }
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(apply(c, ctx));
-      changed |= kids.back() != c;
-    }
-    if (!changed) return plan;
-    auto out = clone(*plan);
-    out->children = std::move(kids);
-    if (out->kind != PlanKind::kRelation) derive_output(*out);
-    return out;
+    return rewrite_children(plan, [&](const PlanPtr& c) { return apply(c, ctx); });
   }
 
  private:

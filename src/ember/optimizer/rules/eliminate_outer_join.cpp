@@ -28,20 +28,10 @@ namespace {
 // decorrelated scalar subquery's `l_quantity < __sql_scalar_0` (Spark gets there by inferring
 // isnotnull(__sql_scalar_0) from the filter first).
 bool null_when_side_is_null(const ExprPtr& e, const std::set<int64_t>& side) {
-  switch (e->kind) {
-    case ExprKind::kAttribute: return side.count(e->id) > 0;
-    case ExprKind::kCast:
-    case ExprKind::kNot: return null_when_side_is_null(e->children[0], side);
-    case ExprKind::kCall: {
-      static const char* const kNullIntolerant[] = {
-          "=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "div", "negative"};
-      const bool intolerant = std::any_of(std::begin(kNullIntolerant), std::end(kNullIntolerant),
-                                          [&](const char* n) { return e->name == n; });
-      return intolerant && std::any_of(e->children.begin(), e->children.end(),
-                                       [&](const ExprPtr& c) { return null_when_side_is_null(c, side); });
-    }
-    default: return false;
-  }
+  if (e->kind == ExprKind::kAttribute) return side.count(e->id) > 0;
+  return is_null_intolerant_call(*e) &&
+         std::any_of(e->children.begin(), e->children.end(),
+                     [&](const ExprPtr& c) { return null_when_side_is_null(c, side); });
 }
 
 bool rejects_nulls(const ExprPtr& conjunct, const std::set<int64_t>& side, const OptimizerContext& ctx) {
@@ -73,19 +63,7 @@ class EliminateOuterJoin : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan, const OptimizerContext& ctx) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c, ctx));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = plan;
-    if (changed) {
-      auto copy = clone(*plan);
-      copy->children = std::move(kids);
-      if (copy->kind != PlanKind::kRelation) derive_output(*copy);
-      node = copy;
-    }
+    PlanPtr node = rewrite_children(plan, [&](const PlanPtr& c) { return rewrite(c, ctx); });
     if (node->kind != PlanKind::kFilter || node->child()->kind != PlanKind::kJoin) return node;
     const LogicalPlan& join = *node->child();
     const JoinType t = join.join_type;

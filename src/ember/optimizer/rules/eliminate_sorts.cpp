@@ -66,13 +66,7 @@ class EliminateSorts : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = changed ? with_children(*plan, std::move(kids)) : plan;
+    PlanPtr node = rewrite_children(plan, rewrite);
     switch (node->kind) {
       case PlanKind::kSort: {
         bool all_literal = true;

@@ -142,19 +142,7 @@ class InferFiltersFromConstraints : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan, bool ansi) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c, ansi));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = plan;
-    if (changed) {
-      auto copy = clone(*plan);
-      copy->children = std::move(kids);
-      if (copy->kind != PlanKind::kRelation) derive_output(*copy);
-      node = copy;
-    }
+    PlanPtr node = rewrite_children(plan, [&](const PlanPtr& c) { return rewrite(c, ansi); });
     if (node->kind == PlanKind::kJoin && node->condition) {
       if (PlanPtr inferred = infer(*node, ansi)) return inferred;
     }

@@ -53,19 +53,7 @@ class PropagateEmptyRelation : public OptimizerRule {
  private:
   static PlanPtr rewrite(const PlanPtr& plan) {
     if (plan->kind == PlanKind::kRelation) return plan;
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = plan;
-    if (changed) {
-      auto copy = clone(*plan);
-      copy->children = std::move(kids);
-      derive_output(*copy);
-      node = copy;
-    }
+    PlanPtr node = rewrite_children(plan, rewrite);
     switch (node->kind) {
       case PlanKind::kFilter:
         if (is_false_or_null(node->condition) || is_empty(node->child())) return empty_like(*node);

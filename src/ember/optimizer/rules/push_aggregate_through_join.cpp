@@ -68,13 +68,7 @@ class PushAggregateThroughJoin : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan, bool ansi) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c, ansi));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = changed ? with_children(*plan, std::move(kids)) : plan;
+    PlanPtr node = rewrite_children(plan, [&](const PlanPtr& c) { return rewrite(c, ansi); });
     if (node->kind == PlanKind::kAggregate) {
       if (PlanPtr pushed = push(*node, ansi)) return pushed;
     }

@@ -53,13 +53,7 @@ class PushExtraPredicateThroughJoin : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = changed ? with_children(*plan, std::move(kids)) : plan;
+    PlanPtr node = rewrite_children(plan, rewrite);
     if (node->kind != PlanKind::kJoin || !node->condition) return node;
     const JoinType t = node->join_type;
     const bool inner = t == JoinType::kInner || t == JoinType::kCross;

@@ -73,13 +73,7 @@ class RemoveRedundantAggregates : public OptimizerRule {
 
  private:
   static PlanPtr rewrite(const PlanPtr& plan) {
-    std::vector<PlanPtr> kids;
-    bool changed = false;
-    for (const auto& c : plan->children) {
-      kids.push_back(rewrite(c));
-      changed |= kids.back() != c;
-    }
-    PlanPtr node = changed ? with_children(*plan, std::move(kids)) : plan;
+    PlanPtr node = rewrite_children(plan, rewrite);
     if (node->kind != PlanKind::kAggregate || node->grouping.empty()) return node;
     std::set<int64_t> grouping_ids;
     for (const auto& g : node->grouping) {
