@@ -28,11 +28,7 @@ class AdaptiveExecutionTest : public ::testing::Test {
     std::filesystem::create_directories(*dir_);
     dims_ = new std::vector<std::vector<Value>>();
     facts_ = new std::vector<std::vector<Value>>();
-    uint64_t state = 7;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(7);
     // Dimension: keys 1..200 (a few null), names.
     std::ofstream d(*dir_ / "dims.csv");
     d << "k,name\n";

@@ -27,11 +27,7 @@ class DataFrameVsSqliteTest : public ::testing::Test {
     rows_ = new std::vector<std::vector<Value>>();
     const char* regions[] = {"North", "South", "East", "West", "Central"};
     const char* products[] = {"apple", "banana", "cherry", "date fruit", "elderberry", "fig"};
-    uint64_t state = 7;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(7);
     std::ofstream csv(*dir_ / "orders.csv");
     csv << "id,region,product,amount,qty,day\n";
     for (int i = 1; i <= 5000; ++i) {

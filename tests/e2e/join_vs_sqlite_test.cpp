@@ -25,11 +25,7 @@ class JoinVsSqliteTest : public ::testing::Test {
     std::filesystem::create_directories(*dir_);
     customers_ = new std::vector<std::vector<Value>>();
     orders_ = new std::vector<std::vector<Value>>();
-    uint64_t state = 11;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(11);
     const char* segments[] = {"retail", "wholesale", "online"};
     // Customers 1..300, some ids twice (duplicate build keys), a few null ids.
     std::ofstream c(*dir_ / "customers.csv");

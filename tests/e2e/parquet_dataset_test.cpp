@@ -27,11 +27,7 @@ class ParquetDatasetTest : public ::testing::Test {
     fs::create_directories(dir_);
     spark_ = std::make_unique<Session>(Session::builder().master("local[2]").get_or_create());
     const char* regions[] = {"EU", "US", "APAC"};
-    uint64_t state = 3;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(3);
     std::ofstream csv(dir_ / "sales.csv");
     csv << "id,year,region,amount,day\n";
     for (int i = 0; i < 3000; ++i) {

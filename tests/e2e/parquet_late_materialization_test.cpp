@@ -36,11 +36,7 @@ class ParquetLateMaterializationTest : public ::testing::Test {
     spark_->conf().set("spark.ember.parquet.lateMaterialization", "true");
     // tags a, c, e only: `tag = 'b'` lies inside every page's [min, max] but matches nothing.
     const char* tags[] = {"a", "c", "e"};
-    uint64_t state = 11;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(11);
     std::ofstream csv(dir_ / "t.csv");
     csv << "id,k,price,tag,day\n";
     for (int i = 0; i < kRows; ++i) {

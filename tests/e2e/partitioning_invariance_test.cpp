@@ -33,11 +33,7 @@ class PartitioningInvarianceTest : public ::testing::TestWithParam<Partitioning>
     fs::create_directories(*dir_);
     a_ = new std::vector<std::vector<Value>>();
     b_ = new std::vector<std::vector<Value>>();
-    uint64_t state = 99;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(99);
     auto text = [](const Value& v) { return v.is_null() ? std::string() : v.to_string(); };
     // a(k, g, v): k skewed (a third of the rows have k = 0), some null keys and values.
     std::ofstream fa(*dir_ / "a.csv");

@@ -21,11 +21,7 @@ class SqlVsSqliteTest : public ::testing::Test {
     rows_ = new std::vector<std::vector<Value>>();
     const char* regions[] = {"North", "South", "East", "West", "Central"};
     const char* products[] = {"apple", "banana", "cherry", "date fruit", "elderberry", "fig"};
-    uint64_t state = 11;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(11);
     for (int i = 1; i <= 3000; ++i) {
       Value region = next() % 17 == 0 ? Value::null(DataType::string()) : Value::string(regions[next() % 5]);
       Value product = Value::string(products[next() % 6]);

@@ -1,19 +1,33 @@
 #pragma once
 // A reference engine for end-to-end tests: the same rows loaded into an in-memory sqlite3
 // database, queried with the equivalent SQL, and compared with ember's answer cell by cell.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "ember/ember.h"
 
 namespace ember::testing {
+
+// The deterministic generator of the e2e tests' data (a 64-bit LCG's high 31 bits): the same
+// tables on every run and machine, so a failure reproduces. `next()` draws the next number.
+class TestRandom {
+ public:
+  explicit TestRandom(uint64_t seed) : state_(seed) {}
+  uint64_t operator()() {
+    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state_ >> 33;
+  }
+
+ private:
+  uint64_t state_;
+};
 
 // One cell in a comparable form: null, an integer, a real, or text.
 struct Cell {

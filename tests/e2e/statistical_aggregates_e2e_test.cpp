@@ -36,11 +36,7 @@ class StatisticalAggregatesE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     recs_ = new std::vector<Rec>();
-    uint64_t state = 12345;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(12345);
     for (int64_t id = 0; id < 30000; ++id) {
       Rec r;
       r.id = id;

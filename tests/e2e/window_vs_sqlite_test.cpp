@@ -23,11 +23,7 @@ class WindowVsSqliteTest : public ::testing::Test {
                                      ("ember_window_e2e_" + std::to_string(::getpid())));
     std::filesystem::create_directories(*dir_);
     rows_ = new std::vector<std::vector<Value>>();
-    uint64_t state = 5;
-    auto next = [&] {
-      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-      return state >> 33;
-    };
+    testing::TestRandom next(5);
     const char* depts[] = {"eng", "ops", "sales", "hr"};
     std::ofstream f(*dir_ / "staff.csv");
     f << "id,dept,salary,age\n";
