@@ -366,6 +366,14 @@ bool is_null_intolerant_call(const Expr& e) {
   return kNames.count(e.name) > 0;
 }
 
+std::string swapped_comparison(const std::string& op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op;
+}
+
 bool is_window_function_name(const std::string& name) {
   static const char* const kNames[] = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
                                        "lag", "lead", "first_value", "last_value", "nth_value"};

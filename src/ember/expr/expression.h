@@ -144,6 +144,9 @@ bool is_deterministic(const ExprPtr& e);
 // negation, abs, NOT and casts): Spark's NullIntolerant, by node. Works on resolved and
 // unresolved trees alike (it reads kinds and names only).
 bool is_null_intolerant_call(const Expr& e);
+// The comparison with its operands swapped: "<" for ">", "<=" for ">=" and back; =, <=> and any
+// other name stay as they are (a < b is b > a).
+std::string swapped_comparison(const std::string& op);
 bool contains_window(const ExprPtr& e);
 // Window-only functions (ranking, offsets, frame values): valid only with OVER (...).
 bool is_window_function_name(const std::string& name);

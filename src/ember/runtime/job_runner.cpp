@@ -931,14 +931,7 @@ JobSummary JobRunner::run(const PhysPtr& root, const ResultSink& sink,
   try {
     JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
     summary.tasks = std::move(result.task_metrics);
-    for (const auto& t : summary.tasks) {
-      summary.bad_records += t.bad_records;
-      summary.bytes_read += t.bytes_read;
-      summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
-      summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
-      summary.scan_filter_rows_filtered += t.scan_filter_rows_filtered;
-      summary.scan_filter_values_skipped += t.scan_filter_values_skipped;
-    }
+    for (const auto& t : summary.tasks) summary.add_counters(t);
   } catch (...) {
     for (int id : shuffle_ids) env_.shuffle->remove_shuffle(id);
     throw;
@@ -962,12 +955,7 @@ JobSummary JobRunner::run_adaptive(const PhysPtr& root, const ResultSink& sink) 
     for (const auto& s : specs) summary.num_tasks += stage_task_count(s);
     JobResult result = env_.scheduler->run_job(std::move(specs), env_.job_id);
     for (auto& t : result.task_metrics) {
-      summary.bad_records += t.bad_records;
-      summary.bytes_read += t.bytes_read;
-      summary.runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
-      summary.runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
-      summary.scan_filter_rows_filtered += t.scan_filter_rows_filtered;
-      summary.scan_filter_values_skipped += t.scan_filter_values_skipped;
+      summary.add_counters(t);
       summary.tasks.push_back(std::move(t));
     }
   };

@@ -51,6 +51,16 @@ struct JobSummary {
   int64_t runtime_filter_row_groups_skipped = 0;  // Parquet row groups their ranges ruled out
   int64_t scan_filter_rows_filtered = 0;          // rows Parquet scans' own filters dropped
   int64_t scan_filter_values_skipped = 0;         // column values those scans never decoded
+
+  // Adds a finished task's counters to the sums above (the task itself goes into `tasks`).
+  void add_counters(const TaskMetrics& t) {
+    bad_records += t.bad_records;
+    bytes_read += t.bytes_read;
+    runtime_filter_rows_filtered += t.runtime_filter_rows_filtered;
+    runtime_filter_row_groups_skipped += t.runtime_filter_row_groups_skipped;
+    scan_filter_rows_filtered += t.scan_filter_rows_filtered;
+    scan_filter_values_skipped += t.scan_filter_values_skipped;
+  }
 };
 
 class JobRunner {

@@ -60,14 +60,6 @@ bool range_may_match(const std::string& op, const ParquetColumnStatistics& s, co
   return true;
 }
 
-std::string flipped(const std::string& op) {
-  if (op == "<") return ">";
-  if (op == "<=") return ">=";
-  if (op == ">") return "<";
-  if (op == ">=") return "<=";
-  return op;
-}
-
 }  // namespace
 
 bool row_group_may_match(const ExprPtr& e, const ColumnStatsLookup& stats_of) {
@@ -85,7 +77,7 @@ bool row_group_may_match(const ExprPtr& e, const ColumnStatsLookup& stats_of) {
     if (!attr || !value) {
       attr = attribute_of(e->children[1]);
       value = literal_of(e->children[0]);
-      oriented = flipped(op);
+      oriented = swapped_comparison(op);
     }
     if (!attr || !value) return true;
     const ParquetColumnStatistics* s = stats_of(attr->id);

@@ -84,14 +84,6 @@ bool is_comparison(const std::string& op) {
   return op == "=" || op == "==" || op == "<=>" || op == "<" || op == "<=" || op == ">" || op == ">=";
 }
 
-std::string flipped(const std::string& op) {
-  if (op == "<") return ">";
-  if (op == "<=") return ">=";
-  if (op == ">") return "<";
-  if (op == ">=") return "<=";
-  return op;
-}
-
 double clamp01(double x) { return std::isnan(x) ? 1.0 : std::min(1.0, std::max(0.0, x)); }
 
 // Spark's EstimationUtils.updateNdv: distinct values shrink in proportion to the rows kept.
@@ -214,7 +206,7 @@ class FilterEstimation {
       if (!col || !lit) {
         col = column_of(e.children[1]);
         lit = literal_of(e.children[0]);
-        oriented = flipped(op);
+        oriented = swapped_comparison(op);
       }
       if (col && lit) return compare_with_literal(col->id, oriented, *lit, update);
       const Expr* a = column_of(e.children[0]);
