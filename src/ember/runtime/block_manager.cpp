@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "ember/common/byte_io.h"
 #include "ember/common/error.h"
 #include "ember/exec/hashtable/vector_hash.h"
 #include "ember/io/parquet/compression.h"
@@ -29,30 +30,16 @@ constexpr size_t kHeaderSize = 4 + 1 + 8;
 constexpr uint8_t kCodecNone = 0;
 constexpr uint8_t kCodecLz4 = 1;
 
-template <typename T>
-void put_raw(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-template <typename T>
-T get_raw(const char* data, size_t size, size_t& pos) {
-  if (size - pos < sizeof(T)) throw_error(ErrorKind::kMalformedInput, "cached block is truncated");
-  T v;
-  std::memcpy(&v, data + pos, sizeof(T));
-  pos += sizeof(T);
-  return v;
-}
-
 std::vector<Batch> decode(const std::string& bytes) {
   if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, 4) != 0) {
     throw_error(ErrorKind::kMalformedInput, "cached block has no block header");
   }
-  size_t pos = 4;
-  const auto codec = get_raw<uint8_t>(bytes.data(), bytes.size(), pos);
-  const auto raw_size = get_raw<uint64_t>(bytes.data(), bytes.size(), pos);
+  ByteReader header(bytes.data() + 4, bytes.size() - 4, "cached block");
+  const auto codec = header.get<uint8_t>("its codec");
+  const auto raw_size = header.get<uint64_t>("its size");
   std::string inflated;
-  const char* data = bytes.data() + pos;
-  size_t size = bytes.size() - pos;
+  size_t size = header.remaining();
+  const char* data = header.take(size, "its payload");
   if (codec == kCodecLz4) {
     // A corrupt size must not turn into a huge allocation: LZ4 expands at most ~255x.
     if (raw_size > size * 256 + 64) throw_error(ErrorKind::kMalformedInput, "cached block has a bad size");
@@ -64,31 +51,29 @@ std::vector<Batch> decode(const std::string& bytes) {
   } else if (codec != kCodecNone || raw_size != size) {
     throw_error(ErrorKind::kMalformedInput, "cached block has a bad header");
   }
-  pos = 0;
-  const auto count = get_raw<uint32_t>(data, size, pos);
+  ByteReader payload(data, size, "cached block");
+  const auto count = payload.get<uint32_t>("its batch count");
   std::vector<Batch> out;
   for (uint32_t i = 0; i < count; ++i) {
-    const auto len = get_raw<uint64_t>(data, size, pos);
-    if (size - pos < len) throw_error(ErrorKind::kMalformedInput, "cached block is truncated");
-    out.push_back(deserialize_batch(data + pos, len));
-    pos += len;
+    const auto len = payload.get<uint64_t>("a batch length");
+    out.push_back(deserialize_batch(payload.take(len, "a batch"), len));
   }
   return out;
 }
 
 std::string encode(const std::vector<Batch>& batches, bool compress) {
   std::string payload;
-  put_raw<uint32_t>(payload, static_cast<uint32_t>(batches.size()));
+  append_pod<uint32_t>(payload, static_cast<uint32_t>(batches.size()));
   for (const auto& b : batches) {
     const size_t at = payload.size();
-    put_raw<uint64_t>(payload, 0);
+    append_pod<uint64_t>(payload, 0);
     serialize_batch(b, payload);
     const uint64_t len = payload.size() - at - sizeof(uint64_t);
     std::memcpy(payload.data() + at, &len, sizeof len);
   }
   std::string out(kMagic, 4);
-  put_raw<uint8_t>(out, compress ? kCodecLz4 : kCodecNone);
-  put_raw<uint64_t>(out, payload.size());
+  append_pod<uint8_t>(out, compress ? kCodecLz4 : kCodecNone);
+  append_pod<uint64_t>(out, payload.size());
   if (compress) {
     parquet::compress(parquet::CompressionCodec::kLz4Raw, reinterpret_cast<const uint8_t*>(payload.data()),
                       payload.size(), out);

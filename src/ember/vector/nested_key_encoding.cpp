@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ember/common/byte_io.h"
 #include "ember/common/error.h"
 
 namespace ember {
@@ -17,11 +18,6 @@ namespace {
 
 constexpr char kNullTag = 0;
 constexpr char kValueTag = 1;
-
-template <class T>
-void append_raw(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
 
 // Spark's NormalizeFloatingNumbers: the one zero and the one NaN.
 template <class T>
@@ -35,7 +31,7 @@ void append_length(std::string& out, size_t n) {
   if (n > std::numeric_limits<uint32_t>::max()) {
     throw_error(ErrorKind::kUnsupported, "a key value holds more than 2^32 elements or bytes");
   }
-  append_raw(out, static_cast<uint32_t>(n));
+  append_pod(out, static_cast<uint32_t>(n));
 }
 
 // A nested element or field: its null tag, then its value when it has one.
@@ -406,8 +402,8 @@ void append_key_bytes(const Vector& vec, size_t row, std::string& out) {
   const size_t i = v->is_constant() ? 0 : row;
   switch (v->type().id()) {
     case TypeId::kNull: return;
-    case TypeId::kFloat: append_raw(out, normalise(v->values<float>()[i])); return;
-    case TypeId::kDouble: append_raw(out, normalise(v->values<double>()[i])); return;
+    case TypeId::kFloat: append_pod(out, normalise(v->values<float>()[i])); return;
+    case TypeId::kDouble: append_pod(out, normalise(v->values<double>()[i])); return;
     case TypeId::kString:
     case TypeId::kBinary: {
       const std::string_view s = v->string_at(i);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "ember/common/byte_io.h"
 #include "ember/common/error.h"
 
 namespace ember {
@@ -12,58 +13,33 @@ constexpr char kMagic[4] = {'E', 'M', 'B', 'B'};
 constexpr uint8_t kVersion = 3;  // 2: array columns; 3: map and struct columns
 constexpr uint8_t kHasValidity = 1;
 
-template <class T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
 void put_bytes(std::string& out, const void* p, size_t n) {
   if (n > 0) out.append(static_cast<const char*>(p), n);
 }
 
-class Reader {
+// Every read names what it reads, so a truncated batch says where it ends.
+class Reader : public ByteReader {
  public:
-  Reader(const char* data, size_t size) : p_(data), end_(data + size) {}
-
-  template <class T>
-  T get(const char* what) {
-    T v;
-    std::memcpy(&v, take(sizeof(T), what), sizeof(T));
-    return v;
-  }
-  const char* take(size_t n, const char* what) {
-    if (static_cast<size_t>(end_ - p_) < n) {
-      throw_error(ErrorKind::kMalformedInput,
-                  std::string("corrupt serialized batch: truncated while reading ") + what);
-    }
-    const char* at = p_;
-    p_ += n;
-    return at;
-  }
-  bool at_end() const { return p_ == end_; }
-
- private:
-  const char* p_;
-  const char* end_;
+  Reader(const char* data, size_t size) : ByteReader(data, size, "corrupt serialized batch") {}
 };
 
 void serialize_type(const DataType& type, std::string& out) {
-  put<uint8_t>(out, static_cast<uint8_t>(type.id()));
-  put<uint8_t>(out, static_cast<uint8_t>(type.precision()));
-  put<uint8_t>(out, static_cast<uint8_t>(type.scale()));
+  append_pod<uint8_t>(out, static_cast<uint8_t>(type.id()));
+  append_pod<uint8_t>(out, static_cast<uint8_t>(type.precision()));
+  append_pod<uint8_t>(out, static_cast<uint8_t>(type.scale()));
   if (type.id() == TypeId::kArray) {
-    put<uint8_t>(out, type.contains_null() ? 1 : 0);
+    append_pod<uint8_t>(out, type.contains_null() ? 1 : 0);
     serialize_type(type.element_type(), out);
   } else if (type.id() == TypeId::kMap) {
-    put<uint8_t>(out, type.contains_null() ? 1 : 0);
+    append_pod<uint8_t>(out, type.contains_null() ? 1 : 0);
     serialize_type(type.key_type(), out);
     serialize_type(type.value_type(), out);
   } else if (type.id() == TypeId::kStruct) {
-    put<uint32_t>(out, static_cast<uint32_t>(type.fields().size()));
+    append_pod<uint32_t>(out, static_cast<uint32_t>(type.fields().size()));
     for (const Field& f : type.fields()) {
-      put<uint32_t>(out, static_cast<uint32_t>(f.name.size()));
+      append_pod<uint32_t>(out, static_cast<uint32_t>(f.name.size()));
       put_bytes(out, f.name.data(), f.name.size());
-      put<uint8_t>(out, f.nullable ? 1 : 0);
+      append_pod<uint8_t>(out, f.nullable ? 1 : 0);
       serialize_type(f.type, out);
     }
   }
@@ -75,8 +51,8 @@ void serialize_data(const VectorPtr& column, std::string& out) {
   const DataType& type = v->type();
   const size_t n = v->size();
   const bool has_validity = v->may_have_nulls();
-  put<uint8_t>(out, has_validity ? kHasValidity : 0);
-  put<uint64_t>(out, n);
+  append_pod<uint8_t>(out, has_validity ? kHasValidity : 0);
+  append_pod<uint64_t>(out, n);
   if (has_validity) put_bytes(out, v->validity(), bitmap_bytes(n));
   if (type.id() == TypeId::kStruct) {
     // Each field's first n rows (a truncated struct's fields may hold more).
@@ -96,7 +72,7 @@ void serialize_data(const VectorPtr& column, std::string& out) {
   } else if (type.is_string_like() || type.is_list_like()) {
     const int32_t* off = v->offsets();
     const int32_t base = off[0];
-    for (size_t i = 0; i <= n; ++i) put<int32_t>(out, off[i] - base);
+    for (size_t i = 0; i <= n; ++i) append_pod<int32_t>(out, off[i] - base);
     const auto begin = static_cast<size_t>(base), end = static_cast<size_t>(off[n]);
     if (type.is_string_like()) {
       put_bytes(out, v->chars() + begin, end - begin);
@@ -241,9 +217,9 @@ VectorPtr deserialize_column(Reader& r) {
 
 void serialize_batch(const Batch& batch, std::string& out) {
   put_bytes(out, kMagic, sizeof(kMagic));
-  put<uint8_t>(out, kVersion);
-  put<uint64_t>(out, batch.num_rows);
-  put<uint32_t>(out, static_cast<uint32_t>(batch.num_columns()));
+  append_pod<uint8_t>(out, kVersion);
+  append_pod<uint64_t>(out, batch.num_rows);
+  append_pod<uint32_t>(out, static_cast<uint32_t>(batch.num_columns()));
   for (const auto& c : batch.columns) serialize_column(c, out);
 }
 
